@@ -1,0 +1,164 @@
+package org.multios.core.machine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.time.VirtualClock;
+
+/**
+ * A whole emulated computer: bus, CPUs and virtual clock, with its lifecycle
+ * (reset, run, pause, resume, stop). This version runs its CPUs round-robin in the
+ * calling thread, a quantum of instructions each, which keeps runs reproducible.
+ * <p>
+ * Virtual time advances by the quantum each round; when every CPU waits for an
+ * interrupt, time jumps to the next device event.
+ */
+public final class Machine {
+    /** Instructions each CPU runs per round when no event is due sooner. */
+    public static final long QUANTUM = 100_000;
+
+    public enum State { CREATED, RUNNING, PAUSED, STOPPED }
+
+    private final PhysicalBus bus;
+    private final VirtualClock clock;
+    private final List<Cpu> cpus = new ArrayList<>();
+    private final List<Runnable> resetHooks = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition resumed = lock.newCondition();
+    private volatile State state = State.CREATED;
+    private volatile boolean pauseRequested;
+    private volatile boolean stopRequested;
+    private volatile int exitStatus;
+    private volatile String stopReason = "";
+    private long instructionLimit = Long.MAX_VALUE;
+    private long retiredTotal;
+    private boolean realtime;
+
+    public Machine(PhysicalBus bus, VirtualClock clock) {
+        this.bus = bus;
+        this.clock = clock;
+        clock.onEarlierDeadline(() -> { for (Cpu c : cpus) c.requestExit(); });
+    }
+
+    public PhysicalBus bus() { return bus; }
+    public VirtualClock clock() { return clock; }
+    public List<Cpu> cpus() { return List.copyOf(cpus); }
+    public State state() { return state; }
+    public int exitStatus() { return exitStatus; }
+    public String stopReason() { return stopReason; }
+    public long retiredInstructions() { return retiredTotal; }
+
+    public void addCpu(Cpu cpu) { cpus.add(cpu); }
+
+    /** Work to redo on every reset (reload firmware, rewrite the device tree, ...). */
+    public void onReset(Runnable hook) { resetHooks.add(hook); }
+
+    /** Stops the run after this many instructions in total (tests, benchmarks). */
+    public void setInstructionLimit(long limit) { this.instructionLimit = limit; }
+
+    /** Paces virtual time to the wall clock instead of running as fast as possible. */
+    public void setRealtime(boolean realtime) { this.realtime = realtime; }
+
+    public void reset() {
+        clock.clearEvents();
+        bus.resetDevices();
+        for (Runnable r : resetHooks) r.run();
+        for (Cpu c : cpus) c.reset();
+    }
+
+    /** Runs until the guest or the host stops the machine; returns the exit status. */
+    public int run() {
+        state = State.RUNNING;
+        long wallStart = System.nanoTime(), virtStart = clock.nanos();
+        while (!stopRequested) {
+            if (pauseRequested) waitWhilePaused();
+            if (stopRequested) break;
+            long budget = Math.min(QUANTUM, clock.instructionsUntilDeadline());
+            budget = Math.min(budget, instructionLimit - retiredTotal);
+            if (budget <= 0) {
+                stop(0, "instruction limit reached");
+                break;
+            }
+            long maxRetired = 0;
+            for (Cpu c : cpus) {
+                clock.setInFlight(0);
+                long n = c.run(budget);
+                maxRetired = Math.max(maxRetired, n);
+                retiredTotal += n;
+                if (stopRequested) break;
+            }
+            if (maxRetired > 0) {
+                clock.retire(maxRetired);
+            } else if (allWaiting()) {
+                long next = clock.nextDeadline();
+                if (next == Long.MAX_VALUE) {
+                    stop(1, "all CPUs wait for an interrupt that nothing can raise");
+                    break;
+                }
+                clock.advanceTo(next);
+            }
+            clock.fireDue();
+            if (realtime) pace(wallStart, virtStart);
+        }
+        state = State.STOPPED;
+        return exitStatus;
+    }
+
+    private boolean allWaiting() {
+        for (Cpu c : cpus) if (!c.isWaiting()) return false;
+        return true;
+    }
+
+    private void pace(long wallStart, long virtStart) {
+        long ahead = (clock.nanos() - virtStart) - (System.nanoTime() - wallStart);
+        if (ahead > 1_000_000) {
+            try {
+                Thread.sleep(ahead / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop(130, "interrupted");
+            }
+        }
+    }
+
+    /** Ends the run with the given status (guest power-off, test finisher, host request). */
+    public void stop(int status, String reason) {
+        exitStatus = status;
+        stopReason = reason;
+        stopRequested = true;
+        for (Cpu c : cpus) c.requestExit();
+        lock.lock();
+        try { resumed.signalAll(); } finally { lock.unlock(); }
+    }
+
+    public boolean isStopRequested() { return stopRequested; }
+
+    /** Asks the run loop to pause at the next round boundary (thread-safe). */
+    public void pause() {
+        pauseRequested = true;
+        for (Cpu c : cpus) c.requestExit();
+    }
+
+    public void resume() {
+        lock.lock();
+        try {
+            pauseRequested = false;
+            resumed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void waitWhilePaused() {
+        lock.lock();
+        try {
+            state = State.PAUSED;
+            while (pauseRequested && !stopRequested) resumed.awaitUninterruptibly();
+            state = State.RUNNING;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
