@@ -1,0 +1,48 @@
+package org.multios.boards.riscv;
+
+import java.nio.file.Path;
+import org.multios.boards.Firmware;
+import org.multios.devices.console.ConsoleBackend;
+import org.multios.devices.rtc.GoldfishRtc;
+
+/** How to build a riscv64-virt machine; fluent setters, defaults as QEMU's virt machine. */
+public final class RiscvVirtConfig {
+    public static final long DEFAULT_RAM = 128L << 20;
+    /** Debian's OpenSBI, used when no --bios is given (QEMU's default is its own OpenSBI). */
+    public static final Path DEBIAN_OPENSBI = Path.of("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
+    public static final int MAX_HARTS = 64;
+
+    int harts = 1;
+    long ramSize = DEFAULT_RAM;
+    Firmware bios = new Firmware.Default();
+    Path defaultBios = DEBIAN_OPENSBI;
+    Path kernel;
+    String append;
+    ConsoleBackend console = ConsoleBackend.NULL;
+    long rtcBaseNanos = GoldfishRtc.DEFAULT_EPOCH_NANOS;
+    Path trace;
+    boolean realtime;
+    long maxInstructions = Long.MAX_VALUE;
+    long nanosPerInstruction = 10;
+
+    public RiscvVirtConfig harts(int n) { this.harts = n; return this; }
+    public RiscvVirtConfig ramSize(long bytes) { this.ramSize = bytes; return this; }
+    public RiscvVirtConfig bios(Firmware f) { this.bios = f; return this; }
+    /** Where the default firmware is looked for (tests point it elsewhere). */
+    public RiscvVirtConfig defaultBios(Path p) { this.defaultBios = p; return this; }
+    public RiscvVirtConfig kernel(Path p) { this.kernel = p; return this; }
+    public RiscvVirtConfig append(String args) { this.append = args; return this; }
+    public RiscvVirtConfig console(ConsoleBackend c) { this.console = c; return this; }
+    public RiscvVirtConfig rtcBaseNanos(long t) { this.rtcBaseNanos = t; return this; }
+    public RiscvVirtConfig trace(Path p) { this.trace = p; return this; }
+    public RiscvVirtConfig realtime(boolean b) { this.realtime = b; return this; }
+    public RiscvVirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
+    public RiscvVirtConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
+
+    public int harts() { return harts; }
+    public long ramSize() { return ramSize; }
+    public Firmware bios() { return bios; }
+    public Path kernel() { return kernel; }
+    public String append() { return append; }
+    public ConsoleBackend console() { return console; }
+}
