@@ -89,6 +89,7 @@ public final class DecodeTable {
         private final List<EncodingPattern> patterns = new ArrayList<>();
         private int lineNo;
         private int group, groupCounter;
+        private String extension = "i";
         // the pattern being built, so '|' lines can attach to it
         private PendingPattern pending;
 
@@ -117,6 +118,7 @@ public final class DecodeTable {
                 flush();
                 if (c == '%') parseField(line.substring(1));
                 else if (c == '@') parseFormat(line.substring(1));
+                else if (line.startsWith("!ext ")) extension = line.substring(5).strip();
                 else if (line.equals("{")) {
                     if (group != 0) throw error("overlap groups do not nest");
                     group = ++groupCounter;
@@ -228,7 +230,11 @@ public final class DecodeTable {
             if (fmt == null) throw error("unknown format " + t[i]);
             BitField[] f = ((BitField[]) fmt[0]).clone();
             long[] k = ((long[]) fmt[1]).clone();
-            for (i++; i < t.length; i++) assign(t[i], f, k);
+            String ext = extension;
+            for (i++; i < t.length; i++) {
+                if (t[i].startsWith("ext=")) ext = t[i].substring(4);
+                else assign(t[i], f, k);
+            }
             int len = bits.length();
             if (len != 32 && len != 16) throw error("pattern " + t[0] + " has " + len + " bits, not 32 or 16");
             int mask = 0, match = 0;
@@ -249,7 +255,7 @@ public final class DecodeTable {
                     throw error("field %" + bf.name() + " reaches beyond a 16-bit encoding");
                 }
             }
-            pending = new PendingPattern(op, len / 8, mask, match, f, k, group, lineNo);
+            pending = new PendingPattern(op, len / 8, mask, match, f, k, group, lineNo, ext);
         }
 
         private DisasmRule parseRule(String text) {
@@ -329,13 +335,14 @@ public final class DecodeTable {
         }
 
         private record PendingPattern(RvOp op, int length, int mask, int match, BitField[] f, long[] k,
-                                      int group, int line, List<DisasmRule> rules) {
-            PendingPattern(RvOp op, int length, int mask, int match, BitField[] f, long[] k, int group, int line) {
-                this(op, length, mask, match, f, k, group, line, new ArrayList<>());
+                                      int group, int line, String ext, List<DisasmRule> rules) {
+            PendingPattern(RvOp op, int length, int mask, int match, BitField[] f, long[] k, int group, int line,
+                           String ext) {
+                this(op, length, mask, match, f, k, group, line, ext, new ArrayList<>());
             }
 
             EncodingPattern build() {
-                return new EncodingPattern(op, length, mask, match, f, k, group, line,
+                return new EncodingPattern(op, length, mask, match, f, k, group, line, List.of(ext.split("\\+")),
                         Collections.unmodifiableList(new ArrayList<>(rules)));
             }
         }

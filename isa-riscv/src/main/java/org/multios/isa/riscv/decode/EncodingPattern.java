@@ -15,10 +15,11 @@ public final class EncodingPattern {
     private final long[] constants;
     private final int group;           // overlap group number, 0 = none
     private final int line;
+    private final List<String> extensions;
     private final List<DisasmRule> disasm;
 
     EncodingPattern(RvOp op, int length, int mask, int match, BitField[] fields, long[] constants,
-                    int group, int line, List<DisasmRule> disasm) {
+                    int group, int line, List<String> extensions, List<DisasmRule> disasm) {
         this.op = op;
         this.length = length;
         this.mask = mask;
@@ -27,6 +28,7 @@ public final class EncodingPattern {
         this.constants = constants;
         this.group = group;
         this.line = line;
+        this.extensions = extensions;
         this.disasm = disasm;
     }
 
@@ -39,6 +41,8 @@ public final class EncodingPattern {
     /** Line of the table that declared the pattern, for error messages. */
     public int line() { return line; }
     public List<DisasmRule> disasm() { return disasm; }
+    /** The extensions (lower-case names as in an ISA string, "priv" for the privileged set) that define this encoding. */
+    public List<String> extensions() { return extensions; }
 
     public boolean matches(int bits) { return (bits & mask) == match; }
 

@@ -1,0 +1,181 @@
+package org.multios.isa.riscv.disasm;
+
+import java.io.PrintStream;
+import java.util.Set;
+import org.multios.core.elf.ElfFile;
+import org.multios.isa.riscv.decode.RvDecoder;
+import org.multios.isa.riscv.decode.RvInsn;
+
+/**
+ * An {@code objdump -d} listing of an ELF file: every executable section with contents,
+ * split at symbols into labelled blocks, runs of zero bytes shown as {@code ...}, each
+ * instruction line as address, raw bytes in objdump's column layout and the text.
+ */
+final class ElfListing {
+    private static final int SKIP_ZEROES = 8, SKIP_ZEROES_AT_END = 3, BYTES_PER_LINE = 8;
+
+    private final ElfImage image;
+    private final ObjdumpSymbols symbols;
+    private final Set<String> extensions;
+    private final AddressHints hints;
+    private final PrintStream out;
+    private final StringBuilder line = new StringBuilder(128);
+    private ElfImage.Section current;
+
+    ElfListing(ElfFile elf, PrintStream out) {
+        this.image = new ElfImage(elf);
+        this.symbols = new ObjdumpSymbols(image);
+        // objdump's default for RV64 ELF files without an arch attribute is rv64gc
+        Set<String> ext = RiscvAttributes.extensions(image.arch != null ? image.arch : "rv64gc");
+        ext.add("zicsr");
+        ext.add("zifencei");
+        this.extensions = ext;
+        Long gp = null;
+        for (ObjdumpSymbols.Sym s : symbols.sorted) {
+            if (s.name().equals("__global_pointer$")) gp = s.value();
+        }
+        this.hints = new AddressHints(gp);
+        this.out = out;
+    }
+
+    void print(String fileName) {
+        if (fileName != null) out.print("\n" + fileName + ":     file format elf64-littleriscv\n\n");
+        for (ElfImage.Section s : image.sections) {
+            if (!s.executable() || !s.hasContents() || s.size() == 0) continue;
+            if (s.offset() < 0 || s.offset() + s.size() > image.data.length) {
+                out.print("\nDisassembly of section " + s.name() + ":\n");
+                out.print("objdump: section " + s.name() + " extends past the end of the file\n");
+                continue;
+            }
+            section(s);
+        }
+    }
+
+    private String addressText(long vma) {
+        if (symbols.size() < 1) return "0x" + Long.toHexString(vma);
+        int i = symbols.find(vma, current.index(), false);
+        String hex = Long.toHexString(vma);
+        if (i < 0) return hex + " <" + sectionRelative(vma) + ">";
+        return hex + " <" + ObjdumpSymbols.describe(symbols.get(i), vma) + ">";
+    }
+
+    private String sectionRelative(long vma) {
+        long base = current.addr();
+        if (vma == base) return current.name();
+        if (Long.compareUnsigned(vma, base) < 0) return current.name() + "-0x" + Long.toHexString(base - vma);
+        return current.name() + "+0x" + Long.toHexString(vma - base);
+    }
+
+    private void section(ElfImage.Section sec) {
+        current = sec;
+        long base = sec.addr();
+        long stop = sec.size();
+        int skipAddrChars = skipAddrChars(base + stop);
+        out.print("\nDisassembly of section " + sec.name() + ":\n");
+        int place = symbols.find(base, sec.index(), true);
+        long off = 0;
+        while (off < stop) {
+            long addr = base + off;
+            ObjdumpSymbols.Sym sym = place >= 0 ? symbols.get(place) : null;
+            out.print("\n" + String.format("%016x", addr) + " <"
+                    + (sym == null ? sectionRelative(addr) : ObjdumpSymbols.describe(sym, addr)) + ">:\n");
+            ObjdumpSymbols.Sym next;
+            int nextPlace;
+            if (sym != null && Long.compareUnsigned(sym.value(), addr) > 0) {
+                next = sym;
+                nextPlace = place;
+            } else if (sym == null) {
+                next = null;
+                nextPlace = -1;
+            } else {
+                nextPlace = place;
+                while (nextPlace < symbols.size() && !validNext(symbols.get(nextPlace), sym, sec)) nextPlace++;
+                if (nextPlace >= symbols.size()) {
+                    next = null;
+                    nextPlace = -1;
+                } else {
+                    next = symbols.get(nextPlace);
+                }
+            }
+            long nextStop;
+            if (sym != null && Long.compareUnsigned(sym.value(), addr) > 0) nextStop = sym.value() - base;
+            else if (next == null) nextStop = stop;
+            else nextStop = next.value() - base;
+            if (Long.compareUnsigned(nextStop, stop) > 0 || Long.compareUnsigned(nextStop, off) <= 0) nextStop = stop;
+            bytes(sec, off, nextStop, skipAddrChars);
+            off = nextStop;
+            place = nextPlace;
+        }
+    }
+
+    private static boolean validNext(ObjdumpSymbols.Sym s, ObjdumpSymbols.Sym cur, ElfImage.Section sec) {
+        return s.section() == sec.index() && Long.compareUnsigned(s.value(), cur.value()) > 0 && s.valid();
+    }
+
+    private static int skipAddrChars(long end) {
+        String buf = String.format("%016x", end);
+        int skip = 0;
+        while (skip < buf.length() && buf.charAt(skip) == '0') skip++;
+        if (skip == buf.length()) skip = 0; // objdump keeps them all when the end address is zero
+        if (skip != 0) skip = (skip - 1) & -4;
+        return skip;
+    }
+
+    private void bytes(ElfImage.Section sec, long start, long stop, int skipAddrChars) {
+        byte[] d = image.data;
+        int fileBase = (int) sec.offset();
+        long off = start;
+        while (off < stop) {
+            long z = off;
+            while (z < stop && d[fileBase + (int) z] == 0) z++;
+            if (z - off >= SKIP_ZEROES || (z == stop && z - off < SKIP_ZEROES_AT_END)) {
+                if (z != stop) z = off + ((z - off) & ~3L);
+                out.print("\t...\n");
+                off = z;
+                continue;
+            }
+            long addr = sec.addr() + off;
+            line.setLength(0);
+            String a = String.format("%016x", addr).substring(skipAddrChars);
+            int i = 0;
+            while (i < a.length() - 1 && a.charAt(i) == '0') i++;
+            line.append(" ".repeat(i)).append(a, i, a.length()).append(":\t");
+            int avail = (int) (stop - off);
+            int p = fileBase + (int) off;
+            int low = avail >= 2 ? (d[p] & 0xff) | (d[p + 1] & 0xff) << 8 : (avail == 1 ? d[p] & 0xff : 0);
+            int len = objdumpLength(low);
+            if (len > avail) len = avail; // objdump cannot read past the block either
+            long word = 0;
+            for (int k = len - 1; k >= 0; k--) word = (word << 8) | (d[p + k] & 0xff);
+            String text;
+            if (len == 2 || len == 4) {
+                RvInsn insn = RvDecoder.decode((int) word);
+                text = InsnFormatter.format(insn, addr, this::addressText, extensions, hints);
+            } else {
+                text = "." + len + "byte\t0x" + Long.toHexString(word);
+            }
+            int chunk = len % 4 == 0 ? 4 : 2;
+            if (len == 1) chunk = 1;
+            int pb = Math.min(len, BYTES_PER_LINE);
+            for (int j = 0; j < pb; j += chunk) {
+                for (int k = chunk - 1; k >= 0; k--) line.append(String.format("%02x", d[p + j + k] & 0xff));
+                line.append(' ');
+            }
+            for (; pb < BYTES_PER_LINE; pb += chunk) {
+                line.append("  ".repeat(chunk)).append(' ');
+            }
+            line.append('\t').append(text).append('\n');
+            out.print(line);
+            off += len;
+        }
+    }
+
+    /** objdump's riscv_insn_length: 2, 4, 6 or 8 bytes from the low halfword. */
+    static int objdumpLength(int low) {
+        if ((low & 3) != 3) return 2;
+        if ((low & 0x1f) != 0x1f) return 4;
+        if ((low & 0x3f) == 0x1f) return 6;
+        if ((low & 0x7f) == 0x3f) return 8;
+        return 2;
+    }
+}

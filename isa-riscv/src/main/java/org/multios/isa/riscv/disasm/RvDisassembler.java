@@ -1,0 +1,36 @@
+package org.multios.isa.riscv.disasm;
+
+import java.io.PrintStream;
+import org.multios.core.elf.ElfFile;
+import org.multios.isa.riscv.decode.RvInsn;
+
+/**
+ * RISC-V disassembler whose text is that of GNU objdump 2.40 ({@code objdump -d}, with
+ * its aliases), driven by the disassembly rules declared in the encoding table.
+ */
+public final class RvDisassembler {
+    private RvDisassembler() {}
+
+    /**
+     * The instruction as objdump prints it after the raw bytes: mnemonic, a tab, the
+     * operands. Branch and jump targets are absolute hex addresses with no symbol part.
+     */
+    public static String format(RvInsn insn, long pc) {
+        return InsnFormatter.format(insn, pc, AddressFormat.plain(), null, null);
+    }
+
+    /** As {@link #format(RvInsn, long)}, with {@code <sym+0xoff>} after targets that {@code symbols} names. */
+    public static String format(RvInsn insn, long pc, SymbolLookup symbols) {
+        return InsnFormatter.format(insn, pc, AddressFormat.withSymbols(symbols), null, null);
+    }
+
+    /** An {@code objdump -d} listing of every executable section of {@code elf}. */
+    public static void disassembleElf(ElfFile elf, PrintStream out) {
+        new ElfListing(elf, out).print(null);
+    }
+
+    /** As {@link #disassembleElf(ElfFile, PrintStream)}, starting with objdump's "FILE: file format" header. */
+    public static void disassembleElf(ElfFile elf, String fileName, PrintStream out) {
+        new ElfListing(elf, out).print(fileName);
+    }
+}
