@@ -30,7 +30,8 @@ final class ElfImage {
     final byte[] data;
     final List<Section> sections = new ArrayList<>();
     final List<Symbol> symbols = new ArrayList<>();
-    String arch; // Tag_RISCV_arch, or null
+    String arch;     // Tag_RISCV_arch, or null
+    String privSpec; // "1.11" etc. from Tag_RISCV_priv_spec*, or null
 
     ElfImage(ElfFile elf) {
         this.data = elf.bytes();
@@ -61,7 +62,9 @@ final class ElfImage {
         if (symtab >= 0) readSymbols(b, raw, symtab);
         for (int i = 0; i < shnum; i++) {
             if (raw[i][1] == SHT_RISCV_ATTRIBUTES && fits(raw[i][4], raw[i][5])) {
-                arch = RiscvAttributes.arch(data, (int) raw[i][4], (int) raw[i][5]);
+                RiscvAttributes attrs = RiscvAttributes.parse(data, (int) raw[i][4], (int) raw[i][5]);
+                arch = attrs.arch;
+                privSpec = attrs.privSpec();
             }
         }
     }

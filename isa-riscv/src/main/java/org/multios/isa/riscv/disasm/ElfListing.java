@@ -16,7 +16,7 @@ final class ElfListing {
 
     private final ElfImage image;
     private final ObjdumpSymbols symbols;
-    private final Set<String> extensions;
+    private final IsaProfile profile;
     private final AddressHints hints;
     private final PrintStream out;
     private final StringBuilder line = new StringBuilder(128);
@@ -29,7 +29,7 @@ final class ElfListing {
         Set<String> ext = RiscvAttributes.extensions(image.arch != null ? image.arch : "rv64gc");
         ext.add("zicsr");
         ext.add("zifencei");
-        this.extensions = ext;
+        this.profile = new IsaProfile(ext, image.privSpec != null ? image.privSpec : "1.12");
         Long gp = null;
         for (ObjdumpSymbols.Sym s : symbols.sorted) {
             if (s.name().equals("__global_pointer$")) gp = s.value();
@@ -150,7 +150,7 @@ final class ElfListing {
             String text;
             if (len == 2 || len == 4) {
                 RvInsn insn = RvDecoder.decode((int) word);
-                text = InsnFormatter.format(insn, addr, this::addressText, extensions, hints);
+                text = InsnFormatter.format(insn, addr, this::addressText, profile, hints);
             } else {
                 text = "." + len + "byte\t0x" + Long.toHexString(word);
             }

@@ -1,6 +1,5 @@
 package org.multios.isa.riscv.disasm;
 
-import java.util.Set;
 import org.multios.isa.riscv.decode.DisasmRule;
 import org.multios.isa.riscv.decode.EncodingPattern;
 import org.multios.isa.riscv.decode.RvDecoder;
@@ -28,18 +27,18 @@ final class InsnFormatter {
 
     /**
      * The instruction's text: mnemonic, a tab and the operands (no tab when there are
-     * none). {@code extensions} null means every extension; {@code hints} may be null.
+     * none). {@code hints} may be null.
      */
-    static String format(RvInsn insn, long pc, AddressFormat addresses, Set<String> extensions, AddressHints hints) {
+    static String format(RvInsn insn, long pc, AddressFormat addresses, IsaProfile profile, AddressHints hints) {
         EncodingPattern p = RvDecoder.table().find(insn.raw);
-        if (p == null || !enabled(p, extensions)) return unknown(insn);
+        if (p == null || !enabled(p, profile)) return unknown(insn);
         for (DisasmRule rule : p.disasm()) {
             if (!rule.matches(insn)) continue;
             StringBuilder sb = new StringBuilder(32);
-            expand(rule.mnemonic(), insn, pc, addresses, hints, sb);
+            expand(rule.mnemonic(), insn, pc, addresses, profile, hints, sb);
             if (!rule.operands().isEmpty()) {
                 sb.append('\t');
-                expand(rule.operands(), insn, pc, addresses, hints, sb);
+                expand(rule.operands(), insn, pc, addresses, profile, hints, sb);
             }
             if (hints != null && hints.takePending()) {
                 sb.append(" # ").append(addresses.format(hints.pendingAddress()));
@@ -49,10 +48,9 @@ final class InsnFormatter {
         return unknown(insn);
     }
 
-    private static boolean enabled(EncodingPattern p, Set<String> extensions) {
-        if (extensions == null) return true;
+    private static boolean enabled(EncodingPattern p, IsaProfile profile) {
         for (String e : p.extensions()) {
-            if (!e.equals("priv") && !extensions.contains(e)) return false;
+            if (!profile.has(e)) return false;
         }
         return true;
     }
@@ -64,8 +62,8 @@ final class InsnFormatter {
         return "." + insn.length + "byte\t0x" + Long.toHexString(raw);
     }
 
-    private static void expand(String template, RvInsn insn, long pc, AddressFormat addresses, AddressHints hints,
-                               StringBuilder sb) {
+    private static void expand(String template, RvInsn insn, long pc, AddressFormat addresses, IsaProfile profile,
+                               AddressHints hints, StringBuilder sb) {
         int i = 0, n = template.length();
         while (i < n) {
             char c = template.charAt(i);
@@ -75,13 +73,13 @@ final class InsnFormatter {
                 continue;
             }
             int end = template.indexOf('}', i);
-            operand(template.substring(i + 1, end), insn, pc, addresses, hints, sb);
+            operand(template.substring(i + 1, end), insn, pc, addresses, profile, hints, sb);
             i = end + 1;
         }
     }
 
-    private static void operand(String spec, RvInsn insn, long pc, AddressFormat addresses, AddressHints hints,
-                                StringBuilder sb) {
+    private static void operand(String spec, RvInsn insn, long pc, AddressFormat addresses, IsaProfile profile,
+                                AddressHints hints, StringBuilder sb) {
         switch (spec) {
             case "rm" -> {
                 if (insn.rm != 7) sb.append(',').append(RM[insn.rm] != null ? RM[insn.rm] : "unknown");
@@ -121,7 +119,7 @@ final class InsnFormatter {
             case "h" -> sb.append("0x").append(Long.toHexString(v));
             case "hi" -> sb.append("0x").append(Long.toHexString((v >> 12) & 0xfffff));
             case "t" -> sb.append(addresses.format(pc + v));
-            case "csr" -> sb.append(CsrNames.of((int) v));
+            case "csr" -> sb.append(CsrNames.of((int) v, profile.privSpec()));
             case "pred" -> fenceSet((int) (v >> 4) & 15, sb);
             case "succ" -> fenceSet((int) v & 15, sb);
             default -> throw new IllegalStateException("unknown operand kind in disassembly template: " + kind);

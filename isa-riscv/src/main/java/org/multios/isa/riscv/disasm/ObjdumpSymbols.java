@@ -42,7 +42,8 @@ final class ObjdumpSymbols {
         List<Sym> list = new ArrayList<>();
         for (ElfImage.Symbol s : image.symbols) {
             if (s.name().isEmpty()) continue;
-            if (s.type() == ElfImage.STT_SECTION) continue;
+            // BFD marks section and file symbols as such (file ones as debugging symbols too)
+            if (s.type() == ElfImage.STT_SECTION || s.type() == ElfImage.STT_FILE) continue;
             if (s.shndx() == ElfImage.SHN_UNDEF || s.shndx() == ElfImage.SHN_COMMON) continue;
             int sec = s.shndx() == ElfImage.SHN_ABS ? -1 : s.shndx();
             list.add(new Sym(s.name(), s.value(), s.size(), s.type(), s.bind(), sec));

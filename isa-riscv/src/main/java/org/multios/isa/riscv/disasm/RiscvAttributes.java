@@ -11,18 +11,37 @@ import java.util.Set;
  */
 final class RiscvAttributes {
     private static final int TAG_FILE = 1, TAG_RISCV_ARCH = 5;
+    private static final int TAG_PRIV_SPEC = 8, TAG_PRIV_SPEC_MINOR = 10, TAG_PRIV_SPEC_REVISION = 12;
+
+    String arch;
+    long privMajor = -1, privMinor = -1, privRevision = -1;
 
     private RiscvAttributes() {}
 
-    /** The Tag_RISCV_arch string of the attributes at {@code data[off, off+len)}, or null. */
-    static String arch(byte[] data, int off, int len) {
+    /** objdump's privileged spec version for these attributes, or null when they name none it knows. */
+    String privSpec() {
+        if (privMajor < 0 && privMinor < 0 && privRevision < 0) return null;
+        long maj = Math.max(privMajor, 0), min = Math.max(privMinor, 0), rev = Math.max(privRevision, 0);
+        if (maj == 1 && min == 9 && rev == 1) return "1.9.1";
+        if (maj == 1 && rev == 0 && min >= 10 && min <= 12) return "1." + min;
+        return null;
+    }
+
+    /** The attributes at {@code data[off, off+len)}; what cannot be read stays unset. */
+    static RiscvAttributes parse(byte[] data, int off, int len) {
+        RiscvAttributes a = new RiscvAttributes();
+        a.read(data, off, len);
+        return a;
+    }
+
+    private void read(byte[] data, int off, int len) {
         int end = off + len;
-        if (len < 1 || data[off] != 'A') return null;
+        if (len < 1 || data[off] != 'A') return;
         int p = off + 1;
         while (p + 4 <= end) {
             int subLen = le32(data, p);
             int subEnd = p + subLen;
-            if (subLen < 4 || subEnd > end) return null;
+            if (subLen < 4 || subEnd > end) return;
             int q = p + 4;
             int nameEnd = q;
             while (nameEnd < subEnd && data[nameEnd] != 0) nameEnd++;
@@ -33,31 +52,36 @@ final class RiscvAttributes {
                     int tag = data[q] & 0xff;
                     int size = le32(data, q + 1);
                     int tagEnd = q + size;
-                    if (size < 5 || tagEnd > subEnd) return null;
-                    if (tag == TAG_FILE) return parseTags(data, q + 5, tagEnd);
+                    if (size < 5 || tagEnd > subEnd) return;
+                    if (tag == TAG_FILE) {
+                        parseTags(data, q + 5, tagEnd);
+                        return;
+                    }
                     q = tagEnd;
                 }
             }
             p = subEnd;
         }
-        return null;
     }
 
-    private static String parseTags(byte[] d, int p, int end) {
+    private void parseTags(byte[] d, int p, int end) {
         while (p < end) {
             long[] tag = uleb(d, p);
             p = (int) tag[1];
             // even tags carry a ULEB128 number, odd tags a NUL-terminated string (ABI rule)
             if ((tag[0] & 1) == 0) {
-                p = (int) uleb(d, p)[1];
+                long[] v = uleb(d, p);
+                p = (int) v[1];
+                if (tag[0] == TAG_PRIV_SPEC) privMajor = v[0];
+                else if (tag[0] == TAG_PRIV_SPEC_MINOR) privMinor = v[0];
+                else if (tag[0] == TAG_PRIV_SPEC_REVISION) privRevision = v[0];
             } else {
                 int e = p;
                 while (e < end && d[e] != 0) e++;
-                if (tag[0] == TAG_RISCV_ARCH) return new String(d, p, e - p, StandardCharsets.US_ASCII);
+                if (tag[0] == TAG_RISCV_ARCH) arch = new String(d, p, e - p, StandardCharsets.US_ASCII);
                 p = e + 1;
             }
         }
-        return null;
     }
 
     private static long[] uleb(byte[] d, int p) {

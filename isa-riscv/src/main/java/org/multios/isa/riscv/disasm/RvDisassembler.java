@@ -16,12 +16,12 @@ public final class RvDisassembler {
      * operands. Branch and jump targets are absolute hex addresses with no symbol part.
      */
     public static String format(RvInsn insn, long pc) {
-        return InsnFormatter.format(insn, pc, AddressFormat.plain(), null, null);
+        return InsnFormatter.format(insn, pc, AddressFormat.plain(), IsaProfile.ALL, null);
     }
 
     /** As {@link #format(RvInsn, long)}, with {@code <sym+0xoff>} after targets that {@code symbols} names. */
     public static String format(RvInsn insn, long pc, SymbolLookup symbols) {
-        return InsnFormatter.format(insn, pc, AddressFormat.withSymbols(symbols), null, null);
+        return InsnFormatter.format(insn, pc, AddressFormat.withSymbols(symbols), IsaProfile.ALL, null);
     }
 
     /** An {@code objdump -d} listing of every executable section of {@code elf}. */
