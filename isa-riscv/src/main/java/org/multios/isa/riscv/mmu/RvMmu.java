@@ -1,0 +1,327 @@
+package org.multios.isa.riscv.mmu;
+
+import java.lang.foreign.MemorySegment;
+import org.multios.core.bus.BusErrorException;
+import org.multios.core.bus.MemoryRegion;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.bus.RamRegion;
+import org.multios.core.cache.CodeBlock;
+import org.multios.core.mmu.SoftTlb;
+import org.multios.isa.riscv.csr.Mstatus;
+import org.multios.isa.riscv.trap.RvTrap;
+
+/**
+ * The hart's view of memory: virtual-to-physical translation (Bare, Sv39, Sv48), PMP, and
+ * the loads and stores the executor issues.
+ * <p>
+ * One {@link SoftTlb} per privilege mode (U, S, M), so trap entry and return switch TLBs
+ * instead of flushing them. Fetches use the TLB of the current privilege; loads and stores
+ * use the TLB of the effective privilege (MPRV/MPP). Fast path: tag compare and an offset
+ * into the RAM segment. Slow path: walk, PMP, then either a TLB fill (only RAM pages whose
+ * PMP decision is uniform over the page; store entries never for pages holding decoded
+ * code) or an access through the bus (MMIO, ROM writes, code pages).
+ * <p>
+ * Misaligned loads and stores are performed (split per byte when they cross a page), as
+ * QEMU does; the callers raise misaligned exceptions for LR/SC/AMO themselves.
+ */
+public final class RvMmu {
+    private static final int PAGE = 4096;
+
+    private final PhysicalBus bus;
+    public final Pmp pmp = new Pmp();
+    private final SvWalker walker;
+    private final SoftTlb[] tlbs = {new SoftTlb(), new SoftTlb(), null, new SoftTlb()};
+
+    /** TLB of the current privilege (fetch) and of the effective data privilege. */
+    private SoftTlb fetchTlb, dataTlb;
+    private int priv = 3, dataPriv = 3;
+    private boolean sum, mxr;
+    private int satpLevels; // 0 = Bare
+    private long satpPpn;
+
+    /** The block being executed: a store that invalidates it ends it. */
+    public CodeBlock currentBlock;
+    /** Set by {@link #storePhysical} when a write hit the running block's code. */
+    private boolean codeModified;
+
+    /** Tracing: no direct store entries, and the slow path records each store. */
+    private boolean recordStores;
+    public long lastStoreAddr, lastStoreValue;
+    public int lastStoreSize;
+
+    public RvMmu(PhysicalBus bus) {
+        this.bus = bus;
+        this.walker = new SvWalker(bus, pmp);
+        fetchTlb = dataTlb = tlbs[3];
+        for (SoftTlb t : tlbs) if (t != null) bus.onCodeMark(t::dropStoresTo);
+    }
+
+    // ---- configuration, called by the CPU on privilege/mstatus/satp changes ----
+
+    /** Recomputes which TLBs apply; flushes when the translation itself changed. */
+    public void configure(int priv, long mstatus, long satp) {
+        boolean newSum = (mstatus & Mstatus.SUM) != 0, newMxr = (mstatus & Mstatus.MXR) != 0;
+        int mode = (int) (satp >>> 60);
+        int levels = mode == 8 ? 3 : mode == 9 ? 4 : 0;
+        long ppn = satp & ((1L << 44) - 1);
+        if (newSum != sum || newMxr != mxr || levels != satpLevels || ppn != satpPpn) {
+            sum = newSum;
+            mxr = newMxr;
+            satpLevels = levels;
+            satpPpn = ppn;
+            flushTranslated();
+        }
+        this.priv = priv;
+        this.dataPriv = priv == 3 && (mstatus & Mstatus.MPRV) != 0 ? Mstatus.mpp(mstatus) : priv;
+        fetchTlb = tlbs[priv];
+        dataTlb = tlbs[dataPriv];
+    }
+
+    /** sfence.vma, satp writes: every translated (S and U) entry goes. */
+    public void flushTranslated() {
+        tlbs[0].flush();
+        tlbs[1].flush();
+    }
+
+    /** PMP changes and resets: everything goes. */
+    public void flushAll() {
+        for (SoftTlb t : tlbs) if (t != null) t.flush();
+    }
+
+    public void setRecordStores(boolean on) {
+        recordStores = on;
+        flushAll();
+    }
+
+    public SoftTlb fetchTlb() { return fetchTlb; }
+
+    public int satpLevels() { return satpLevels; }
+
+    // ---- instruction fetch ----
+
+    /** Physical address of the instruction at {@code va} (fills the fetch TLB for RAM/ROM pages). */
+    public long fetchPhysical(long va) {
+        SoftTlb t = fetchTlb;
+        int i = SoftTlb.index(va);
+        if (t.fetchTag[i] == (va >>> 12)) return t.fetchPhys[i] | (va & 0xfff);
+        long pa = translate(va, SvWalker.FETCH, priv);
+        if (!pmp.allows(pa, 2, Pmp.X, priv)) throw SvWalker.accessFault(SvWalker.FETCH, va);
+        MemoryRegion r = bus.find(pa);
+        if (!(r instanceof RamRegion ram)) throw SvWalker.accessFault(SvWalker.FETCH, va);
+        long page = pa & ~0xfffL;
+        if (pmp.pageUniform(page) && Long.compareUnsigned(page - ram.base() + PAGE, ram.size()) <= 0) {
+            t.fill(SoftTlb.FETCH, va, page, ram.segment(), page - ram.base());
+        }
+        return pa;
+    }
+
+    // ---- loads (zero-extended results) ----
+
+    public long load64(long va) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        long off = va & 0xfff;
+        if (t.loadTag[i] == (va >>> 12) && off <= PAGE - 8) return t.loadSeg[i].get(RamRegion.LONG, t.loadOff[i] + off);
+        return loadSlow(va, 8);
+    }
+
+    public long load32(long va) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        long off = va & 0xfff;
+        if (t.loadTag[i] == (va >>> 12) && off <= PAGE - 4) return t.loadSeg[i].get(RamRegion.INT, t.loadOff[i] + off) & 0xffff_ffffL;
+        return loadSlow(va, 4);
+    }
+
+    public long load16(long va) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        long off = va & 0xfff;
+        if (t.loadTag[i] == (va >>> 12) && off <= PAGE - 2) return t.loadSeg[i].get(RamRegion.SHORT, t.loadOff[i] + off) & 0xffffL;
+        return loadSlow(va, 2);
+    }
+
+    public long load8(long va) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        if (t.loadTag[i] == (va >>> 12)) return t.loadSeg[i].get(RamRegion.BYTE, t.loadOff[i] + (va & 0xfff)) & 0xffL;
+        return loadSlow(va, 1);
+    }
+
+    private long loadSlow(long va, int size) {
+        if ((va & 0xfff) + size > PAGE) {
+            long v = 0;
+            for (int k = 0; k < size; k++) v |= loadSlow(va + k, 1) << (8 * k);
+            return v;
+        }
+        long pa = translate(va, SvWalker.LOAD, dataPriv);
+        if (!pmp.allows(pa, size, Pmp.R, dataPriv)) throw SvWalker.accessFault(SvWalker.LOAD, va);
+        MemoryRegion r = bus.find(pa);
+        if (r instanceof RamRegion ram && Long.compareUnsigned(pa - ram.base() + size, ram.size()) <= 0) {
+            long page = pa & ~0xfffL;
+            if (pmp.pageUniform(page)) dataTlb.fill(SoftTlb.LOAD, va, page, ram.segment(), page - ram.base());
+            return ram.read(pa - ram.base(), size);
+        }
+        try {
+            return bus.read(pa, size);
+        } catch (BusErrorException e) {
+            throw SvWalker.accessFault(SvWalker.LOAD, va);
+        }
+    }
+
+    // ---- stores ----
+
+    public void store64(long va, long v) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        long off = va & 0xfff;
+        if (t.storeTag[i] == (va >>> 12) && off <= PAGE - 8) t.storeSeg[i].set(RamRegion.LONG, t.storeOff[i] + off, v);
+        else storeSlow(va, 8, v);
+    }
+
+    public void store32(long va, long v) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        long off = va & 0xfff;
+        if (t.storeTag[i] == (va >>> 12) && off <= PAGE - 4) t.storeSeg[i].set(RamRegion.INT, t.storeOff[i] + off, (int) v);
+        else storeSlow(va, 4, v);
+    }
+
+    public void store16(long va, long v) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        long off = va & 0xfff;
+        if (t.storeTag[i] == (va >>> 12) && off <= PAGE - 2) t.storeSeg[i].set(RamRegion.SHORT, t.storeOff[i] + off, (short) v);
+        else storeSlow(va, 2, v);
+    }
+
+    public void store8(long va, long v) {
+        SoftTlb t = dataTlb;
+        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        if (t.storeTag[i] == (va >>> 12)) t.storeSeg[i].set(RamRegion.BYTE, t.storeOff[i] + (va & 0xfff), (byte) v);
+        else storeSlow(va, 1, v);
+    }
+
+    private void storeSlow(long va, int size, long v) {
+        if (recordStores) {
+            lastStoreAddr = va;
+            lastStoreValue = size == 8 ? v : v & ((1L << (8 * size)) - 1);
+            lastStoreSize = size;
+        }
+        if ((va & 0xfff) + size > PAGE) {
+            // Check both pages before writing either, so a fault leaves memory untouched.
+            long second = (va + size) & ~0xfffL;
+            translateStore(va, 1);
+            translateStore(second, 1);
+            for (int k = 0; k < size; k++) storeOne(va + k, 1, v >>> (8 * k));
+        } else {
+            storeOne(va, size, v);
+        }
+        if (codeModified) {
+            codeModified = false;
+            throw RvTrap.codeModified();
+        }
+    }
+
+    private long translateStore(long va, int size) {
+        long pa = translate(va, SvWalker.STORE, dataPriv);
+        if (!pmp.allows(pa, size, Pmp.W, dataPriv)) throw SvWalker.accessFault(SvWalker.STORE, va);
+        return pa;
+    }
+
+    private void storeOne(long va, int size, long v) {
+        long pa = translateStore(va, size);
+        MemoryRegion r = bus.find(pa);
+        if (r instanceof RamRegion ram && !ram.isReadOnly() && Long.compareUnsigned(pa - ram.base() + size, ram.size()) <= 0) {
+            long page = pa & ~0xfffL;
+            if (!ram.isCodePage(page - ram.base())) {
+                if (!recordStores && pmp.pageUniform(page)) {
+                    dataTlb.fill(SoftTlb.STORE, va, page, ram.segment(), page - ram.base());
+                }
+                ram.store(pa - ram.base(), size, v);
+                return;
+            }
+        }
+        storePhysical(pa, size, v, va);
+    }
+
+    /** A store through the bus: MMIO, or RAM holding decoded code (which invalidates blocks). */
+    private void storePhysical(long pa, int size, long v, long va) {
+        try {
+            bus.write(pa, size, v);
+        } catch (BusErrorException e) {
+            throw SvWalker.accessFault(SvWalker.STORE, va);
+        }
+        CodeBlock b = currentBlock;
+        if (b != null && !b.isValid()) codeModified = true;
+    }
+
+    // ---- atomics: translate once with store permission, then read-modify-write ----
+
+    /**
+     * Physical address for an AMO/SC of {@code size} bytes (store/AMO faults; AMOs need
+     * read and write permission, which a writable page implies since W without R is reserved).
+     */
+    public long translateAmo(long va, int size) {
+        long pa = translate(va, SvWalker.STORE, dataPriv);
+        if (!pmp.allows(pa, size, Pmp.W, dataPriv) || !pmp.allows(pa, size, Pmp.R, dataPriv)) {
+            throw SvWalker.accessFault(SvWalker.STORE, va);
+        }
+        return pa;
+    }
+
+    /** Physical address for LR (load faults). */
+    public long translateLoad(long va, int size) {
+        long pa = translate(va, SvWalker.LOAD, dataPriv);
+        if (!pmp.allows(pa, size, Pmp.R, dataPriv)) throw SvWalker.accessFault(SvWalker.LOAD, va);
+        return pa;
+    }
+
+    public long readPhysical(long pa, int size, int kind, long va) {
+        try {
+            return bus.read(pa, size);
+        } catch (BusErrorException e) {
+            throw SvWalker.accessFault(kind, va);
+        }
+    }
+
+    /** Physical write for AMO/SC; call {@link #endOfAtomic} after the destination register is written. */
+    public void writePhysical(long pa, int size, long v, long va) {
+        if (recordStores) {
+            lastStoreAddr = va;
+            lastStoreValue = size == 8 ? v : v & ((1L << (8 * size)) - 1);
+            lastStoreSize = size;
+        }
+        storePhysical(pa, size, v, va);
+    }
+
+    public void endOfAtomic() {
+        if (codeModified) {
+            codeModified = false;
+            throw RvTrap.codeModified();
+        }
+    }
+
+    // ---- translation ----
+
+    /** Virtual to physical for an access of {@code kind} at effective privilege {@code p}. */
+    public long translate(long va, int kind, int p) {
+        if (p == 3 || satpLevels == 0) return va;
+        return walker.translate(va, satpLevels, satpPpn, kind, p, sum, mxr);
+    }
+
+    /** For debuggers and traces: the physical address of a load from {@code va}, or -1. */
+    public long debugTranslate(long va) {
+        try {
+            return translate(va, SvWalker.LOAD, dataPriv);
+        } catch (RvTrap t) {
+            return -1;
+        }
+    }
+
+    /** Direct segment of a RAM page for instruction bytes (block building). */
+    public MemorySegment segmentFor(long pa) {
+        RamRegion ram = bus.findRam(pa, 1);
+        return ram == null ? null : ram.segment();
+    }
+}
