@@ -45,7 +45,7 @@ public final class GdbServer implements Closeable {
                         protected void initChannel(SocketChannel ch) { accept(target, ch); }
                     });
             serverChannel = b.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the BindException undeclared
             group.shutdownGracefully();
             throw new IOException("cannot listen for GDB on " + address.getHostString() + ":" + address.getPort()
                     + ": " + e.getMessage(), e);
