@@ -166,6 +166,13 @@ public abstract class PciFunction {
 
     public final boolean busMasterEnabled() { return (command() & CMD_BUS_MASTER) != 0; }
 
+    /** True if this function may DMA to (or from) all of [address, address+length): bus master on, RAM there. */
+    public final boolean dmaAllowed(long address, long length, boolean write) {
+        if (bridge == null || !busMasterEnabled() || length < 0) return false;
+        org.multios.core.bus.RamRegion r = bridge.systemBus().findRam(address, length);
+        return r != null && !(write && r.isReadOnly());
+    }
+
     /** Reads guest memory as this function's bus master; fails when bus mastering is off. */
     public final void dmaRead(long address, byte[] dst, int from, int length) {
         if (bridge == null || !busMasterEnabled()) throw new BusErrorException(address, false);
