@@ -100,7 +100,7 @@ public final class RvFloatingPoint {
         }
     }
 
-    /** Ops whose operands (and FP result) are binary32; FCVT.S.D and FCVT.D.S pick their own. */
+    /** Ops whose operands and FP result are binary32 (for FCVT.S.D/FCVT.D.S: the result). */
     private static final boolean[] SINGLE_OPS = new boolean[org.multios.isa.riscv.decode.RvOp.values().length];
 
     static {
@@ -108,6 +108,9 @@ public final class RvFloatingPoint {
             String n = op.name();
             SINGLE_OPS[op.ordinal()] = n.startsWith("F") && (n.endsWith("_S") || n.startsWith("FCVT_S_"));
         }
+        // Conversions between the formats: the flag gives the destination's format.
+        SINGLE_OPS[org.multios.isa.riscv.decode.RvOp.FCVT_D_S.ordinal()] = false;
+        SINGLE_OPS[org.multios.isa.riscv.decode.RvOp.FCVT_S_D.ordinal()] = true;
     }
 
     private static boolean isSingle(RvUop u) { return SINGLE_OPS[u.op.ordinal()]; }
