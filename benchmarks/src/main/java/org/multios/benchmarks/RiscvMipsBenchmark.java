@@ -1,0 +1,100 @@
+package org.multios.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.multios.boards.riscv.RiscvVirtBoard;
+import org.multios.devices.console.MemoryConsole;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Guest MIPS of riscv64-virt on the CPU-bound {@code intmix} program (hashing, sorting,
+ * CRC-32, matrix multiply; docs/images.md).
+ * <p>
+ * {@link #mips}: every invocation boots a fresh board and runs exactly
+ * {@value #SLICE} guest instructions from reset. With {@code @OperationsPerInvocation(SLICE)},
+ * one JMH "op" is one guest instruction, and in ops/µs <b>the primary score is guest MIPS</b>.
+ * The {@code instructions} secondary score counts what the machine actually retired (the
+ * same number unless a run stopped early, which fails the benchmark).
+ * <p>
+ * {@link #fullRun}: single-shot time of the whole program (about 1.83 billion instructions)
+ * from a fresh board to the test finisher, checked against QEMU's recorded output; the figure
+ * to put next to {@code qemu-system-riscv64}'s wall time (benchmarks/compare-qemu.sh).
+ */
+@Fork(value = 1, jvmArgsAppend = {"-Xss8m", "--enable-native-access=ALL-UNNAMED"})
+public class RiscvMipsBenchmark {
+    /** Guest instructions per invocation of {@link #mips}: intmix's first ~330 rounds. */
+    public static final long SLICE = 200_000_000L;
+
+    /** A new board per invocation: a run that reached its limit cannot continue. */
+    @State(Scope.Thread)
+    public static class SliceBoard {
+        RiscvVirtBoard board;
+        MemoryConsole console;
+
+        @Setup(Level.Invocation)
+        public void boot() {
+            console = new MemoryConsole();
+            board = IntmixBoard.create(console, SLICE);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class FullBoard {
+        RiscvVirtBoard board;
+        MemoryConsole console;
+
+        @Setup(Level.Invocation)
+        public void boot() {
+            console = new MemoryConsole();
+            board = IntmixBoard.create(console, Long.MAX_VALUE);
+        }
+    }
+
+    /** Retired guest instructions, reported by JMH as a rate next to the primary score. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Retired {
+        public long instructions;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @OperationsPerInvocation((int) SLICE)
+    @Warmup(iterations = 3, time = 5)
+    @Measurement(iterations = 5, time = 5)
+    public long mips(SliceBoard s, Retired retired) {
+        s.board.run();
+        long n = s.board.machine().retiredInstructions();
+        if (s.board.stoppedByGuest() || n != SLICE) {
+            throw new IllegalStateException("intmix stopped after " + n + " instructions: "
+                    + s.board.machine().stopReason() + "\n" + s.console.output());
+        }
+        retired.instructions += n;
+        return n;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
+    public long fullRun(FullBoard s, Retired retired) {
+        int status = s.board.run();
+        IntmixBoard.checkComplete(s.console, status);
+        long n = s.board.machine().retiredInstructions();
+        retired.instructions += n;
+        return n;
+    }
+}
