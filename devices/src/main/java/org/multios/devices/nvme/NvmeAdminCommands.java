@@ -138,7 +138,7 @@ final class NvmeAdminCommands {
         byte[] page = c.log.page(lid, c.clock().nanos());
         if (page == null) return INVALID_LOG_PAGE;
         long length = dwords * 4;
-        if (offset > page.length || length > c.maxTransferBytes()) return INVALID_FIELD;
+        if (Long.compareUnsigned(offset, page.length) > 0 || length > c.maxTransferBytes()) return INVALID_FIELD;
         // Bytes past the end of the page read as zero.
         byte[] out = new byte[(int) length];
         System.arraycopy(page, (int) offset, out, 0, (int) Math.min(length, page.length - offset));

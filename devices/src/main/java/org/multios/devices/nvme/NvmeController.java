@@ -56,6 +56,8 @@ public final class NvmeController implements MmioDevice {
     private TimerEvent transition, fetch;
     private int generation;
     private String fatalReason;
+    private int internalErrors;
+    private RuntimeException lastInternalError;
 
     /**
      * @param maxIoQueues I/O submission and completion queues offered (the doorbell area must hold them)
@@ -99,6 +101,11 @@ public final class NvmeController implements MmioDevice {
     public boolean isReady() { return (csts & CSTS_RDY) != 0; }
 
     public boolean isFatal() { return (csts & CSTS_CFS) != 0; }
+
+    /** Commands that failed inside the model (must stay 0; tests check it). */
+    public int internalErrors() { return internalErrors; }
+
+    public RuntimeException lastInternalError() { return lastInternalError; }
 
     /** Why CSTS.CFS was set (diagnostics), or null. */
     public String fatalReason() { return fatalReason; }
@@ -331,8 +338,16 @@ public final class NvmeController implements MmioDevice {
                 sq.head = (sq.head + 1) % sq.size;
                 sq.cq.reserved++;
                 NvmeQueues.Request req = new NvmeQueues.Request(sq, NvmeCommand.decode(entry));
-                if (sq.id == 0) admin.execute(req);
-                else io.execute(req);
+                try {
+                    if (sq.id == 0) admin.execute(req);
+                    else io.execute(req);
+                } catch (RuntimeException e) {
+                    // A bug of ours must not take the machine down: the guest sees Internal Error.
+                    internalErrors++;
+                    lastInternalError = e;
+                    if (sq.inFlight.contains(req) || req.cancelled) continue;
+                    complete(req, NvmeStatus.withDnr(NvmeStatus.INTERNAL_ERROR), 0);
+                }
                 budget--;
                 progress = true;
                 if (isFatal()) return;
