@@ -21,6 +21,8 @@ final class ElfListing {
     private final PrintStream out;
     private final StringBuilder line = new StringBuilder(128);
     private ElfImage.Section current;
+    /** The current section's mapping symbols, in address order. */
+    private final java.util.List<ObjdumpSymbols.Sym> mapping = new java.util.ArrayList<>();
 
     ElfListing(ElfFile elf, PrintStream out) {
         this.image = new ElfImage(elf);
@@ -68,6 +70,10 @@ final class ElfListing {
 
     private void section(ElfImage.Section sec) {
         current = sec;
+        mapping.clear();
+        for (ObjdumpSymbols.Sym m : symbols.sorted) {
+            if (m.section() == sec.index() && ObjdumpSymbols.isMappingSymbol(m.name())) mapping.add(m);
+        }
         long base = sec.addr();
         long stop = sec.size();
         int skipAddrChars = skipAddrChars(base + stop);
@@ -142,32 +148,79 @@ final class ElfListing {
             line.append(" ".repeat(i)).append(a, i, a.length()).append(":\t");
             int avail = (int) (stop - off);
             int p = fileBase + (int) off;
-            int low = avail >= 2 ? (d[p] & 0xff) | (d[p + 1] & 0xff) << 8 : (avail == 1 ? d[p] & 0xff : 0);
-            int len = objdumpLength(low);
+            boolean data = mappedAsData(addr);
+            int len, chunk, perLine = BYTES_PER_LINE;
+            if (data) {
+                len = dataLength(addr);
+                chunk = len;
+                if (len == 1) perLine = 6;
+            } else {
+                int low = avail >= 2 ? (d[p] & 0xff) | (d[p + 1] & 0xff) << 8 : (avail == 1 ? d[p] & 0xff : 0);
+                len = objdumpLength(low);
+                chunk = len % 4 == 0 ? 4 : 2;
+            }
             if (len > avail) len = avail; // objdump cannot read past the block either
             long word = 0;
             for (int k = len - 1; k >= 0; k--) word = (word << 8) | (d[p + k] & 0xff);
             String text;
-            if (len == 2 || len == 4) {
+            if (data) {
+                text = switch (len) {
+                    case 1 -> String.format(".byte\t0x%02x", word);
+                    case 2 -> String.format(".short\t0x%04x", word);
+                    case 4 -> String.format(".word\t0x%08x", word);
+                    default -> String.format(".dword\t0x%016x", word);
+                };
+            } else if ((len == 2 && (word & 3) != 3) || len == 4) {
                 RvInsn insn = RvDecoder.decode((int) word);
                 text = InsnFormatter.format(insn, addr, this::addressText, profile, hints);
             } else {
                 text = "." + len + "byte\t0x" + Long.toHexString(word);
             }
-            int chunk = len % 4 == 0 ? 4 : 2;
-            if (len == 1) chunk = 1;
-            int pb = Math.min(len, BYTES_PER_LINE);
+            int pb = Math.min(len, perLine);
             for (int j = 0; j < pb; j += chunk) {
                 for (int k = chunk - 1; k >= 0; k--) line.append(String.format("%02x", d[p + j + k] & 0xff));
                 line.append(' ');
             }
-            for (; pb < BYTES_PER_LINE; pb += chunk) {
+            for (; pb < perLine; pb += chunk) {
                 line.append("  ".repeat(chunk)).append(' ');
             }
             line.append('\t').append(text).append('\n');
             out.print(line);
             off += len;
         }
+    }
+
+    /**
+     * Whether the mapping symbols ({@code $d} after {@code $x}) mark {@code addr} as data:
+     * the last mapping symbol of the section at or before it decides; none means code.
+     */
+    private boolean mappedAsData(long addr) {
+        int i = lastMappingAtOrBefore(addr);
+        return i >= 0 && mapping.get(i).name().equals("$d");
+    }
+
+    /** objdump's riscv_data_length: up to 4 bytes, cut at the next mapping symbol or the section end. */
+    private int dataLength(long addr) {
+        long length = 4;
+        int next = lastMappingAtOrBefore(addr) + 1;
+        if (next < mapping.size()) length = Math.min(length, mapping.get(next).value() - addr);
+        else length = Math.min(length, current.addr() + current.size() - addr);
+        return length == 3 ? 2 : (int) length;
+    }
+
+    /** Index of the last mapping symbol whose address is at or before {@code addr}, or -1. */
+    private int lastMappingAtOrBefore(long addr) {
+        int lo = 0, hi = mapping.size() - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(mapping.get(mid).value(), addr) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
     }
 
     /** objdump's riscv_insn_length: 2, 4, 6 or 8 bytes from the low halfword. */

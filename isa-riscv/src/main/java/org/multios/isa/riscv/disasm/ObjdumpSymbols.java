@@ -31,9 +31,9 @@ final class ObjdumpSymbols {
         }
     }
 
+    /** RISC-V ELF mapping symbols: {@code $x} (code), {@code $d} (data), {@code $xrv64...} (code with an ISA). */
     static boolean isMappingSymbol(String name) {
-        return name.equals("$x") || name.equals("$d") || name.startsWith("$x") && name.length() > 2 && name.charAt(2) == 'r'
-                || name.startsWith("$x.") || name.startsWith("$d.");
+        return name.equals("$x") || name.equals("$d") || name.startsWith("$xrv");
     }
 
     final List<Sym> sorted;

@@ -51,6 +51,19 @@ class ObjdumpComparisonTest {
         assertTrue(n > 20000, "only " + n + " instructions in the static program");
     }
 
+    /** Hand-written assembly: data in code (mapping symbols), zero runs, aliases, lui/auipc/gp address hints. */
+    @Test
+    void handWrittenListingMatchesObjdump() throws Exception {
+        Objdump.require(Objdump.OBJDUMP);
+        Objdump.require("riscv64-linux-gnu-as");
+        Objdump.require("riscv64-linux-gnu-ld");
+        resource("listing-sample.s");
+        Objdump.run(tmp, "riscv64-linux-gnu-as", "-o", "listing-sample.o", "listing-sample.s");
+        Objdump.run(tmp, "riscv64-linux-gnu-ld", "-o", "listing-sample", "listing-sample.o");
+        int n = Objdump.compare(tmp.resolve("listing-sample"));
+        assertTrue(n > 25, "only " + n + " lines compared");
+    }
+
     /**
      * Random field values for every pattern of the table, every 16-bit word, and random
      * 32-bit words, assembled as raw halfwords into an ELF whose arch attribute names all
