@@ -21,6 +21,8 @@ final class ElfListing {
     private final PrintStream out;
     private final StringBuilder line = new StringBuilder(128);
     private ElfImage.Section current;
+    /** objdump's bytes_per_chunk, which outlives the instruction that set it. */
+    private int lastChunk;
     /** The current section's mapping symbols, in address order. */
     private final java.util.List<ObjdumpSymbols.Sym> mapping = new java.util.ArrayList<>();
 
@@ -108,7 +110,11 @@ final class ElfListing {
             else if (next == null) nextStop = stop;
             else nextStop = next.value() - base;
             if (Long.compareUnsigned(nextStop, stop) > 0 || Long.compareUnsigned(nextStop, off) <= 0) nextStop = stop;
-            bytes(sec, off, nextStop, skipAddrChars);
+            // objdump dumps blocks labelled by an object (not function) symbol as raw bytes
+            boolean insns = sym == null || sym.section() != sec.index() || Long.compareUnsigned(sym.value(), addr) > 0
+                    || (!sym.object() && !sym.name().contains("gnu_compiled") && !sym.name().contains("gcc2_compiled"))
+                    || sym.function();
+            bytes(sec, off, nextStop, skipAddrChars, insns);
             off = nextStop;
             place = nextPlace;
         }
@@ -127,7 +133,7 @@ final class ElfListing {
         return skip;
     }
 
-    private void bytes(ElfImage.Section sec, long start, long stop, int skipAddrChars) {
+    private void bytes(ElfImage.Section sec, long start, long stop, int skipAddrChars, boolean insns) {
         byte[] d = image.data;
         int fileBase = (int) sec.offset();
         long off = start;
@@ -148,6 +154,10 @@ final class ElfListing {
             line.append(" ".repeat(i)).append(a, i, a.length()).append(":\t");
             int avail = (int) (stop - off);
             int p = fileBase + (int) off;
+            if (!insns) {
+                off += rawBytesLine(p, avail);
+                continue;
+            }
             boolean data = mappedAsData(addr);
             int len, chunk, perLine = BYTES_PER_LINE;
             if (data) {
@@ -186,8 +196,35 @@ final class ElfListing {
             }
             line.append('\t').append(text).append('\n');
             out.print(line);
+            lastChunk = chunk;
             off += len;
         }
+    }
+
+    /**
+     * One line of an object's bytes as objdump shows them: 16 bytes grouped in the chunk
+     * size of the last instruction it printed (objdump keeps that setting), then the
+     * printable characters.
+     */
+    private int rawBytesLine(int p, int avail) {
+        byte[] d = image.data;
+        int perLine = 16, octets = Math.min(perLine, avail), bpc = lastChunk > 0 ? lastChunk : 1;
+        int pb = octets;
+        for (int j = 0; j < pb; j += bpc) {
+            if (j + bpc <= avail) {
+                for (int k = bpc - 1; k >= 0; k--) line.append(String.format("%02x", d[p + j + k] & 0xff));
+            }
+            line.append(' ');
+        }
+        for (; pb < perLine; pb += bpc) line.append("  ".repeat(bpc)).append(' ');
+        line.append("    ");
+        for (int j = 0; j < octets; j++) {
+            int c = d[p + j] & 0xff;
+            line.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+        line.append('\n');
+        out.print(line);
+        return octets;
     }
 
     /**

@@ -1,6 +1,6 @@
 # Hand-written code for the listing comparison: data mixed into .text (mapping symbols),
 # zero runs, several labels at one address, address hints after lui/auipc and gp, and a
-# second executable section. Assembled and linked at test time.
+# second executable section, and an object symbol in code (dumped as bytes). Assembled and linked at test time.
         .attribute arch, "rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_zicsr2p0_zifencei2p0"
         .text
         .globl _start
@@ -40,6 +40,11 @@ table_in_text:
         .half   0x9002
         .byte   1, 2, 3
         .balign 8, 0
+        .type object_in_text, @object
+object_in_text:
+        .ascii  "MultiOS listing\0"
+        .word   0x12345678
+        .size object_in_text, .-object_in_text
 after_table:
         nop
         .zero   24
