@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the bare-metal RISC-V guest programs under images/guest/riscv64 into ELFs under
-# images/src/main/resources/org/multios/images/riscv64/. Idempotent: rebuilds everything
+# images/src/main/resources/org/multios/images/riscv64/ (or $OUT). Idempotent: rebuilds everything
 # each time (it takes a few seconds) and produces byte-identical output for the same compiler.
 #
 # Flags, and why:
@@ -16,7 +16,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/guest/riscv64"
-out="$here/src/main/resources/org/multios/images/riscv64"
+out=${OUT:-"$here/src/main/resources/org/multios/images/riscv64"}
 CC=${CC:-riscv64-unknown-elf-gcc}
 
 if ! command -v "$CC" >/dev/null 2>&1; then
