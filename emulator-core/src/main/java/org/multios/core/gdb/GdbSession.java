@@ -148,7 +148,7 @@ final class GdbSession implements GdbPacketFramer.Listener {
         String reply;
         try {
             reply = dispatch(p, raw);
-        } catch (GdbProtocolException | IndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (GdbProtocolException | StringIndexOutOfBoundsException e) {
             reply = "E16"; // EINVAL-ish: a malformed packet
         } catch (RuntimeException e) {
             System.err.println("multios: gdb: '" + GdbHex.abbreviate(p) + "' failed: " + e);

@@ -58,7 +58,13 @@ public final class RvDebugCpu implements DebugCpu {
         else if (regnum == RvTargetDescription.PC) v = cpu.pc();
         else if (regnum < RvTargetDescription.FIRST_CSR) v = cpu.freg(regnum - RvTargetDescription.FIRST_FPR);
         else if (regnum == RvTargetDescription.PRIV) v = cpu.privilege();
-        else v = cpu.readCsr(regnum - RvTargetDescription.FIRST_CSR);
+        else {
+            try {
+                v = cpu.readCsr(regnum - RvTargetDescription.FIRST_CSR);
+            } catch (RuntimeException e) {
+                return null; // a CSR the table names but the hart cannot read: GDB shows it unavailable
+            }
+        }
         return le(v, r.byteSize());
     }
 
@@ -151,7 +157,12 @@ public final class RvDebugCpu implements DebugCpu {
         for (int n = 0; n < 4096; n++) {
             RvCsrTable.Csr c = RvCsrTable.get(n);
             if (c == null || c.number() != n) continue;
-            long v = cpu.readCsr(n);
+            long v;
+            try {
+                v = cpu.readCsr(n);
+            } catch (RuntimeException e) {
+                continue; // named in the table but not readable on this hart
+            }
             if (v == 0 && (c.name().startsWith("hpm") || c.name().startsWith("mhpm") || c.name().startsWith("pmpaddr"))) continue;
             sb.append(String.format("%-13s %016x%s", c.name(), v, ++col % 3 == 0 ? "\n" : "  "));
         }
