@@ -45,6 +45,7 @@ atomics::atomics.c
 traps::traps.c
 vm::vm.c
 bitmanip:-march=rv64gc_zba_zbb_zbs:bitmanip.c
+muldiv::muldiv.c
 csr::csr.c
 timer::timer.c
 "
