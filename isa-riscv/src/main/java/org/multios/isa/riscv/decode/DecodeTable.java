@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * The parsed encoding table ({@code riscv.decode}; notation described at its top) with
- * a lookup index: 32-bit patterns are bucketed by major opcode and funct3, 16-bit
- * patterns by quadrant and funct3, so a decode tests only the few patterns of its
- * bucket. Loading rejects malformed lines and any two patterns that can match the same
+ * a lookup index: 32-bit patterns are bucketed by major opcode, funct3 and funct7, so a
+ * decode tests only the one to three patterns of its bucket; 16-bit encodings are
+ * indexed directly. Loading rejects malformed lines and any two patterns that can match the same
  * word unless both sit in one overlap group (where declaration order decides).
  */
 public final class DecodeTable {
@@ -21,29 +21,37 @@ public final class DecodeTable {
     public static final String STANDARD = "riscv.decode";
 
     private final List<EncodingPattern> patterns;
-    private final EncodingPattern[][] buckets32 = new EncodingPattern[256][];
-    private final EncodingPattern[][] buckets16 = new EncodingPattern[32][];
+    /** 32-bit buckets: opcode bits 6:2, funct3 (14:12) and funct7 (31:25), 15 bits in all. */
+    private final EncodingPattern[][] buckets32 = new EncodingPattern[1 << 15][];
+    /** 16-bit encodings are few enough to index directly. */
+    private final EncodingPattern[] direct16 = new EncodingPattern[1 << 16];
+
+    private static final int KEY32_BITS = 0xfe00707c;
+
+    private static int key32(int bits) {
+        return ((bits >>> 2) & 0x1f) | ((bits >>> 12) & 7) << 5 | (bits >>> 25) << 8;
+    }
 
     private DecodeTable(List<EncodingPattern> patterns) {
         this.patterns = List.copyOf(patterns);
-        List<List<EncodingPattern>> b32 = new ArrayList<>(), b16 = new ArrayList<>();
-        for (int i = 0; i < 256; i++) b32.add(new ArrayList<>());
-        for (int i = 0; i < 32; i++) b16.add(new ArrayList<>());
-        for (EncodingPattern p : patterns) {
-            if (p.length() == 4) {
-                for (int k = 0; k < 256; k++) {
-                    int probe = ((k >>> 3) << 2) | 3 | ((k & 7) << 12);
-                    if (((probe ^ p.match()) & p.mask() & 0x707f) == 0) b32.get(k).add(p);
-                }
-            } else {
-                for (int k = 0; k < 32; k++) {
-                    int probe = (k >>> 3) | ((k & 7) << 13);
-                    if (((probe ^ p.match()) & p.mask() & 0xe003) == 0) b16.get(k).add(p);
+        java.util.Map<List<EncodingPattern>, EncodingPattern[]> shared = new HashMap<>();
+        for (int k = 0; k < buckets32.length; k++) {
+            int probe = ((k & 0x1f) << 2) | 3 | ((k >>> 5) & 7) << 12 | (k >>> 8) << 25;
+            List<EncodingPattern> b = new ArrayList<>();
+            for (EncodingPattern p : patterns) {
+                if (p.length() == 4 && ((probe ^ p.match()) & p.mask() & KEY32_BITS) == 0) b.add(p);
+            }
+            buckets32[k] = shared.computeIfAbsent(b, x -> x.toArray(new EncodingPattern[0]));
+        }
+        for (int h = 0; h < direct16.length; h++) {
+            if ((h & 3) == 3) continue;
+            for (EncodingPattern p : patterns) {
+                if (p.length() == 2 && (h & p.mask()) == p.match()) {
+                    direct16[h] = p;
+                    break;
                 }
             }
         }
-        for (int i = 0; i < 256; i++) buckets32[i] = b32.get(i).toArray(new EncodingPattern[0]);
-        for (int i = 0; i < 32; i++) buckets16[i] = b16.get(i).toArray(new EncodingPattern[0]);
     }
 
     /** Every pattern, in table order. */
@@ -54,14 +62,8 @@ public final class DecodeTable {
      * low 16 bits are looked at when the low two bits are not {@code 11}), or null.
      */
     public EncodingPattern find(int bits) {
-        EncodingPattern[] bucket;
-        if ((bits & 3) == 3) {
-            bucket = buckets32[(((bits >>> 2) & 0x1f) << 3) | ((bits >>> 12) & 7)];
-        } else {
-            bits &= 0xffff;
-            bucket = buckets16[((bits & 3) << 3) | ((bits >>> 13) & 7)];
-        }
-        for (EncodingPattern p : bucket) {
+        if ((bits & 3) != 3) return direct16[bits & 0xffff];
+        for (EncodingPattern p : buckets32[key32(bits)]) {
             if ((bits & p.mask()) == p.match()) return p;
         }
         return null;

@@ -7,6 +7,14 @@ package org.multios.isa.riscv.decode;
  */
 public final class RvDecoder {
     private static final DecodeTable TABLE = DecodeTable.standard();
+    /** Every 16-bit encoding decoded once: RvInsn is immutable, so RVC decodes allocate nothing. */
+    private static final RvInsn[] COMPRESSED = new RvInsn[1 << 16];
+
+    static {
+        for (int h = 0; h < COMPRESSED.length; h++) {
+            if ((h & 3) != 3) COMPRESSED[h] = slowDecode(h);
+        }
+    }
 
     private RvDecoder() {}
 
@@ -18,6 +26,11 @@ public final class RvDecoder {
      * low two bits are not {@code 11} only the low halfword is used.
      */
     public static RvInsn decode(int bits) {
+        if ((bits & 3) != 3) return COMPRESSED[bits & 0xffff];
+        return slowDecode(bits);
+    }
+
+    private static RvInsn slowDecode(int bits) {
         EncodingPattern p = TABLE.find(bits);
         if (p != null) return p.decode(bits);
         int len = length(bits);
