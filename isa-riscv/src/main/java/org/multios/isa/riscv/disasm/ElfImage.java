@@ -91,6 +91,8 @@ final class ElfImage {
     }
 
     private String cString(long start, long limit) {
+        limit = Math.min(limit, data.length);
+        if (start < 0 || start >= limit) return "";
         int s = (int) start, e = s;
         while (e < limit && data[e] != 0) e++;
         return new String(data, s, e - s, StandardCharsets.UTF_8);

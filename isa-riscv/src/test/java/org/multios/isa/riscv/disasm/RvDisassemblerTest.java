@@ -108,6 +108,35 @@ class RvDisassemblerTest {
         assertEquals("beqz\ts1,ffffffffffffff00", RvDisassembler.format(RvDecoder.decode(0xd081), 0x0L));
     }
 
+    /** Damaged section headers, symbol tables and attributes must not crash the listing. */
+    @Test
+    void corruptedElfFilesNeverThrow() throws Exception {
+        byte[] good;
+        try (var in = getClass().getResourceAsStream("/org/multios/isa/riscv/disasm/sample.elf")) {
+            good = in.readAllBytes();
+        }
+        java.util.Random r = new java.util.Random(7);
+        long shoff = java.nio.ByteBuffer.wrap(good).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(40);
+        int listed = 0;
+        for (int round = 0; round < 300; round++) {
+            byte[] bad = good.clone();
+            for (int k = 0; k < 1 + r.nextInt(20); k++) {
+                // aim at the section headers half of the time, anywhere otherwise
+                int at = r.nextBoolean() ? (int) shoff + r.nextInt(bad.length - (int) shoff) : r.nextInt(bad.length);
+                bad[at] = (byte) r.nextInt();
+            }
+            org.multios.core.elf.ElfFile elf;
+            try {
+                elf = org.multios.core.elf.ElfFile.parse(bad);
+            } catch (org.multios.core.elf.ElfFormatException e) {
+                continue; // rejected with a message: fine
+            }
+            RvDisassembler.disassembleElf(elf, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            listed++;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(listed > 100, "only " + listed + " damaged files got through parsing");
+    }
+
     @Test
     void attributesParseArchAndPrivSpec() {
         var ext = RiscvAttributes.extensions("rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_zicsr2p0_zifencei2p0_zba1p0");
