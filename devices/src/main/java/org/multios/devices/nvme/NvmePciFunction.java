@@ -1,6 +1,11 @@
 package org.multios.devices.nvme;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.multios.devices.block.DiskSpec;
+import org.multios.devices.block.DiskSpecException;
 import org.multios.core.bus.MmioDevice;
 import org.multios.core.time.VirtualClock;
 import org.multios.devices.pci.MsiCapability;
@@ -18,7 +23,7 @@ import org.multios.devices.pci.PciRegister;
  * doorbells at 0x1000, the MSI-X table at 0x2000 and its pending bits at 0x3000.
  * Capabilities: MSI-X, MSI, PCI Express. Interrupt pin INTA.
  */
-public final class NvmePciFunction extends PciFunction implements NvmeHost {
+public final class NvmePciFunction extends PciFunction implements NvmeHost, AutoCloseable {
     public static final int VENDOR_REDHAT = 0x1b36;
     public static final int DEVICE_NVME = 0x0010;
     public static final int CLASS_NVME = 0x010802;
@@ -51,6 +56,41 @@ public final class NvmePciFunction extends PciFunction implements NvmeHost {
     }
 
     public NvmeController controller() { return controller; }
+
+    /**
+     * Opens one namespace per {@code --disk} argument (in order: namespace 1, 2, ...) and
+     * builds the controller over them. Errors are {@link DiskSpecException}s with a
+     * one-line message for the user; disks already opened are closed again.
+     *
+     * @param snapshot the global {@code --snapshot}: every disk gets a temporary overlay
+     * @param warnings one-line warnings (odd-sized images), for stderr
+     */
+    public static NvmePciFunction open(VirtualClock clock, List<DiskSpec> disks, boolean snapshot, Consumer<String> warnings) {
+        List<NvmeNamespace> namespaces = new ArrayList<>();
+        try {
+            for (DiskSpec d : disks) namespaces.add(new NvmeNamespace(namespaces.size() + 1, d.open(snapshot, warnings)));
+        } catch (RuntimeException e) {
+            for (NvmeNamespace ns : namespaces) {
+                try { ns.close(); } catch (IOException ignored) {}
+            }
+            throw e;
+        }
+        return new NvmePciFunction(clock, namespaces, "MULTIOS" + String.format("%04d", disks.size()));
+    }
+
+    /** Finishes queued disk I/O, flushes and closes every namespace (snapshot overlays are deleted). */
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (NvmeNamespace ns : controller.namespaces()) {
+            try {
+                ns.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
 
     @Override
     protected void configWritten(int offset, int size) {
