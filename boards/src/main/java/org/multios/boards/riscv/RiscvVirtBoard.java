@@ -1,0 +1,179 @@
+package org.multios.boards.riscv;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.multios.boards.BoardException;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.bus.RamRegion;
+import org.multios.core.cache.BlockCache;
+import org.multios.core.irq.InterruptLine;
+import org.multios.core.machine.Machine;
+import org.multios.core.time.VirtualClock;
+import org.multios.core.trace.TraceSink;
+import org.multios.devices.power.PowerController;
+import org.multios.devices.power.SiFiveTest;
+import org.multios.devices.rtc.GoldfishRtc;
+import org.multios.devices.uart.Uart16550;
+import org.multios.isa.riscv.RvCpu;
+import org.multios.isa.riscv.block.RvBlock;
+import org.multios.isa.riscv.irq.Clint;
+import org.multios.isa.riscv.irq.Plic;
+
+/**
+ * The riscv64-virt board: QEMU's {@code virt} machine with RV64GC harts, reset ROM, CLINT, PLIC,
+ * NS16550A UART, SiFive test finisher, Goldfish RTC and RAM at 0x80000000, booted the way
+ * QEMU boots it (see {@link BootPlan} and {@link ResetRom}).
+ * <pre>
+ *   RiscvVirtBoard board = RiscvVirtBoard.create(new RiscvVirtConfig().kernel(path).console(c));
+ *   int status = board.run();
+ * </pre>
+ */
+public final class RiscvVirtBoard implements PowerController, AutoCloseable {
+    // mip bits of the hart-local interrupt inputs
+    static final int MIP_SSIP = 1, MIP_MSIP = 3, MIP_STIP = 5, MIP_MTIP = 7, MIP_SEIP = 9, MIP_MEIP = 11;
+
+    private final RiscvVirtConfig config;
+    private final BootPlan plan;
+    private final PhysicalBus bus = new PhysicalBus();
+    private final VirtualClock clock;
+    private final Machine machine;
+    private final List<RvCpu> harts = new ArrayList<>();
+    private final Clint clint;
+    private final Plic plic;
+    private final Uart16550 uart;
+    private final GoldfishRtc rtc;
+    private final Htif htif;
+    private final TraceSink trace;
+    private volatile boolean guestStopped;
+
+    private RiscvVirtBoard(RiscvVirtConfig cfg, BootPlan plan) throws BoardException {
+        this.config = cfg;
+        this.plan = plan;
+        this.clock = new VirtualClock(cfg.nanosPerInstruction);
+        this.machine = new Machine(bus, clock);
+        machine.setRealtime(cfg.realtime);
+        if (cfg.maxInstructions != Long.MAX_VALUE) machine.setInstructionLimit(cfg.maxInstructions);
+
+        bus.add(RamRegion.rom("mrom", RiscvVirtMemoryMap.MROM.base, RiscvVirtMemoryMap.MROM.size));
+        try {
+            bus.addRam("dram", RiscvVirtMemoryMap.DRAM.base, cfg.ramSize);
+        } catch (OutOfMemoryError e) {
+            throw new BoardException("cannot allocate " + BootPlan.mib(cfg.ramSize) + " of guest RAM on this host");
+        }
+
+        BlockCache<RvBlock> cache = new BlockCache<>(bus);
+        List<InterruptLine> msip = new ArrayList<>(), mtip = new ArrayList<>(), contexts = new ArrayList<>();
+        for (int h = 0; h < cfg.harts; h++) {
+            RvCpu cpu = new RvCpu(h, bus, clock, cache);
+            cpu.setResetVector(RiscvVirtMemoryMap.MROM.base);
+            harts.add(cpu);
+            machine.addCpu(cpu);
+            msip.add(cpu.interruptLine(MIP_MSIP));
+            mtip.add(cpu.interruptLine(MIP_MTIP));
+            contexts.add(cpu.interruptLine(MIP_MEIP)); // context 2h: M-mode
+            contexts.add(cpu.interruptLine(MIP_SEIP)); // context 2h+1: S-mode
+        }
+        clint = new Clint(clock, msip, mtip);
+        for (RvCpu cpu : harts) cpu.setTimeSource(clint::mtime);
+        plic = new Plic(RiscvVirtMemoryMap.PLIC_SOURCES, contexts);
+        uart = new Uart16550(cfg.console, plic.source(RiscvVirtMemoryMap.UART0_IRQ), clock);
+        rtc = new GoldfishRtc(clock, plic.source(RiscvVirtMemoryMap.RTC_IRQ), cfg.rtcBaseNanos);
+
+        mmio(RiscvVirtMemoryMap.TEST, "test", new SiFiveTest(this));
+        mmio(RiscvVirtMemoryMap.RTC, "rtc", rtc);
+        mmio(RiscvVirtMemoryMap.CLINT, "clint", clint);
+        mmio(RiscvVirtMemoryMap.PLIC, "plic", plic);
+        mmio(RiscvVirtMemoryMap.UART0, "uart0", uart);
+
+        htif = plan.tohost() >= 0
+                ? new Htif(bus, clock, plan.tohost(), plan.fromhost(), cfg.console, this)
+                : null;
+
+        if (cfg.trace != null) {
+            try {
+                trace = TraceSink.toFile(cfg.trace);
+            } catch (IOException e) {
+                throw new BoardException("cannot write trace file " + cfg.trace + ": " + e.getMessage());
+            }
+            for (RvCpu cpu : harts) cpu.setTrace(trace);
+        } else {
+            trace = null;
+        }
+
+        // QEMU reloads its ROM blobs (firmware, kernel, device tree, reset vector) on every reset.
+        machine.onReset(() -> plan.load(bus));
+        if (htif != null) machine.onReset(htif::start);
+    }
+
+    private void mmio(RiscvVirtMemoryMap where, String name, org.multios.core.bus.MmioDevice dev) {
+        bus.addMmio(name, where.base, where.size, dev);
+    }
+
+    /** Builds the machine and loads its images; the message of the exception is for the user. */
+    public static RiscvVirtBoard create(RiscvVirtConfig cfg) throws BoardException {
+        if (cfg.harts < 1 || cfg.harts > RiscvVirtConfig.MAX_HARTS) {
+            throw new BoardException("--smp must be between 1 and " + RiscvVirtConfig.MAX_HARTS + ", got " + cfg.harts);
+        }
+        if (cfg.ramSize < (2L << 20) || (cfg.ramSize & 0xfff) != 0) {
+            throw new BoardException("--memory must be a multiple of 4 KiB and at least 2 MiB, got " + cfg.ramSize + " bytes");
+        }
+        if (cfg.ramSize > (1L << 40)) {
+            throw new BoardException("--memory " + BootPlan.mib(cfg.ramSize) + " is more than this board supports (1 TiB)");
+        }
+        BootPlan plan = BootPlan.plan(cfg);
+        RiscvVirtBoard board = new RiscvVirtBoard(cfg, plan);
+        board.machine.reset();
+        return board;
+    }
+
+    /** Runs until the guest powers off, the instruction limit is hit, or {@link #stop} is called. */
+    public int run() {
+        try {
+            return machine.run();
+        } finally {
+            config.console.flush();
+            if (trace != null) {
+                try {
+                    trace.close();
+                } catch (IOException ignored) {
+                    // the trace is best effort once the run is over
+                }
+            }
+        }
+    }
+
+    /** Stops a running machine from another thread (host request, e.g. Ctrl-A x). */
+    public void stop(int status, String reason) { machine.stop(status, reason); }
+
+    @Override
+    public void powerOff(int status, String reason) {
+        guestStopped = true;
+        machine.stop(status, reason);
+    }
+
+    @Override
+    public void reset(String reason) {
+        // We are inside a device access in the middle of a CPU slice: reset between slices,
+        // from a clock event due at once (scheduling it also ends the slice early).
+        clock.schedule(clock.preciseNanos(), machine::reset);
+    }
+
+    /** True when the run ended because the guest asked (test finisher, HTIF), not the host. */
+    public boolean stoppedByGuest() { return guestStopped; }
+
+    public Machine machine() { return machine; }
+    public PhysicalBus bus() { return bus; }
+    public VirtualClock clock() { return clock; }
+    public BootPlan bootPlan() { return plan; }
+    public List<RvCpu> harts() { return List.copyOf(harts); }
+    public Clint clint() { return clint; }
+    public Plic plic() { return plic; }
+    public Uart16550 uart() { return uart; }
+    public GoldfishRtc rtc() { return rtc; }
+
+    @Override
+    public void close() {
+        config.console.flush();
+    }
+}
