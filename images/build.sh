@@ -46,6 +46,7 @@ traps::traps.c
 vm::vm.c
 bitmanip:-march=rv64gc_zba_zbb_zbs:bitmanip.c
 muldiv::muldiv.c
+plic::plic.c
 csr::csr.c
 timer::timer.c
 "

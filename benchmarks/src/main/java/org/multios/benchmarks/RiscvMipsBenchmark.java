@@ -72,8 +72,8 @@ public class RiscvMipsBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @OperationsPerInvocation((int) SLICE)
-    @Warmup(iterations = 3, time = 5)
-    @Measurement(iterations = 5, time = 5)
+    @Warmup(iterations = 3, time = 10)
+    @Measurement(iterations = 5, time = 10)
     public long mips(SliceBoard s, Retired retired) {
         s.board.run();
         long n = s.board.machine().retiredInstructions();
