@@ -247,6 +247,50 @@ class GdbMultiarchTest {
         assertTrue(bus.read(spinsAddr, 8) > a, "guest runs on after detach");
     }
 
+    /** Inspection alone (no breakpoints or steps, so no CPU hooks needed): registers, CSRs, memory, monitor. */
+    @Test
+    void gdbMultiarchInspectsAHaltedHart() throws Exception {
+        requireTool("gdb-multiarch");
+        Path elf = guest();
+        boot(elf);
+        String script = """
+                set pagination off
+                set confirm off
+                target remote 127.0.0.1:%d
+                echo === regs\\n
+                info registers pc sp
+                p/x $misa
+                p $priv
+                echo === mem\\n
+                x/2i $pc
+                p results
+                set var results[2] = 77
+                p results
+                echo === monitor\\n
+                monitor info mem
+                monitor phys on
+                x/wx 0x80000000
+                echo === threads\\n
+                info threads
+                detach
+                echo === end\\n
+                """.formatted(server.port());
+        String out = runGdb(elf, script);
+        Map<String, String> s = sections(out);
+        assertTrue(s.containsKey("end"), "script did not run to the end:\n" + out);
+        assertEquals(RAM, pcIn(s.get("regs")), out);
+        assertTrue(s.get("regs").contains("0x800000000014112d"), "misa: RV64 IMAFDC SU:\n" + out);
+        assertTrue(s.get("regs").contains(" = 3"), "priv M:\n" + out);
+        assertTrue(s.get("mem").contains("<_start>:\tauipc\tgp,0x1"), out);
+        assertTrue(s.get("mem").contains("= {0, 0, 77, 0}"), out);
+        assertEquals(77, bus.read(0x8000_2130L + 16, 8), "the write reached guest RAM");
+        assertTrue(s.get("monitor").contains("satp mode Bare"), out);
+        assertTrue(s.get("monitor").contains("0x80000000 <_start>:\t0x00001197"), "physical read:\n" + out);
+        assertTrue(s.get("threads").contains("hart 0, M-mode"), out);
+        Thread.sleep(200);
+        assertEquals(Machine.State.RUNNING, machine.state(), "detach lets the guest run");
+    }
+
     static long pcIn(String text) {
         Matcher m = Pattern.compile("pc\\s+0x([0-9a-f]+)").matcher(text);
         if (m.find()) return Long.parseUnsignedLong(m.group(1), 16);
