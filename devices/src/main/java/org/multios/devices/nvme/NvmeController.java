@@ -256,6 +256,7 @@ public final class NvmeController implements MmioDevice {
         intms = 0;
         features.reset();
         admin.reset();
+        io.reset();
         updatePin();
     }
 
