@@ -216,6 +216,9 @@ public final class CopyOnWriteOverlay implements DiskImage {
 
     @Override public boolean isReadOnly() { return false; }
 
+    /** Whole clusters become "zero" map entries; only partial clusters are written. */
+    @Override public boolean zeroesCheaply() { return true; }
+
     @Override public String name() { return path + " (over " + base.name() + ")"; }
 
     public Path path() { return path; }

@@ -28,6 +28,13 @@ public interface DiskImage extends Closeable {
     /** Makes [offset, offset+length) read as zeroes. */
     void writeZeroes(long offset, long length) throws IOException;
 
+    /**
+     * True if {@link #writeZeroes} costs about nothing per byte (a map update), so a guest's
+     * deallocate hints over huge ranges can be honoured. Raw files would have to write
+     * every zero byte, so for them deallocation stays a hint that is not acted on.
+     */
+    default boolean zeroesCheaply() { return false; }
+
     /** Puts every completed write on stable storage (fsync). */
     void flush() throws IOException;
 

@@ -51,7 +51,7 @@ final class NvmeIdentify {
         putLe(d, 16, 8, ns.blocks());                       // NUSE
         d[25] = 0;                                          // NLBAF: one format
         d[26] = 0;                                          // FLBAS: format 0, no metadata
-        d[33] = 0x09;                                       // DLFEAT: deallocated blocks read 0, WZ DEAC supported
+        d[33] = (byte) (ns.deallocates() ? 0x09 : 0x00);    // DLFEAT: deallocated blocks read 0, WZ DEAC supported
         d[99] = (byte) (ns.isReadOnly() ? 1 : 0);           // NSATTR: write protected
         byte[] id = nguid(ns);
         System.arraycopy(id, 0, d, 104, 16);                // NGUID

@@ -198,11 +198,12 @@ final class NvmeIoCommands {
             c.complete(req, withDnr(status), 0);
             return;
         }
-        // Deallocation is advisory: on a read-only namespace nothing is deallocated, and
-        // DLFEAT's "reads return zeroes" only speaks of blocks that were.
+        // Deallocation is advisory. Namespaces whose back end zeroes cheaply (overlays) carry
+        // it out and say so in DLFEAT; raw files and read-only namespaces accept the hint and
+        // change nothing (writing gigabytes of zeroes for a trim would stall the machine).
         Future<Void> last = java.util.concurrent.CompletableFuture.completedFuture(null);
         List<Future<Void>> fs = new ArrayList<>();
-        if (deallocate && !ns.isReadOnly()) {
+        if (deallocate && ns.deallocates()) {
             for (long[] w : work) fs.add(ns.writeZeroes(w[0], w[1], false));
             if (!fs.isEmpty()) last = fs.getLast();
         }

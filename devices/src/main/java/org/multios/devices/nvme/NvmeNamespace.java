@@ -36,6 +36,12 @@ public final class NvmeNamespace implements AutoCloseable {
 
     public boolean isReadOnly() { return disk.isReadOnly(); }
 
+    /**
+     * True if Dataset Management deallocation is carried out (the blocks then read as
+     * zeroes, DLFEAT 001b); otherwise it is accepted as the hint it is and changes nothing.
+     */
+    public boolean deallocates() { return !disk.isReadOnly() && disk.zeroesCheaply(); }
+
     /** True if [slba, slba + nlb) lies inside the namespace (no overflow). */
     public boolean inRange(long slba, long nlb) {
         return slba >= 0 && nlb >= 0 && slba <= blocks() && nlb <= blocks() - slba;

@@ -181,7 +181,7 @@ class NvmeControllerTest {
         at = 0;
         for (int i = 0; i < dseg.length; i++) { rig.bus.dmaRead(dseg[i], back, at, len[i]); at += len[i]; }
         assertArrayEquals(pattern, back);
-        // Write Zeroes with FUA over 10 blocks, then deallocate 5 more via DSM.
+        // Write Zeroes with FUA over 10 blocks, then a deallocate hint for 5 more via DSM.
         assertEquals(0, rig.io(1, sqe(0x08, 1, 0, 0, 100, 0, 9 | 1 << 30)).status());
         rig.ram.load(RAM + 0x70000 - RAM, rangeEntry(120, 5), 0, 16);
         assertEquals(0, rig.io(1, sqe(0x09, 1, RAM + 0x70000, 0, 0, 4)).status());
@@ -192,8 +192,42 @@ class NvmeControllerTest {
         assertEquals(0, rig.io(1, sqe(0x00, 0xffff_ffff, 0, 0)).status(), "flush all namespaces");
         file = Files.readAllBytes(img1);
         for (int i = 100 * 512; i < 110 * 512; i++) assertEquals(0, file[i]);
-        for (int i = 120 * 512; i < 125 * 512; i++) assertEquals(0, file[i], "deallocated reads zero");
+        assertArrayEquals(Arrays.copyOfRange(pattern, 20 * 512, 25 * 512), Arrays.copyOfRange(file, 120 * 512, 125 * 512),
+                "raw image: deallocate is a hint not acted on");
+        assertEquals(0, rig.admin(sqe(0x06, 1, DATA, 0, 0)).status());
+        assertEquals(0, rig.mem(DATA, 4096)[33], "DLFEAT: deallocation not reported for a raw image");
         assertEquals(pattern[25 * 512], file[125 * 512], "block after the range untouched");
+    }
+
+    @Test
+    void deallocateOnAnOverlayNamespaceReadsZeroes() throws Exception {
+        Path base = image(dir, "base.img", 1024, 0x33); // 512 KiB: 8 clusters of 64 KiB
+        try (NvmeRig r = new NvmeRig(List.of(disk(base, ",overlay=" + dir.resolve("o.ovl"))))) {
+            r.enable(8);
+            r.createIoQueues(1, 8, false, 0);
+            assertEquals(0, r.admin(sqe(0x06, 1, DATA, 0, 0)).status());
+            assertEquals(0x09, r.mem(DATA, 4096)[33], "DLFEAT: deallocated blocks read zero");
+            byte[] ranges = new byte[32];
+            System.arraycopy(rangeEntry(128, 256), 0, ranges, 0, 16);  // two whole clusters
+            System.arraycopy(rangeEntry(10, 3), 0, ranges, 16, 16);    // part of one
+            r.ram.load(0x70000, ranges, 0, 32);
+            assertEquals(0, r.io(1, sqe(0x09, 1, RAM + 0x70000, 0, 1, 4)).status());
+        }
+        byte[] base2 = Files.readAllBytes(base);
+        assertEquals((byte) (0x33 + 128), base2[128 * 512], "base untouched");
+        try (NvmeRig r = new NvmeRig(List.of(disk(base, ",overlay=" + dir.resolve("o.ovl"))))) {
+            r.enable(8);
+            r.createIoQueues(1, 8, false, 0);
+            assertEquals(0, r.io(1, sqe(0x02, 1, DATA, DATA + 4096, 8, 0, 15)).status());
+            byte[] got = r.mem(DATA, 8192);
+            for (int i = 0; i < 8192; i++) {
+                int block = 8 + i / 512;
+                byte want = block >= 10 && block < 13 ? 0 : (byte) (0x33 + block);
+                assertEquals(want, got[i], "block " + block);
+            }
+            assertEquals(0, r.io(1, sqe(0x02, 1, DATA, 0, 200, 0, 7)).status());
+            for (byte x : r.mem(DATA, 4096)) assertEquals(0, x, "whole deallocated clusters read zero");
+        }
     }
 
     static byte[] rangeEntry(long slba, int nlb) {
