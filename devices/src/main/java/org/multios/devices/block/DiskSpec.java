@@ -78,6 +78,13 @@ public record DiskSpec(Path file, boolean readOnly, Path overlay) {
         if (!baseReadOnly && !Files.isWritable(file)) {
             throw new DiskSpecException("disk " + file + ": not writable (add ,readonly or ,overlay=FILE)");
         }
+        if (overlay != null && Files.exists(overlay)) {
+            try {
+                if (Files.isSameFile(file, overlay)) throw new DiskSpecException("disk " + file + ": the overlay cannot be the image itself");
+            } catch (java.io.IOException e) {
+                throw new DiskSpecException("overlay " + overlay + ": " + RawDiskImage.reason(e));
+            }
+        }
         RawDiskImage raw = RawDiskImage.open(file, baseReadOnly);
         if (raw.trailingBytes() != 0) {
             warnings.accept(String.format("disk %s: size %d is not a multiple of 512; the guest sees %d blocks and the last %d bytes are left untouched",

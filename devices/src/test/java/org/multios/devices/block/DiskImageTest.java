@@ -132,6 +132,8 @@ class DiskImageTest {
         Path other = image("other.img", 300 * 1024 + 512, 6);
         assertTrue(assertThrows(DiskSpecException.class, () -> DiskSpec.parse(other + ",overlay=" + ovl).open(false, w -> {}))
                 .getMessage().contains("different base"));
+        assertTrue(assertThrows(DiskSpecException.class, () -> DiskSpec.parse(base + ",overlay=" + base).open(false, w -> {}))
+                .getMessage().contains("cannot be the image itself"));
         Path garbage = image("garbage.ovl", 8192, 7);
         assertTrue(assertThrows(DiskSpecException.class, () -> DiskSpec.parse(base + ",overlay=" + garbage).open(false, w -> {}))
                 .getMessage().contains("not an overlay"));
