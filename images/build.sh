@@ -47,6 +47,7 @@ vm::vm.c
 bitmanip:-march=rv64gc_zba_zbb_zbs:bitmanip.c
 muldiv::muldiv.c
 plic::plic.c
+smp::smp.c
 csr::csr.c
 timer::timer.c
 "

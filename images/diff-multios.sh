@@ -23,8 +23,10 @@ for name in "$@"; do
             sed -i "${line}s/.*/${correct}\r/" "$expected"
         done
     fi
+    harts=1
+    [ -f "$dir/$name.harts" ] && harts=$(cat "$dir/$name.harts")
     status=0
-    "$root/multios" machine --arch riscv64 --bios none --kernel "$dir/$name.elf" </dev/null \
+    "$root/multios" machine --arch riscv64 --smp "$harts" --bios none --kernel "$dir/$name.elf" </dev/null \
         >"$tmp/$name.out" 2>"$tmp/$name.err" || status=$?
     want_status=$(cat "$dir/$name.exitcode")
     if cmp -s "$expected" "$tmp/$name.out" && [ "$status" = "$want_status" ]; then

@@ -28,9 +28,12 @@ fi
 for name in "$@"; do
     elf="$dir/$name.elf"
     [ -f "$elf" ] || { echo "record-qemu.sh: no $elf" >&2; exit 1; }
+    # NAME.harts, if present, holds the number of harts the program needs (-smp).
+    harts=1
+    [ -f "$dir/$name.harts" ] && harts=$(cat "$dir/$name.harts")
     status=0
     # stdin from /dev/null: the guests read nothing, and QEMU must not grab the terminal.
-    timeout "$TIMEOUT" "$QEMU" -machine virt -cpu rv64,h=false -bios none -nographic \
+    timeout "$TIMEOUT" "$QEMU" -machine virt -cpu rv64,h=false -smp "$harts" -bios none -nographic \
         -monitor none -serial stdio -kernel "$elf" </dev/null >"$dir/$name.expected.tmp" || status=$?
     if [ "$status" -eq 124 ]; then
         rm -f "$dir/$name.expected.tmp"

@@ -8,9 +8,10 @@
     .section .text.start, "ax"
     .globl _start
 _start:
-    /* Only hart 0 runs the program; any other hart parks forever. */
+    /* Hart 0 runs the program; the others wait in secondary (QEMU's reset ROM sends every
+     * hart here at once). */
     csrr    t0, mhartid
-    bnez    t0, park
+    bnez    t0, secondary
     .option push
     .option norelax
     la      gp, __global_pointer$
@@ -34,11 +35,48 @@ _start:
     sd      zero, 0(t0)
     addi    t0, t0, 8
     j       1b
-2:  mv      a0, s0
+2:  /* Let the other harts go: .bss (their stacks included) is clear now. */
+    fence   rw, rw
+    li      t0, 1
+    la      t1, rt_boot_go
+    sw      t0, 0(t1)
+    mv      a0, s0
     mv      a1, s1
     call    rt_start
 park:
     wfi
+    j       park
+
+/* Secondary harts: wait (touching no stack) until hart 0 has cleared .bss, then take a
+ * stack and an M trap stack of their own and call rt_secondary_main(hartid), which by
+ * default parks. */
+secondary:
+    li      t1, RT_MAX_HARTS
+    bgeu    t0, t1, park
+    la      t1, rt_boot_go
+3:  lw      t2, 0(t1)
+    beqz    t2, 3b
+    fence   rw, rw
+    .option push
+    .option norelax
+    la      gp, __global_pointer$
+    .option pop
+    /* hart h: stack top = rt_stack_harts_top - (h - 1) * 8 KiB; its trap stack is the
+     * upper half of that slot, the program stack the lower. */
+    addi    t2, t0, -1
+    slli    t2, t2, 13
+    la      t1, rt_stack_harts_top
+    sub     t1, t1, t2
+    csrw    mscratch, t1
+    li      t2, 4096
+    sub     sp, t1, t2
+    la      t1, rt_m_trap_entry
+    csrw    mtvec, t1
+    li      t1, (1 << 13)
+    csrs    mstatus, t1
+    csrwi   fcsr, 0
+    mv      a0, t0
+    call    rt_secondary_main
     j       park
 
 /* Saves every GPR and the trap CSRs of one privilege level into a trap_frame on its
@@ -159,7 +197,17 @@ rt_lower_return:
     ecall
 1:  j       1b
 
+    .data
+    .align 2
+    .globl rt_boot_go
+rt_boot_go:
+    .word 0
+
     .section .bss.stacks, "aw", @nobits
+    .align 4
+    .space 8192 * (RT_MAX_HARTS - 1)
+    .globl rt_stack_harts_top
+rt_stack_harts_top:
     .align 4
     .space 16384
     .globl rt_stack_m_top

@@ -186,6 +186,12 @@ void rt_pmp_allow_all(void) {
     write_csr(pmpcfg0, 0x1f);
 }
 
+/* Harts other than 0 park unless a program gives them work. */
+__attribute__((weak)) void rt_secondary_main(unsigned long hartid) {
+    (void)hartid;
+    for (;;) __asm__ volatile("wfi");
+}
+
 void rt_start(unsigned long hartid, const void *fdt) {
     uart_init();
     int rc = main(hartid, fdt);

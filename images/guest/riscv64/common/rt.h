@@ -25,6 +25,10 @@ typedef uint64_t rt_jmp_buf[16];
 /* Each program defines main; the runtime exits with its return value. */
 int main(unsigned long hartid, const void *fdt);
 
+/* Entry of harts other than 0 (own stack and M trap stack; mtvec as hart 0's). A program
+ * that runs on several harts defines it; the default parks in wfi. */
+void rt_secondary_main(unsigned long hartid);
+
 void rt_putc(char c);
 void rt_puts(const char *s);
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,6 +4,8 @@
 #define FRAME_CAUSE  (33 * 8)
 #define FRAME_TVAL   (34 * 8)
 #define FRAME_STATUS (35 * 8)
+/* Harts the runtime gives a stack to (hart ids 1..RT_MAX_HARTS-1 besides hart 0). */
+#define RT_MAX_HARTS 8
 /* a7 value of the ecall a lower-privilege excursion makes when it is done. */
 #define RT_ECALL_RETURN 0x52455455
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record GuestProgram(String arch, String name) {
     public static final List<GuestProgram> RISCV64 = List.of(
             riscv64("hello"), riscv64("intmix-small"), riscv64("intmix"), riscv64("fpu"),
             riscv64("atomics"), riscv64("traps"), riscv64("vm"), riscv64("bitmanip"),
-            riscv64("csr"), riscv64("timer"), riscv64("muldiv"), riscv64("plic"));
+            riscv64("csr"), riscv64("timer"), riscv64("muldiv"), riscv64("plic"), riscv64("smp"));
 
     /**
      * The QEMU command line the recordings were made with (without {@code -kernel FILE}).
@@ -64,6 +65,20 @@ public record GuestProgram(String arch, String name) {
             lines[n] = lines[n].endsWith("\r") ? f[2] + "\r" : f[2];
         }
         return String.join("\n", lines);
+    }
+
+    /** Harts the program needs ({@code -smp} / {@code --smp}): {@code NAME.harts}, default 1. */
+    public int harts() {
+        byte[] b = optionalResource(".harts");
+        return b == null ? 1 : Integer.parseInt(new String(b, StandardCharsets.US_ASCII).strip());
+    }
+
+    /** The QEMU command line for this program, without {@code -kernel FILE}. */
+    public List<String> qemuArgs() {
+        List<String> args = new ArrayList<>(QEMU_RISCV64_ARGS);
+        args.add("-smp");
+        args.add(Integer.toString(harts()));
+        return args;
     }
 
     /** QEMU's exit status: the finisher's code, 0 for pass. */

@@ -35,7 +35,7 @@ class QemuRecordingTest {
             }
             Assumptions.abort("qemu-system-riscv64 not installed");
         }
-        List<String> cmd = new ArrayList<>(GuestProgram.QEMU_RISCV64_ARGS);
+        List<String> cmd = new ArrayList<>(program.qemuArgs());
         cmd.set(0, qemu.toString());
         cmd.add("-kernel");
         cmd.add(program.extractTo(dir).toString());

@@ -54,6 +54,7 @@ class RiscvVirtDifferentialTest {
     static Run runOnBoard(GuestProgram program, Path dir, long instructionLimit) throws Exception {
         MemoryConsole console = new MemoryConsole();
         RiscvVirtConfig cfg = new RiscvVirtConfig()
+                .harts(program.harts())
                 .bios(new Firmware.None())
                 .kernel(program.extractTo(dir))
                 .console(console)
