@@ -20,7 +20,8 @@ final class ElfImage {
     static final int STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4, STT_TLS = 6, STT_GNU_IFUNC = 10;
     static final int STB_LOCAL = 0, STB_GLOBAL = 1, STB_WEAK = 2;
 
-    record Section(int index, String name, int type, long flags, long addr, long offset, long size) {
+    record Section(int index, String name, int type, long flags, long addr, long offset, long size, int link,
+                   long entsize) {
         boolean executable() { return (flags & SHF_EXECINSTR) != 0; }
         boolean hasContents() { return type != SHT_NOBITS; }
     }
@@ -30,6 +31,11 @@ final class ElfImage {
     final byte[] data;
     final List<Section> sections = new ArrayList<>();
     final List<Symbol> symbols = new ArrayList<>();
+    /** The dynamic symbol table without its null entry (index i here is dynamic symbol i + 1). */
+    final List<Symbol> dynamicSymbols = new ArrayList<>();
+    int dynsymIndex = -1;
+    /** True when the file has no static symbol table and {@link #symbols} is the dynamic one. */
+    boolean symbolsAreDynamic;
     String arch;     // Tag_RISCV_arch, or null
     String privSpec; // "1.11" etc. from Tag_RISCV_priv_spec*, or null
 
@@ -50,7 +56,8 @@ final class ElfImage {
         long strOff = shstrndx < shnum ? raw[shstrndx][4] : 0, strSize = shstrndx < shnum ? raw[shstrndx][5] : 0;
         for (int i = 0; i < shnum; i++) {
             String name = fits(strOff, strSize) ? cString(strOff + raw[i][0], strOff + strSize) : "";
-            sections.add(new Section(i, name, (int) raw[i][1], raw[i][2], raw[i][3], raw[i][4], raw[i][5]));
+            sections.add(new Section(i, name, (int) raw[i][1], raw[i][2], raw[i][3], raw[i][4], raw[i][5],
+                    (int) raw[i][6], raw[i][7]));
         }
         // objdump uses the static symbol table, or the dynamic one when there is none
         int symtab = -1;
@@ -59,7 +66,15 @@ final class ElfImage {
                 if (raw[i][1] == (pass == 0 ? SHT_SYMTAB : SHT_DYNSYM)) { symtab = i; break; }
             }
         }
-        if (symtab >= 0) readSymbols(b, raw, symtab);
+        if (symtab >= 0) readSymbols(b, raw, symtab, symbols);
+        symbolsAreDynamic = symtab >= 0 && raw[symtab][1] == SHT_DYNSYM;
+        for (int i = 0; i < shnum; i++) {
+            if (raw[i][1] == SHT_DYNSYM) {
+                dynsymIndex = i;
+                readSymbols(b, raw, i, dynamicSymbols);
+                break;
+            }
+        }
         for (int i = 0; i < shnum; i++) {
             if (raw[i][1] == SHT_RISCV_ATTRIBUTES && fits(raw[i][4], raw[i][5])) {
                 RiscvAttributes attrs = RiscvAttributes.parse(data, (int) raw[i][4], (int) raw[i][5]);
@@ -69,7 +84,7 @@ final class ElfImage {
         }
     }
 
-    private void readSymbols(ByteBuffer b, long[][] raw, int symtab) {
+    private void readSymbols(ByteBuffer b, long[][] raw, int symtab, List<Symbol> into) {
         long off = raw[symtab][4], size = raw[symtab][5], entsize = raw[symtab][7];
         int link = (int) raw[symtab][6];
         if (entsize < 24 || !fits(off, size) || link < 0 || link >= raw.length) return;
@@ -82,15 +97,15 @@ final class ElfImage {
             int shndx = b.getShort(o + 6) & 0xffff;
             long value = b.getLong(o + 8), sz = b.getLong(o + 16);
             String name = nameOff < strSize ? cString(strOff + nameOff, strOff + strSize) : "";
-            symbols.add(new Symbol(name, value, sz, info & 15, info >> 4, shndx));
+            into.add(new Symbol(name, value, sz, info & 15, info >> 4, shndx));
         }
     }
 
-    private boolean fits(long off, long len) {
+    boolean fits(long off, long len) {
         return off >= 0 && len >= 0 && off + len <= data.length && off + len >= 0;
     }
 
-    private String cString(long start, long limit) {
+    String cString(long start, long limit) {
         limit = Math.min(limit, data.length);
         if (start < 0 || start >= limit) return "";
         int s = (int) start, e = s;

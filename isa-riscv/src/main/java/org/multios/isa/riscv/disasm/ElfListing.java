@@ -57,10 +57,8 @@ final class ElfListing {
 
     private String addressText(long vma) {
         if (symbols.size() < 1) return "0x" + Long.toHexString(vma);
-        int i = symbols.find(vma, current.index(), false);
-        String hex = Long.toHexString(vma);
-        if (i < 0) return hex + " <" + sectionRelative(vma) + ">";
-        return hex + " <" + ObjdumpSymbols.describe(symbols.get(i), vma) + ">";
+        String name = symbols.describeTarget(vma, current.index());
+        return Long.toHexString(vma) + " <" + (name != null ? name : sectionRelative(vma)) + ">";
     }
 
     private String sectionRelative(long vma) {
@@ -93,8 +91,15 @@ final class ElfListing {
                 next = sym;
                 nextPlace = place;
             } else if (sym == null) {
-                next = null;
-                nextPlace = -1;
+                // no symbol labels this block: the next one is the first of the section after it
+                nextPlace = 0;
+                while (nextPlace < symbols.size() && !(symbols.get(nextPlace).section() == sec.index()
+                        && Long.compareUnsigned(symbols.get(nextPlace).value(), addr) > 0
+                        && symbols.get(nextPlace).valid())) {
+                    nextPlace++;
+                }
+                next = nextPlace < symbols.size() ? symbols.get(nextPlace) : null;
+                if (next == null) nextPlace = -1;
             } else {
                 nextPlace = place;
                 while (nextPlace < symbols.size() && !validNext(symbols.get(nextPlace), sym, sec)) nextPlace++;

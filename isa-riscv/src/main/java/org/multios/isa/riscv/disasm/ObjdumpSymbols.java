@@ -14,8 +14,8 @@ import java.util.List;
  * named.
  */
 final class ObjdumpSymbols {
-    /** A symbol with the section it is defined in (index; -1 for absolute). */
-    record Sym(String name, long value, long size, int type, int bind, int section) {
+    /** A symbol with the section it is defined in (index; -1 for absolute); synthetic = BFD-made (PLT). */
+    record Sym(String name, String version, long value, long size, int type, int bind, int section, boolean synthetic) {
         boolean function() { return type == ElfImage.STT_FUNC || type == ElfImage.STT_GNU_IFUNC; }
         boolean object() { return type == ElfImage.STT_OBJECT; }
         boolean local() { return bind == ElfImage.STB_LOCAL; }
@@ -37,17 +37,26 @@ final class ObjdumpSymbols {
     }
 
     final List<Sym> sorted;
+    private final ElfImage image;
+    private final DynamicSymbols dynamic;
 
     ObjdumpSymbols(ElfImage image) {
+        this.image = image;
+        this.dynamic = new DynamicSymbols(image);
         List<Sym> list = new ArrayList<>();
+        int index = 0;
         for (ElfImage.Symbol s : image.symbols) {
+            index++;
             if (s.name().isEmpty()) continue;
             // BFD marks section and file symbols as such (file ones as debugging symbols too)
             if (s.type() == ElfImage.STT_SECTION || s.type() == ElfImage.STT_FILE) continue;
             if (s.shndx() == ElfImage.SHN_UNDEF || s.shndx() == ElfImage.SHN_COMMON) continue;
             int sec = s.shndx() == ElfImage.SHN_ABS ? -1 : s.shndx();
-            list.add(new Sym(s.name(), s.value(), s.size(), s.type(), s.bind(), sec));
+            // symbols of a dynamic table print with their versions (puts@@GLIBC_2.27)
+            String version = image.symbolsAreDynamic ? dynamic.versionSuffix(index) : "";
+            list.add(new Sym(s.name(), version, s.value(), s.size(), s.type(), s.bind(), sec, false));
         }
+        list.addAll(dynamic.synthetic);
         list.sort(ORDER);
         this.sorted = List.copyOf(list);
     }
@@ -67,7 +76,7 @@ final class ObjdumpSymbols {
         if (a.object() != b.object()) return a.object() ? -1 : 1;
         if (a.local() != b.local()) return a.local() ? 1 : -1;
         if (a.global() != b.global()) return a.global() ? -1 : 1;
-        long asz = a.type == ElfImage.STT_SECTION ? 0 : a.size, bsz = b.type == ElfImage.STT_SECTION ? 0 : b.size;
+        long asz = a.synthetic ? 0 : a.size, bsz = b.synthetic ? 0 : b.size;
         if (asz != bsz) return Long.compareUnsigned(asz, bsz) > 0 ? -1 : 1;
         boolean ad = a.name.startsWith("."), bd = b.name.startsWith(".");
         if (ad != bd) return ad ? 1 : -1;
@@ -132,7 +141,10 @@ final class ObjdumpSymbols {
                 place = newPlace;
             } else {
                 for (int i = place + 1; i < count; i++) {
-                    if (ok(want, i, section)) {
+                    // objdump 2.40 does not settle on a PLT (synthetic) symbol ahead of the address
+                    // when the file has a static symbol table: the PLT's first label is "<.plt>"
+                    // there, but "<x@plt-0x20>" in a stripped file (observed behaviour)
+                    if (ok(want, i, section) && !(sorted.get(i).synthetic() && !image.symbolsAreDynamic)) {
                         place = i;
                         break;
                     }
@@ -145,10 +157,33 @@ final class ObjdumpSymbols {
 
     Sym get(int i) { return sorted.get(i); }
 
+    /**
+     * The text between {@code <} and {@code >} objdump prints after an address operand,
+     * or null when it prints the section name instead. Like objdump, when no symbol
+     * starts exactly there, a dynamic relocation at that address names it.
+     */
+    String describeTarget(long vma, int section) {
+        int i = find(vma, section, false);
+        if (i < 0) return null;
+        Sym s = sorted.get(i);
+        ElfImage.Section sec = image.section(s.section());
+        long relative = s.section() < 0 || sec == null ? s.value() : s.value() - sec.addr();
+        if (relative != vma && !s.synthetic()) {
+            DynamicSymbols.Reloc r = dynamic.at(vma);
+            if (r != null) {
+                if (r.value() == vma || r.undefined()) return r.name();
+                return Long.compareUnsigned(r.value(), vma) > 0 ? r.name() + "-0x" + Long.toHexString(r.value() - vma)
+                        : r.name() + "+0x" + Long.toHexString(vma - r.value());
+            }
+        }
+        return describe(s, vma);
+    }
+
     /** {@code name}, {@code name+0x10} or {@code name-0x4} for {@code vma}. */
     static String describe(Sym s, long vma) {
-        if (s.value == vma) return s.name;
-        if (Long.compareUnsigned(s.value, vma) > 0) return s.name + "-0x" + Long.toHexString(s.value - vma);
-        return s.name + "+0x" + Long.toHexString(vma - s.value);
+        String n = s.name + s.version;
+        if (s.value == vma) return n;
+        if (Long.compareUnsigned(s.value, vma) > 0) return n + "-0x" + Long.toHexString(s.value - vma);
+        return n + "+0x" + Long.toHexString(vma - s.value);
     }
 }
