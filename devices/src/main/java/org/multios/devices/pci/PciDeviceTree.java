@@ -29,7 +29,17 @@ public final class PciDeviceTree {
      */
     public static void write(FdtWriter fdt, PciHostLayout l, int parentPhandle, int parentAddressCells,
                              IntFunction<int[]> parentInterrupt) {
-        fdt.beginNode(String.format("pci@%x", l.ecamBase()));
+        write(fdt, String.format("pci@%x", l.ecamBase()), l, parentPhandle, parentAddressCells, parentInterrupt);
+    }
+
+    /**
+     * The same with a chosen node name: QEMU's arm64 virt calls it {@code pcie@10000000}
+     * (after its MMIO window) and maps INTx to GIC SPIs 3-6:
+     * {@code write(fdt, "pcie@10000000", layout, gic, 2, wire -> new int[] {0, 3 + wire, 4})}.
+     */
+    public static void write(FdtWriter fdt, String nodeName, PciHostLayout l, int parentPhandle, int parentAddressCells,
+                             IntFunction<int[]> parentInterrupt) {
+        fdt.beginNode(nodeName);
         fdt.propString("compatible", "pci-host-ecam-generic");
         fdt.propString("device_type", "pci");
         fdt.propU32("#address-cells", 3);
