@@ -51,6 +51,33 @@ class ObjdumpComparisonTest {
         assertTrue(n > 20000, "only " + n + " instructions in the static program");
     }
 
+    /** gcc's default output: a dynamically linked PIE (PLT entries, GOT slots named by dynamic relocations). */
+    @Test
+    void dynamicPieProgramMatchesObjdump() throws Exception {
+        Objdump.require(Objdump.OBJDUMP);
+        Objdump.require("riscv64-linux-gnu-gcc");
+        Path src = resource("glibc-sample.c");
+        Objdump.run(tmp, "riscv64-linux-gnu-gcc", "-O2", "-o", "dynamic-sample", src.getFileName().toString(), "-lm");
+        int n = Objdump.compare(tmp.resolve("dynamic-sample"));
+        assertTrue(n > 100, "only " + n + " instructions in the dynamic program");
+    }
+
+    /** The cross toolchain's stripped libc.so.6: dynamic symbols with versions, about 290,000 lines. */
+    @Test
+    void crossLibcMatchesObjdump() throws Exception {
+        Objdump.require(Objdump.OBJDUMP);
+        Objdump.require("riscv64-linux-gnu-gcc");
+        Path libc = Path.of("/usr/riscv64-linux-gnu/lib/libc.so.6");
+        if ("1".equals(System.getenv("MULTIOS_REQUIRE_ORACLES"))) {
+            assertTrue(Files.isRegularFile(libc), libc + " is required (libc6-riscv64-cross)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(libc), libc + " not installed");
+        Path copy = tmp.resolve("libc.so.6");
+        Files.copy(libc, copy);
+        int n = Objdump.compare(copy);
+        assertTrue(n > 200000, "only " + n + " instructions in libc.so.6");
+    }
+
     /** Hand-written assembly: data in code (mapping symbols), zero runs, aliases, lui/auipc/gp address hints. */
     @Test
     void handWrittenListingMatchesObjdump() throws Exception {
