@@ -383,6 +383,45 @@ class NvmeControllerTest {
     }
 
     @Test
+    void aFullCompletionQueueHoldsBackFetchingInsteadOfOverflowing() {
+        rig.enable(8);
+        // CQ of 2 entries (one usable), SQ of 8 holding 5 flushes.
+        assertEquals(0, rig.admin(sqe(0x05, 0, ioCq(1), 0, 1 | 1 << 16, 1)).status());
+        assertEquals(0, rig.admin(sqe(0x01, 0, ioSq(1), 0, 1 | 7 << 16, 1 | 1 << 16)).status());
+        rig.sqTail[1] = rig.cqHead[1] = 0;
+        rig.cqPhase[1] = true;
+        rig.ioEntries[1] = 8;
+        for (int i = 0; i < 5; i++) rig.queue(1, sqe(0x00, 1, 0, 0));
+        rig.ring(1);
+        rig.run();
+        rig.ioEntries[1] = 2; // the CQ's size, for reaping
+        for (int i = 0; i < 5; i++) {
+            var c = rig.reap(1, false);
+            assertEquals(0, c.status());
+            assertEquals(i + 1, c.sqHead(), "one command fetched per free CQ slot");
+            assertFalse(rig.readCqe(ioCq(1) + 16L * rig.cqHead[1]).phase() == rig.cqPhase[1], "nothing more until the head moves");
+            rig.bus.write(BAR + 0x1000 + 12, 4, rig.cqHead[1]);
+            rig.run();
+        }
+    }
+
+    @Test
+    void deletingASubmissionQueueAbortsItsInFlightCommands() {
+        rig.enable(8);
+        rig.createIoQueues(1, 8, false, 0);
+        int id = rig.queue(1, sqe(0x02, 1, DATA, 0, 0, 0, 7));
+        rig.ring(1);
+        rig.clock.advanceTo(rig.clock.nextDeadline()); // fetch only: the read is in flight
+        rig.clock.fireDue();
+        assertEquals(0, rig.admin(sqe(0x00, 0, 0, 0, 1)).status());
+        var c = rig.reap(1, true);
+        assertEquals(id, c.cid());
+        assertEquals(NvmeStatus.ABORTED_SQ_DELETION | NvmeStatus.DNR, c.status());
+        rig.run();
+        assertFalse(rig.readCqe(ioCq(1) + 16).phase(), "the aborted read does not complete a second time");
+    }
+
+    @Test
     void adminQueueOutsideRamIsFatalNotAnException() {
         rig.configure();
         rig.reg(NvmeRegister.AQA, 0x0003_0003L);
