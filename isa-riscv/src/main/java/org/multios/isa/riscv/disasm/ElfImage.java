@@ -46,7 +46,18 @@ final class ElfImage {
         int shentsize = b.getShort(58) & 0xffff;
         int shnum = b.getShort(60) & 0xffff;
         int shstrndx = b.getShort(62) & 0xffff;
-        if (shoff <= 0 || shnum == 0 || shentsize < 64 || !fits(shoff, (long) shentsize * shnum)) return;
+        if (shoff <= 0 || shnum == 0 || shentsize < 64 || !fits(shoff, (long) shentsize * shnum)) {
+            // No section headers (objdump then lists nothing): show the executable segments instead.
+            int i = 0;
+            for (ElfFile.Segment seg : elf.segments()) {
+                if (seg.executable() && seg.fileSize() > 0 && fits(seg.fileOffset(), seg.fileSize())) {
+                    sections.add(new Section(sections.size(), "segment" + i, 1, SHF_EXECINSTR, seg.vaddr(),
+                            seg.fileOffset(), seg.fileSize(), 0, 0));
+                }
+                i++;
+            }
+            return;
+        }
         long[][] raw = new long[shnum][];
         for (int i = 0; i < shnum; i++) {
             int o = (int) (shoff + (long) i * shentsize);

@@ -7,6 +7,10 @@ import org.multios.isa.riscv.decode.RvInsn;
 /**
  * RISC-V disassembler whose text is that of GNU objdump 2.40 ({@code objdump -d}, with
  * its aliases), driven by the disassembly rules declared in the encoding table.
+ * <p>
+ * Known difference: in some stripped shared libraries (libm.so.6) objdump leaves GOT
+ * slots of {@code .rela.dyn} entries unnamed where this names them after the relocation's
+ * symbol (as objdump itself does for libc.so.6 and for executables).
  */
 public final class RvDisassembler {
     private RvDisassembler() {}
@@ -24,7 +28,12 @@ public final class RvDisassembler {
         return InsnFormatter.format(insn, pc, AddressFormat.withSymbols(symbols), IsaProfile.ALL, null);
     }
 
-    /** An {@code objdump -d} listing of every executable section of {@code elf}. */
+    /**
+     * An {@code objdump -d} listing of every executable section of {@code elf}; a file
+     * without section headers (where objdump lists nothing) gets its executable segments
+     * listed instead, as sections named {@code segmentN}. The caller checks the machine
+     * type ({@code elf.requireMachine(ElfFile.EM_RISCV)}).
+     */
     public static void disassembleElf(ElfFile elf, PrintStream out) {
         new ElfListing(elf, out).print(null);
     }
