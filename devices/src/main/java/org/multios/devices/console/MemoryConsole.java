@@ -58,17 +58,26 @@ public final class MemoryConsole implements ConsoleBackend {
      * {@code abort} becomes true (e.g. the machine stopped).
      */
     public boolean waitFor(String text, long timeoutMillis, BooleanSupplier abort) throws InterruptedException {
+        return readUntil(text, timeoutMillis, abort) != null;
+    }
+
+    /**
+     * As {@link #waitFor}, returning the output between the previous mark and the start of
+     * {@code text} (for instance a command's answer before the next prompt), or null on timeout.
+     */
+    public String readUntil(String text, long timeoutMillis, BooleanSupplier abort) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         synchronized (lock) {
             while (true) {
                 String all = output.toString(StandardCharsets.ISO_8859_1);
                 int at = all.indexOf(text, mark);
                 if (at >= 0) {
+                    String before = all.substring(mark, at);
                     mark = at + text.length();
-                    return true;
+                    return before;
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || abort.getAsBoolean()) return false;
+                if (left <= 0 || abort.getAsBoolean()) return null;
                 lock.wait(Math.max(1, Math.min(200, left / 1_000_000)));
             }
         }
