@@ -587,6 +587,33 @@ class GdbServerTest {
     }
 
     @Test
+    void aFloodOfValidPacketsWhileTheGuestRunsIsBounded() throws IOException {
+        boot(1, true);
+        try (GdbTestClient c = connect()) {
+            assertEquals("OK", c.ask("QStartNoAckMode"));
+            c.noAck = true;
+            c.send("c");
+            StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < 500; i++) flood.append(GdbTestClient.frame("qC"));
+            c.raw(flood.toString());
+            sleep(100);
+            c.raw(new byte[] {3});
+            assertEquals("T02thread:1;", c.reply(), "the stop reply comes first");
+            int answered = 0;
+            c.socket.setSoTimeout(500);
+            try {
+                while (c.reply().equals("QC1")) answered++;
+            } catch (java.net.SocketTimeoutException e) {
+                // drained
+            }
+            c.socket.setSoTimeout(10_000);
+            assertTrue(answered > 0 && answered <= 64, "queued packets answered: " + answered);
+            assertEquals("QC1", c.ask("qC"));
+            assertTrue(cpus.get(0).retired > 0);
+        }
+    }
+
+    @Test
     void aSecondClientIsRefusedWhileOneIsAttached() throws IOException {
         boot(1, true);
         try (GdbTestClient c = connect(); GdbTestClient d = connect()) {
