@@ -29,9 +29,18 @@ command -v "$QEMU" >/dev/null 2>&1 || { echo "compare-qemu.sh: $QEMU not found (
 [ -f "$jar" ] || { echo "compare-qemu.sh: $jar missing; build it: ./mvnw -pl benchmarks -am package -DskipTests" >&2; exit 1; }
 JAVA=$(find_java)
 
-# Best-of-N wall time of one QEMU run, in seconds (hyperfine if installed, else date).
+# Best-of-N wall time of one QEMU run, in seconds (hyperfine's minimum if it is installed,
+# else the best of N runs timed with date).
 qemu_time() {
     elf=$1
+    if command -v hyperfine >/dev/null 2>&1; then
+        hf=$(mktemp)
+        hyperfine -N --runs "$RUNS" --export-json "$hf" \
+            "$QEMU -machine virt -cpu rv64,h=false -bios none -nographic -monitor none -serial stdio -kernel $elf" >/dev/null 2>&1
+        python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['min'])" "$hf"
+        rm -f "$hf"
+        return
+    fi
     best=""
     i=0
     while [ $i -lt "$RUNS" ]; do
@@ -61,7 +70,13 @@ ours_best=$(echo "$ours" | sed 's/.* seconds=\([0-9.]*\).*/\1/' | sort -n | head
 jmh_mips="(skipped: QUICK=1)"
 if [ "${QUICK:-0}" != 1 ]; then
     json=$(mktemp)
-    "$JAVA" -jar "$jar" 'RiscvMipsBenchmark.mips' -rf json -rff "$json" >/dev/null
+    jmh_log=$(mktemp)
+    if ! "$JAVA" -jar "$jar" 'RiscvMipsBenchmark.mips' -rf json -rff "$json" >"$jmh_log" 2>&1; then
+        cat "$jmh_log" >&2
+        echo "compare-qemu.sh: the JMH benchmark failed" >&2
+        exit 1
+    fi
+    rm -f "$jmh_log"
     jmh_mips=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))[0]['primaryMetric']; print('%.1f +- %.1f' % (r['score'], r['scoreError']))" "$json")
     rm -f "$json"
 fi
