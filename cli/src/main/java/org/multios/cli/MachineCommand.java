@@ -1,0 +1,121 @@
+package org.multios.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.multios.boards.Firmware;
+import org.multios.boards.riscv.RiscvVirtBoard;
+import org.multios.boards.riscv.RiscvVirtConfig;
+import org.multios.devices.console.StdioConsole;
+import org.multios.devices.rtc.GoldfishRtc;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code multios machine}: a bare board with QEMU's {@code -bios}/{@code -kernel} meaning, so
+ * firmware built for QEMU's virt machine runs unchanged. The guest console is stdin/stdout; the
+ * process exits with the guest's status (test finisher, HTIF).
+ */
+@Command(name = "machine", mixinStandardHelpOptions = true,
+        description = {"Run firmware or a kernel on a bare emulated board (like qemu-system -machine virt).",
+                "The guest console is stdin/stdout; on a terminal Ctrl-A x quits.",
+                "Exit status: the guest's (test finisher, HTIF); 124 when --max-instructions ran out."})
+final class MachineCommand implements Callable<Integer> {
+    static final int EXIT_INSTRUCTION_LIMIT = 124;
+
+    @ParentCommand Multios top;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "riscv64", converter = Arch.Converter.class,
+            description = "Guest architecture: riscv64, arm64, x86_64 (default: ${DEFAULT-VALUE}).")
+    Arch arch;
+
+    @Option(names = "--kernel", paramLabel = "FILE",
+            description = "Kernel: ELF (loaded at its physical addresses) or raw image (at 0x80000000 with --bios none, else after the firmware).")
+    Path kernel;
+
+    @Option(names = "--bios", paramLabel = "none|FILE",
+            description = "Firmware (ELF or raw, at 0x80000000), or 'none' to start the kernel in M-mode. Default: Debian's OpenSBI fw_dynamic.bin.")
+    String bios;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M", converter = ByteSize.class,
+            description = "RAM size, e.g. 128M or 1G (default: ${DEFAULT-VALUE}).")
+    long memory;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "Kernel command line (/chosen/bootargs).")
+    String append;
+
+    @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "Number of harts (default: ${DEFAULT-VALUE}).")
+    int smp;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write an instruction trace (one line per retired instruction).")
+    Path trace;
+
+    @Option(names = "--realtime", description = "Pace virtual time to the wall clock.")
+    boolean realtime;
+
+    @Option(names = "--max-instructions", paramLabel = "N", description = "Stop after N instructions (exit status 124).")
+    Long maxInstructions;
+
+    @Option(names = "--rtc", paramLabel = "fixed|host", defaultValue = "fixed",
+            description = "RTC start time: a fixed date for reproducible runs, or the host's clock (default: ${DEFAULT-VALUE}).")
+    String rtc;
+
+    @Override
+    public Integer call() throws Exception {
+        arch.requireImplemented();
+        if (smp < 1) throw usage("--smp must be at least 1");
+        if (memory < (2L << 20) || (memory & 0xfff) != 0) {
+            throw usage("--memory must be at least 2M and a multiple of 4K");
+        }
+        if (maxInstructions != null && maxInstructions <= 0) {
+            throw usage("--max-instructions must be positive");
+        }
+        long rtcBase = switch (rtc) {
+            case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
+            case "host" -> GoldfishRtc.hostBase();
+            default -> throw usage("--rtc must be 'fixed' or 'host', not '" + rtc + "'");
+        };
+        StdioConsole console = top.systemStreams
+                ? StdioConsole.open(top.err)
+                : StdioConsole.onStreams(top.in, top.out, top.err);
+        RiscvVirtBoard board;
+        try {
+            RiscvVirtConfig cfg = new RiscvVirtConfig()
+                    .harts(smp)
+                    .ramSize(memory)
+                    .bios(Firmware.parse(bios))
+                    .kernel(kernel)
+                    .append(append)
+                    .console(console)
+                    .rtcBaseNanos(rtcBase)
+                    .trace(trace)
+                    .realtime(realtime);
+            if (maxInstructions != null) cfg.maxInstructions(maxInstructions);
+            board = RiscvVirtBoard.create(cfg);
+        } catch (Exception | Error e) {
+            console.close();
+            throw e;
+        }
+        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
+        int status;
+        try {
+            status = board.run();
+        } finally {
+            console.close();
+        }
+        if (board.stoppedByGuest()) return status;
+        var machine = board.machine();
+        if (maxInstructions != null && machine.retiredInstructions() >= maxInstructions) {
+            top.message("stopped after " + machine.retiredInstructions() + " instructions (--max-instructions)");
+            return EXIT_INSTRUCTION_LIMIT;
+        }
+        if (!machine.stopReason().isEmpty()) top.message(machine.stopReason());
+        return status;
+    }
+
+    private ParameterException usage(String message) { return new ParameterException(spec.commandLine(), message); }
+}
