@@ -48,6 +48,7 @@ bitmanip:-march=rv64gc_zba_zbb_zbs:bitmanip.c
 muldiv::muldiv.c
 plic::plic.c
 smp::smp.c
+rvc::rvc.c
 csr::csr.c
 timer::timer.c
 "
