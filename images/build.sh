@@ -49,6 +49,7 @@ muldiv::muldiv.c
 plic::plic.c
 smp::smp.c
 rvc::rvc.c
+pmp::pmp.c
 csr::csr.c
 timer::timer.c
 "
