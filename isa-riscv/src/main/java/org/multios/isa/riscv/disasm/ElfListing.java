@@ -188,8 +188,13 @@ final class ElfListing {
             } else if ((len == 2 && (word & 3) != 3) || len == 4) {
                 RvInsn insn = RvDecoder.decode((int) word);
                 text = InsnFormatter.format(insn, addr, this::addressText, profile, hints);
-            } else {
+            } else if (len == 2 || len == 4 || len == 8) {
                 text = "." + len + "byte\t0x" + Long.toHexString(word);
+            } else {
+                // objdump lists other lengths (48-bit, 80-bit and longer forms) byte by byte
+                StringBuilder t = new StringBuilder(".byte\t");
+                for (int k = 0; k < len; k++) t.append(k == 0 ? "" : ", ").append(String.format("0x%02x", d[p + k] & 0xff));
+                text = t.toString();
             }
             int pb = Math.min(len, perLine);
             for (int j = 0; j < pb; j += chunk) {
@@ -199,7 +204,22 @@ final class ElfListing {
             for (; pb < perLine; pb += chunk) {
                 line.append("  ".repeat(chunk)).append(' ');
             }
-            line.append('\t').append(text).append('\n');
+            line.append('\t').append(text);
+            // bytes beyond the first line go on lines of their own, as objdump prints them
+            for (int q = pb; q < len; ) {
+                line.append('\n');
+                String qa = String.format("%016x", addr + q).substring(skipAddrChars);
+                int z0 = 0;
+                while (z0 < qa.length() - 1 && qa.charAt(z0) == '0') z0++;
+                line.append(" ".repeat(z0)).append(qa, z0, qa.length()).append(":\t");
+                int end = Math.min(len, q + perLine);
+                for (int j = q; j < end; j += chunk) {
+                    for (int k = chunk - 1; k >= 0; k--) line.append(String.format("%02x", d[p + j + k] & 0xff));
+                    line.append(' ');
+                }
+                q = end;
+            }
+            line.append('\n');
             out.print(line);
             lastChunk = chunk;
             off += len;
@@ -265,12 +285,13 @@ final class ElfListing {
         return found;
     }
 
-    /** objdump's riscv_insn_length: 2, 4, 6 or 8 bytes from the low halfword. */
+    /** objdump's riscv_insn_length: 2, 4, 6, 8 or 10 to 24 bytes from the low halfword. */
     static int objdumpLength(int low) {
         if ((low & 3) != 3) return 2;
         if ((low & 0x1f) != 0x1f) return 4;
         if ((low & 0x3f) == 0x1f) return 6;
         if ((low & 0x7f) == 0x3f) return 8;
+        if ((low & 0x7f) == 0x7f && (low & 0x7000) != 0x7000) return 10 + ((low >> 11) & 0xe);
         return 2;
     }
 }

@@ -58,7 +58,6 @@ final class InsnFormatter {
     /** objdump's text for an encoding it has no instruction for. */
     static String unknown(RvInsn insn) {
         long raw = insn.raw & (insn.length == 2 ? 0xffffL : 0xffffffffL);
-        if (insn.length == 2 && raw == 0) return "unimp";
         return "." + insn.length + "byte\t0x" + Long.toHexString(raw);
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.multios.isa.riscv.decode.EncodingPattern;
 import org.multios.isa.riscv.decode.RvDecoder;
 
@@ -93,16 +95,21 @@ class ObjdumpComparisonTest {
 
     /**
      * Random field values for every pattern of the table, every 16-bit word, and random
-     * 32-bit words, assembled as raw halfwords into an ELF whose arch attribute names all
-     * our extensions (mapping symbols stripped so objdump decodes everything as code).
+     * 32-bit words (some of them starting 48-bit and longer forms), assembled as raw
+     * halfwords into an ELF whose arch attribute names all our extensions, or only
+     * rv64imafd (then objdump shows C and Zb* encodings as .2byte/.4byte). Mapping
+     * symbols are stripped so that objdump decodes everything as code.
      */
-    @Test
-    void randomEncodingsMatchObjdump() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_zicsr2p0_zifencei2p0_zba1p0_zbb1p0_zbs1p0",
+        "rv64i2p1_m2p0_a2p1_f2p2_d2p2_zicsr2p0_zifencei2p0"})
+    void randomEncodingsMatchObjdump(String arch) throws Exception {
         Objdump.require(Objdump.OBJDUMP);
         Objdump.require("riscv64-linux-gnu-as");
         Objdump.require("riscv64-linux-gnu-ld");
         Objdump.require("riscv64-linux-gnu-objcopy");
-        Random r = new Random(0x5eed);
+        Random r = new Random(0x5eed + arch.length());
         List<Integer> words = new ArrayList<>();
         for (EncodingPattern p : RvDecoder.table().patterns()) {
             for (int i = 0; i < 60; i++) {
@@ -117,14 +124,10 @@ class ObjdumpComparisonTest {
         for (int h = 0; h < 0x10000; h++) {
             if ((h & 3) != 3) words.add(h);
         }
-        for (int i = 0; i < 20000; i++) {
-            int v = r.nextInt() | 3;
-            if ((v & 0x1f) == 0x1f) v &= ~4; // keep to 32-bit lengths; 48-bit forms are not RISC-V code we run
-            words.add(v);
-        }
+        for (int i = 0; i < 20000; i++) words.add(r.nextInt() | 3);
         java.util.Collections.shuffle(words, r);
         StringBuilder s = new StringBuilder();
-        s.append(".attribute arch, \"rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_zicsr2p0_zifencei2p0_zba1p0_zbb1p0_zbs1p0\"\n");
+        s.append(".attribute arch, \"").append(arch).append("\"\n");
         s.append(".globl _start\n.text\n_start:\n");
         for (int v : words) {
             s.append(String.format(".half 0x%04x%n", v & 0xffff));
@@ -135,6 +138,6 @@ class ObjdumpComparisonTest {
         Objdump.run(tmp, "riscv64-linux-gnu-ld", "-o", "random.linked", "random.o");
         Objdump.run(tmp, "riscv64-linux-gnu-objcopy", "-w", "-N", "$d*", "-N", "$x*", "random.linked", "random");
         int n = Objdump.compare(tmp.resolve("random"));
-        assertTrue(n > 80000, "only " + n + " instructions compared");
+        assertTrue(n > 60000, "only " + n + " instructions compared");
     }
 }
