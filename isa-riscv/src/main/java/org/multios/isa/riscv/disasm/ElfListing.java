@@ -25,6 +25,9 @@ final class ElfListing {
     private int lastChunk;
     /** The current section's mapping symbols, in address order. */
     private final java.util.List<ObjdumpSymbols.Sym> mapping = new java.util.ArrayList<>();
+    /** For each mapping symbol, the ISA a "$xrv..." symbol at or before it selected (null: the file's). */
+    private IsaProfile[] mappingIsa = new IsaProfile[0];
+    private final java.util.Map<String, IsaProfile> isaProfiles = new java.util.HashMap<>();
 
     ElfListing(ElfFile elf, PrintStream out) {
         this.image = new ElfImage(elf);
@@ -73,6 +76,21 @@ final class ElfListing {
         mapping.clear();
         for (ObjdumpSymbols.Sym m : symbols.sorted) {
             if (m.section() == sec.index() && ObjdumpSymbols.isMappingSymbol(m.name())) mapping.add(m);
+        }
+        // "$xrv64i2p1_..." mapping symbols switch the ISA from there on, as in objdump
+        mappingIsa = new IsaProfile[mapping.size()];
+        IsaProfile isa = null;
+        for (int k = 0; k < mapping.size(); k++) {
+            String n = mapping.get(k).name();
+            if (n.startsWith("$xrv")) {
+                isa = isaProfiles.computeIfAbsent(n, x -> {
+                    Set<String> e = RiscvAttributes.extensions(x.substring(2));
+                    e.add("zicsr");
+                    e.add("zifencei");
+                    return new IsaProfile(e, profile.privSpec());
+                });
+            }
+            mappingIsa[k] = isa;
         }
         long base = sec.addr();
         long stop = sec.size();
@@ -187,7 +205,9 @@ final class ElfListing {
                 };
             } else if ((len == 2 && (word & 3) != 3) || len == 4) {
                 RvInsn insn = RvDecoder.decode((int) word);
-                text = InsnFormatter.format(insn, addr, this::addressText, profile, hints);
+                int m = lastMappingAtOrBefore(addr);
+                IsaProfile isa = m >= 0 && mappingIsa[m] != null ? mappingIsa[m] : profile;
+                text = InsnFormatter.format(insn, addr, this::addressText, isa, hints);
             } else if (len == 2 || len == 4 || len == 8) {
                 text = "." + len + "byte\t0x" + Long.toHexString(word);
             } else {

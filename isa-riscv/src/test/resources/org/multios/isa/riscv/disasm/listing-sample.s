@@ -1,6 +1,7 @@
 # Hand-written code for the listing comparison: data mixed into .text (mapping symbols),
 # zero runs, several labels at one address, address hints after lui/auipc and gp, and a
-# second executable section, and an object symbol in code (dumped as bytes). Assembled and linked at test time.
+# second executable section, an object symbol in code (dumped as bytes), and an ISA
+# change inside a section. Assembled and linked at test time.
         .attribute arch, "rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_zicsr2p0_zifencei2p0"
         .text
         .globl _start
@@ -51,6 +52,19 @@ after_table:
         nop
         .zero   2
         .size helper, .-helper
+
+        # the ISA changes mid-section: "$xrv..._zba1p0" mapping symbols around the region
+        .globl isa_switch
+        .type isa_switch, @function
+isa_switch:
+        .insn r 0x33, 2, 0x10, a0, a1, a2
+        .option push
+        .option arch, +zba
+        sh1add  a0, a1, a2
+        .option pop
+        .insn r 0x33, 2, 0x10, a0, a1, a2
+        ret
+        .size isa_switch, .-isa_switch
 
         .section .text.init, "ax", @progbits
         .globl init_entry
