@@ -50,6 +50,7 @@ plic::plic.c
 smp::smp.c
 rvc::rvc.c
 pmp::pmp.c
+interrupts::interrupts.c
 csr::csr.c
 timer::timer.c
 "
