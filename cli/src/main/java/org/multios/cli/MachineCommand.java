@@ -108,6 +108,7 @@ final class MachineCommand implements Callable<Integer> {
             console.close();
         }
         if (board.stoppedByGuest()) return status;
+        if (!console.atLineStart()) top.err.println();
         var machine = board.machine();
         if (maxInstructions != null && machine.retiredInstructions() >= maxInstructions) {
             top.message("stopped after " + machine.retiredInstructions() + " instructions (--max-instructions)");

@@ -23,6 +23,7 @@ public final class StdioConsole implements ConsoleBackend, AutoCloseable {
     private final TerminalMode terminal;
     private volatile Runnable onQuit = () -> {};
     private boolean escape;
+    private int lastOutput = '\n';
 
     private StdioConsole(InputStream in, OutputStream out, PrintStream messages, boolean interactive) {
         this.out = out;
@@ -45,6 +46,9 @@ public final class StdioConsole implements ConsoleBackend, AutoCloseable {
     public void onQuit(Runnable action) { this.onQuit = action; }
 
     public boolean isTerminal() { return terminal != null; }
+
+    /** True when the guest's last output byte ended a line (so a host message starts on its own line). */
+    public boolean atLineStart() { return lastOutput == '\n'; }
 
     private void readLoop(InputStream in) {
         try {
@@ -69,11 +73,7 @@ public final class StdioConsole implements ConsoleBackend, AutoCloseable {
         }
         escape = false;
         switch (b) {
-            case 'x', 'X' -> {
-                messages.print("\r\nmultios: terminated by Ctrl-A x\r\n");
-                messages.flush();
-                onQuit.run();
-            }
+            case 'x', 'X' -> onQuit.run(); // the owner reports the stop once the terminal is restored
             case CTRL_A -> input.add(CTRL_A);
             case 'h', 'H', '?' -> {
                 messages.print("\r\nmultios: Ctrl-A x  quit\r\n          Ctrl-A Ctrl-A  send Ctrl-A\r\n");
@@ -86,6 +86,7 @@ public final class StdioConsole implements ConsoleBackend, AutoCloseable {
 
     @Override
     public void write(int b) {
+        lastOutput = b & 0xff;
         if (buffered == buffer.length) flush();
         buffer[buffered++] = (byte) b;
         // A newline is a natural point to show output to a person watching.
