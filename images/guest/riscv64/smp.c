@@ -3,7 +3,8 @@
  * hart 0 drives phases and prints everything, so the output does not depend on how the
  * harts interleave. Checks: both harts see their own mhartid; AMO counter, LR/SC counter
  * and a spinlock-protected plain counter each end at exactly the sum of both harts' work;
- * an inter-processor interrupt through the CLINT's msip[1]; hart 1's own mtimecmp[1].
+ * an inter-processor interrupt through the CLINT's msip[1]; hart 1's own mtimecmp[1]; an SC
+ * that fails because the other hart stored to the reserved word between LR and SC.
  */
 #include "rt.h"
 
@@ -16,6 +17,8 @@ static volatile uint32_t phase, done, checked_in;
 static volatile uint64_t hart1_id, amo_counter, lrsc_counter, plain_counter;
 static volatile uint32_t lock;
 static volatile uint64_t ipi_cause, timer_cause, hart1_irqs;
+static volatile uint64_t reserved_word, sc_result, lr_value;
+static volatile uint32_t lr_taken, store_done;
 
 static void acquire(volatile uint32_t *l) {
     uint32_t old;
@@ -86,6 +89,16 @@ void rt_secondary_main(unsigned long hartid) {
             while (ipi_cause == 0) __asm__ volatile("wfi");
             clear_csr(mstatus, MSTATUS_MIE);
             break;
+        case 4: {  /* LR, wait while hart 0 stores to the word, then SC: must fail */
+            uint64_t v, fail;
+            __asm__ volatile("lr.d %0, (%1)" : "=r"(v) : "r"(&reserved_word) : "memory");
+            lr_value = v;
+            lr_taken = 1;
+            while (!store_done) { }
+            __asm__ volatile("sc.d %0, %1, (%2)" : "=r"(fail) : "r"(0x5c5c5c5cUL), "r"(&reserved_word) : "memory");
+            sc_result = fail;
+            break;
+        }
         case 3:  /* own timer */
             write_csr(mie, 1UL << 7);
             mmio_write64(CLINT_MTIMECMP + 8, mmio_read64(CLINT_MTIME) + 5000);
@@ -131,7 +144,17 @@ int main(unsigned long hartid, const void *fdt) {
     rt_printf("hart 1 timer: mcause=%lx; hart 1 interrupts in all: %lu\n", timer_cause, hart1_irqs);
     /* (Not MTIP: mtimecmp's reset value is implementation-defined.) */
     rt_printf("hart 0 mip.MSIP=%lu (the IPI went to hart 1 only)\n", (read_csr(mip) >> 3) & 1);
+    reserved_word = 0x1111;
     phase = 4;
+    for (i = 0; i < SPIN_LIMIT && !lr_taken; i++) { }
+    /* A different value: QEMU implements SC as a compare-and-swap on the value, so it
+     * fails the SC only when the value changed (the spec requires failure either way). */
+    reserved_word = 0x2222;
+    store_done = 1;
+    if (!wait_phase_end(4)) { rt_puts("hart 1 stuck in LR/SC\n"); return 6; }
+    rt_printf("hart 1 lr.d read %lx; after hart 0 stored, its sc.d failed: %s; word = %lx\n",
+              lr_value, sc_result != 0 ? "yes" : "no", reserved_word);
+    phase = 5;
     rt_puts("smp done\n");
     return 0;
 }
