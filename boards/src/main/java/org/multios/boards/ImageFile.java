@@ -30,7 +30,8 @@ public final class ImageFile {
     }
 
     /**
-     * Reads an image; an ELF file must be for {@code elfMachine}.
+     * Reads an image; an ELF file must be for {@code elfMachine} (-1: any file is raw data,
+     * as an initrd is).
      *
      * @param role what the image is, for messages ("kernel", "firmware")
      */
@@ -50,7 +51,7 @@ public final class ImageFile {
         }
         if (data.length == 0) throw new BoardException(role + " " + path + " is empty");
         ElfFile elf = null;
-        if (ElfFile.looksLikeElf(data)) {
+        if (elfMachine >= 0 && ElfFile.looksLikeElf(data)) {
             try {
                 elf = ElfFile.parse(data);
                 elf.requireMachine(elfMachine);

@@ -37,6 +37,10 @@ final class MachineCommand implements Callable<Integer> {
             description = "Kernel: ELF (loaded at its physical addresses) or raw image (at 0x80000000 with --bios none, else after the firmware).")
     Path kernel;
 
+    @Option(names = "--initrd", paramLabel = "FILE",
+            description = "Initial RAM disk, placed as QEMU does and announced in /chosen/linux,initrd-start/end.")
+    Path initrd;
+
     @Option(names = "--bios", paramLabel = "none|FILE",
             description = "Firmware (ELF or raw, at 0x80000000), or 'none' to start the kernel in M-mode. Default: Debian's OpenSBI fw_dynamic.bin.")
     String bios;
@@ -89,6 +93,7 @@ final class MachineCommand implements Callable<Integer> {
                     .ramSize(memory)
                     .bios(Firmware.parse(bios))
                     .kernel(kernel)
+                    .initrd(initrd)
                     .append(append)
                     .console(console)
                     .rtcBaseNanos(rtcBase)

@@ -21,6 +21,8 @@ import org.multios.core.elf.ElfLoader;
  *     (0x80200000 for OpenSBI, where fw_jump expects it); an ELF kernel at its own addresses.
  * <li>{@code --bios none}: no firmware; a raw kernel at the start of RAM, an ELF kernel at its
  *     physical addresses, and the harts start at its entry in M-mode.
+ * <li>An initrd at the kernel's entry plus half the RAM or 128 MiB, whichever is less (far enough
+ *     for the kernel to unpack, low enough for the kernel to reach), announced in /chosen.
  * <li>The device tree at a 2 MiB-aligned address below the end of RAM (or below 3 GiB,
  *     whichever is lower), so it survives the kernel unpacking itself.
  * </ul>
@@ -31,12 +33,13 @@ public final class BootPlan {
     static final long KERNEL_ALIGN = 2L << 20;
     static final long FDT_ALIGN = 2L << 20;
     static final long FDT_LIMIT = 3L << 30;
+    static final long INITRD_MAX_OFFSET = 128L << 20;
 
     /** One image and the physical range it occupies. */
     public record Placement(ImageFile image, long lo, long hi, long entry) {}
 
     private final long ramBase, ramSize;
-    private Placement firmware, kernel;
+    private Placement firmware, kernel, initrd;
     private long start, nextAddr;
     private byte[] fdt;
     private long fdtAddress;
@@ -85,10 +88,24 @@ public final class BootPlan {
             throw new BoardException(String.format("%s (0x%x-0x%x) and %s (0x%x-0x%x) overlap",
                     firmware.image.describe(), firmware.lo, firmware.hi - 1, kernel.image.describe(), kernel.lo, kernel.hi - 1));
         }
-        fdt = new RiscvVirtDeviceTree(cfg.harts, cfg.ramSize, cfg.append).build();
+        if (cfg.initrd != null) {
+            if (kernel == null) throw new BoardException("--initrd needs a --kernel to hand it to");
+            ImageFile rd = ImageFile.read("initrd", cfg.initrd, -1);
+            long at = kernel.entry + Math.min(ramSize / 2, INITRD_MAX_OFFSET);
+            initrd = placeImage(rd, at);
+            for (Placement other : new Placement[] {firmware, kernel}) {
+                if (other != null && overlaps(other, initrd.lo, initrd.hi)) {
+                    throw new BoardException(String.format("%s (0x%x-0x%x) and %s (0x%x-0x%x) overlap",
+                            other.image.describe(), other.lo, other.hi - 1, rd.describe(), initrd.lo, initrd.hi - 1));
+                }
+            }
+        }
+        RiscvVirtDeviceTree tree = new RiscvVirtDeviceTree(cfg.harts, cfg.ramSize, cfg.append);
+        if (initrd != null) tree.initrd(initrd.lo, initrd.hi);
+        fdt = tree.build();
         long top = ramBase < FDT_LIMIT ? Math.min(ramBase + ramSize, FDT_LIMIT) : ramBase + ramSize;
         fdtAddress = alignDown(top - fdt.length, FDT_ALIGN);
-        for (Placement pl : new Placement[] {firmware, kernel}) {
+        for (Placement pl : new Placement[] {firmware, kernel, initrd}) {
             if (pl == null) continue;
             if (fdtAddress < ramBase || overlaps(pl, fdtAddress, fdtAddress + fdt.length)) {
                 throw new BoardException(String.format(
@@ -139,7 +156,7 @@ public final class BootPlan {
 
     /** Writes every image, the device tree and the reset ROM into the machine's memory. */
     public void load(PhysicalBus bus) {
-        for (Placement pl : new Placement[] {firmware, kernel}) {
+        for (Placement pl : new Placement[] {firmware, kernel, initrd}) {
             if (pl == null) continue;
             if (pl.image.isElf()) {
                 try {
@@ -159,6 +176,7 @@ public final class BootPlan {
 
     public Optional<Placement> firmware() { return Optional.ofNullable(firmware); }
     public Optional<Placement> kernel() { return Optional.ofNullable(kernel); }
+    public Optional<Placement> initrd() { return Optional.ofNullable(initrd); }
     /** Where the reset ROM jumps. */
     public long startAddress() { return start; }
     /** fw_dynamic's next_addr: the kernel's entry, 0 without a kernel. */
@@ -187,6 +205,7 @@ public final class BootPlan {
         List<Placement> l = new ArrayList<>();
         if (firmware != null) l.add(firmware);
         if (kernel != null) l.add(kernel);
+        if (initrd != null) l.add(initrd);
         return l;
     }
 }

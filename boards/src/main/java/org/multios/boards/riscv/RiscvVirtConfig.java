@@ -17,6 +17,7 @@ public final class RiscvVirtConfig {
     Firmware bios = new Firmware.Default();
     Path defaultBios = DEBIAN_OPENSBI;
     Path kernel;
+    Path initrd;
     String append;
     ConsoleBackend console = ConsoleBackend.NULL;
     long rtcBaseNanos = GoldfishRtc.DEFAULT_EPOCH_NANOS;
@@ -31,6 +32,7 @@ public final class RiscvVirtConfig {
     /** Where the default firmware is looked for (tests point it elsewhere). */
     public RiscvVirtConfig defaultBios(Path p) { this.defaultBios = p; return this; }
     public RiscvVirtConfig kernel(Path p) { this.kernel = p; return this; }
+    public RiscvVirtConfig initrd(Path p) { this.initrd = p; return this; }
     public RiscvVirtConfig append(String args) { this.append = args; return this; }
     public RiscvVirtConfig console(ConsoleBackend c) { this.console = c; return this; }
     public RiscvVirtConfig rtcBaseNanos(long t) { this.rtcBaseNanos = t; return this; }

@@ -133,4 +133,25 @@ class BootPlanTest {
     void nothingToRun() {
         assertTrue(error(new RiscvVirtConfig().bios(new Firmware.None())).startsWith("nothing to run"));
     }
+
+    @Test
+    void initrdGoesHalfwayIntoSmallRamAndIntoTheDeviceTree() throws Exception {
+        BootPlan p = BootPlan.plan(new RiscvVirtConfig().bios(new Firmware.File(raw("fw", 4096)))
+                .kernel(raw("k", 4096)).initrd(raw("rd", 8192)));
+        assertEquals(0x80200000L + (64L << 20), p.initrd().get().lo(), "kernel entry + RAM/2 for 128 MiB");
+        byte[] fdt = p.fdt();
+        String strings = new String(fdt, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(strings.contains("linux,initrd-start") && strings.contains("linux,initrd-end"));
+        BootPlan big = BootPlan.plan(new RiscvVirtConfig().ramSize(1L << 30).bios(new Firmware.None())
+                .kernel(raw("k2", 4096)).initrd(raw("rd2", 8192)));
+        assertEquals(0x80000000L + (128L << 20), big.initrd().get().lo(), "at most 128 MiB above the kernel");
+    }
+
+    @Test
+    void initrdErrors() throws Exception {
+        assertTrue(error(new RiscvVirtConfig().bios(new Firmware.File(raw("fw", 4096))).initrd(raw("rd", 10)))
+                .contains("--initrd needs a --kernel"));
+        assertTrue(error(new RiscvVirtConfig().ramSize(16L << 20).bios(new Firmware.None()).kernel(raw("k", 10))
+                .initrd(raw("rd", 9 << 20))).contains("initrd"));
+    }
 }
