@@ -51,6 +51,7 @@ smp::smp.c
 rvc::rvc.c
 pmp::pmp.c
 interrupts::interrupts.c
+smc::smc.c
 csr::csr.c
 timer::timer.c
 "
