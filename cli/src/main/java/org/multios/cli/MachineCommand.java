@@ -1,8 +1,15 @@
 package org.multios.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.multios.boards.Firmware;
+import org.multios.core.gdb.GdbServer;
+import org.multios.devices.block.DiskSpec;
+import org.multios.devices.block.DiskSpecException;
+import org.multios.isa.riscv.gdb.RvDebugTarget;
 import org.multios.boards.riscv.RiscvVirtBoard;
 import org.multios.boards.riscv.RiscvVirtConfig;
 import org.multios.devices.console.StdioConsole;
@@ -55,6 +62,20 @@ final class MachineCommand implements Callable<Integer> {
     @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "Number of harts (default: ${DEFAULT-VALUE}).")
     int smp;
 
+    @Option(names = "--disk", paramLabel = "FILE[,readonly][,overlay=FILE]",
+            description = "NVMe namespace from a raw image (repeatable: namespace 1, 2, ...).")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--snapshot", description = "Write disk changes to temporary overlays deleted at exit.")
+    boolean snapshot;
+
+    @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
+            description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given).")
+    String gdb;
+
+    @Option(names = "--gdb-wait", description = "With --gdb: halt before the first instruction until a debugger attaches.")
+    boolean gdbWait;
+
     @Option(names = "--trace", paramLabel = "FILE", description = "Write an instruction trace (one line per retired instruction).")
     Path trace;
 
@@ -78,6 +99,22 @@ final class MachineCommand implements Callable<Integer> {
         if (maxInstructions != null && maxInstructions <= 0) {
             throw usage("--max-instructions must be positive");
         }
+        if (gdbWait && gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
+        if (gdb != null) {
+            try {
+                GdbServer.parseAddress(gdb);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        List<DiskSpec> diskSpecs = new ArrayList<>();
+        for (String d : disks) {
+            try {
+                diskSpecs.add(DiskSpec.parse(d));
+            } catch (DiskSpecException e) {
+                throw usage(e.getMessage());
+            }
+        }
         long rtcBase = switch (rtc) {
             case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
             case "host" -> GoldfishRtc.hostBase();
@@ -100,6 +137,8 @@ final class MachineCommand implements Callable<Integer> {
                     .trace(trace)
                     .realtime(realtime);
             if (maxInstructions != null) cfg.maxInstructions(maxInstructions);
+            for (DiskSpec d : diskSpecs) cfg.disk(d);
+            cfg.snapshot(snapshot);
             board = RiscvVirtBoard.create(cfg);
         } catch (Exception | Error e) {
             console.close();
@@ -107,10 +146,27 @@ final class MachineCommand implements Callable<Integer> {
         }
         console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
         int status;
+        GdbServer gdbServer = null;
         try {
+            if (gdb != null) {
+                if (gdbWait) board.machine().pause(); // run() then halts before the first instruction
+                try {
+                    gdbServer = GdbServer.start(new RvDebugTarget(board.machine(), board.harts(), board.traceSink()), gdb);
+                } catch (IOException e) {
+                    throw new UserInputException(Multios.firstLine(e.getMessage()));
+                }
+                top.message("gdb: listening on port " + gdbServer.port()
+                        + (gdbWait ? ", guest halted until a debugger attaches" : ""));
+            }
             status = board.run();
         } finally {
             console.close();
+            if (gdbServer != null) gdbServer.close();
+            try {
+                board.close();
+            } catch (IOException e) {
+                top.message("closing disks: " + Multios.firstLine(e.getMessage()));
+            }
         }
         if (board.stoppedByGuest()) return status;
         if (!console.atLineStart()) top.err.println();

@@ -105,6 +105,16 @@ class MultiosCliTest {
     }
 
     @Test
+    void diskAndGdbOptionErrors() {
+        String k = "/usr/lib/u-boot/qemu-riscv64/u-boot.bin";
+        run("machine", "--bios", "none", "--kernel", k, "--gdb-wait").assertOneLineError(2, "--gdb-wait needs --gdb");
+        run("machine", "--bios", "none", "--kernel", k, "--gdb", "x:y").assertOneLineError(2, "--gdb");
+        run("machine", "--bios", "none", "--kernel", k, "--disk", "a.img,bogus").assertOneLineError(2, "unknown option 'bogus'");
+        run("machine", "--bios", "none", "--kernel", "/bin/true", "--disk", tmp.resolve("nodisk.img").toString())
+                .assertOneLineError(1, "not RISC-V");
+    }
+
+    @Test
     void nothingToRun() {
         run("machine", "--bios", "none").assertOneLineError(1, "nothing to run");
     }

@@ -11,6 +11,11 @@ import org.multios.core.irq.InterruptLine;
 import org.multios.core.machine.Machine;
 import org.multios.core.time.VirtualClock;
 import org.multios.core.trace.TraceSink;
+import org.multios.devices.block.DiskSpecException;
+import org.multios.devices.nvme.NvmePciFunction;
+import org.multios.devices.pci.MsiSink;
+import org.multios.devices.pci.PciHostBridge;
+import org.multios.devices.pci.PciHostLayout;
 import org.multios.devices.power.PowerController;
 import org.multios.devices.power.SiFiveTest;
 import org.multios.devices.rtc.GoldfishRtc;
@@ -22,7 +27,8 @@ import org.multios.isa.riscv.irq.Plic;
 
 /**
  * The riscv64-virt board: QEMU's {@code virt} machine with RV64GC harts, reset ROM, CLINT, PLIC,
- * NS16550A UART, SiFive test finisher, Goldfish RTC and RAM at 0x80000000, booted the way
+ * NS16550A UART, SiFive test finisher, Goldfish RTC, PCIe host bridge (with an NVMe controller
+ * when disks are given) and RAM at 0x80000000, booted the way
  * QEMU boots it (see {@link BootPlan} and {@link ResetRom}).
  * <pre>
  *   RiscvVirtBoard board = RiscvVirtBoard.create(new RiscvVirtConfig().kernel(path).console(c));
@@ -45,6 +51,8 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     private final GoldfishRtc rtc;
     private final Htif htif;
     private final TraceSink trace;
+    private final PciHostBridge pci;
+    private NvmePciFunction nvme;
     private volatile boolean guestStopped;
 
     private RiscvVirtBoard(RiscvVirtConfig cfg, BootPlan plan) throws BoardException {
@@ -86,6 +94,13 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
         mmio(RiscvVirtMemoryMap.PLIC, "plic", plic);
         mmio(RiscvVirtMemoryMap.UART0, "uart0", uart);
 
+        // PCIe host bridge (ECAM 0x30000000, windows as QEMU virt); INTA..D on PLIC 32..35, no MSI
+        // controller on this board, so functions fall back to INTx.
+        InterruptLine[] intx = new InterruptLine[4];
+        for (int i = 0; i < 4; i++) intx[i] = plic.source(PciHostLayout.RISCV_VIRT_FIRST_IRQ + i);
+        pci = new PciHostBridge(bus, intx, MsiSink.NONE);
+        pci.attachTo(bus, PciHostLayout.riscvVirt(cfg.ramSize));
+
         htif = plan.tohost() >= 0
                 ? new Htif(bus, clock, plan.tohost(), plan.fromhost(), cfg.console, this)
                 : null;
@@ -99,6 +114,16 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
             for (RvCpu cpu : harts) cpu.setTrace(trace);
         } else {
             trace = null;
+        }
+
+        if (!cfg.disks.isEmpty()) {
+            try {
+                nvme = NvmePciFunction.open(clock, cfg.disks, cfg.snapshot, w -> System.err.println("multios: " + w));
+            } catch (DiskSpecException e) {
+                closeQuietly();
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(nvme); // slot 1: 00:01.0, INTA on PLIC 33
         }
 
         // QEMU reloads its ROM blobs (firmware, kernel, device tree, reset vector) on every reset.
@@ -172,8 +197,28 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     public Uart16550 uart() { return uart; }
     public GoldfishRtc rtc() { return rtc; }
 
+    /** The instruction trace, or null without {@code --trace} (the GDB stub switches it). */
+    public TraceSink traceSink() { return trace; }
+
+    public PciHostBridge pci() { return pci; }
+
+    /** Flushes the console and closes the disks (waits for their I/O; deletes snapshot overlays). */
     @Override
-    public void close() {
+    public void close() throws IOException {
         config.console.flush();
+        if (trace != null) trace.close();
+        if (nvme != null) {
+            NvmePciFunction n = nvme;
+            nvme = null;
+            n.close();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // already failing: the first error is the one the user sees
+        }
     }
 }

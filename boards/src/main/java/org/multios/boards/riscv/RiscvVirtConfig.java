@@ -22,6 +22,8 @@ public final class RiscvVirtConfig {
     ConsoleBackend console = ConsoleBackend.NULL;
     long rtcBaseNanos = GoldfishRtc.DEFAULT_EPOCH_NANOS;
     Path trace;
+    final java.util.List<org.multios.devices.block.DiskSpec> disks = new java.util.ArrayList<>();
+    boolean snapshot;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -36,6 +38,10 @@ public final class RiscvVirtConfig {
     public RiscvVirtConfig append(String args) { this.append = args; return this; }
     public RiscvVirtConfig console(ConsoleBackend c) { this.console = c; return this; }
     public RiscvVirtConfig rtcBaseNanos(long t) { this.rtcBaseNanos = t; return this; }
+    /** An NVMe namespace (repeatable: namespace 1, 2, ...). */
+    public RiscvVirtConfig disk(org.multios.devices.block.DiskSpec d) { disks.add(d); return this; }
+    /** Every disk gets a temporary overlay deleted when the board closes. */
+    public RiscvVirtConfig snapshot(boolean b) { this.snapshot = b; return this; }
     public RiscvVirtConfig trace(Path p) { this.trace = p; return this; }
     public RiscvVirtConfig realtime(boolean b) { this.realtime = b; return this; }
     public RiscvVirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }

@@ -9,11 +9,13 @@ import static org.multios.boards.riscv.RiscvVirtMemoryMap.UART0;
 
 import java.util.List;
 import org.multios.core.fdt.FdtWriter;
+import org.multios.devices.pci.PciDeviceTree;
+import org.multios.devices.pci.PciHostLayout;
 
 /**
  * The device tree of the riscv64-virt board, laid out as QEMU's virt machine generates it
  * (compare {@code qemu-system-riscv64 -machine virt,dumpdtb=virt.dtb}), restricted to the
- * devices this board has.
+ * devices this board has (PCIe host bridge included).
  */
 public final class RiscvVirtDeviceTree {
     /** Timebase of the CLINT's mtime and the {@code time} CSR. */
@@ -165,6 +167,9 @@ public final class RiscvVirtDeviceTree {
         f.propU64("reg", CLINT.base, CLINT.size);
         f.propStrings("compatible", "sifive,clint0", "riscv,clint0");
         f.endNode();
+
+        // The PCIe host bridge is always there, as on QEMU virt (with or without devices on it).
+        PciDeviceTree.writeForPlic(f, PciHostLayout.riscvVirt(ramSize), plicPhandle, PciHostLayout.RISCV_VIRT_FIRST_IRQ);
 
         f.endNode(); // soc
         f.endNode(); // root

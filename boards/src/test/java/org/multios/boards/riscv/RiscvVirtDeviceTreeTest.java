@@ -72,6 +72,8 @@ class RiscvVirtDeviceTreeTest {
             "compatible = \"syscon-reboot\";",
             "value = <0x7777>;",
             "rtc@101000 {",
+            "pci@30000000 {",
+            "compatible = \"pci-host-ecam-generic\";",
             "compatible = \"google,goldfish-rtc\";",
             "interrupts = <0x0b>;",
         }) {

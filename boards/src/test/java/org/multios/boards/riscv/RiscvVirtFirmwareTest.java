@@ -76,9 +76,10 @@ class RiscvVirtFirmwareTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws Exception {
             board.stop(0, "test finished");
             runner.join(30_000);
+            board.close();
         }
 
         static String tail(String s) { return s.length() > 3000 ? s.substring(s.length() - 3000) : s; }
@@ -149,6 +150,26 @@ class RiscvVirtFirmwareTest {
             assertTrue(!s.runner.isAlive(), "machine still running after poweroff");
             assertTrue(s.board.stoppedByGuest(), s.board.machine().stopReason());
             assertEquals(0, s.status.get());
+        }
+    }
+
+    @Test
+    void uBootListsTheNvmeControllerOnPci(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        requireFiles(UBOOT_M);
+        Path img = dir.resolve("disk.img");
+        Files.write(img, new byte[1 << 20]);
+        try (Session s = new Session(new RiscvVirtConfig().bios(new Firmware.None()).kernel(UBOOT_M)
+                .disk(org.multios.devices.block.DiskSpec.parse(img + ",readonly")))) {
+            s.expect("Hit any key to stop autoboot");
+            s.type(" ");
+            s.expect("=> ");
+            s.command("pci enum");
+            String pci = s.command("pci");
+            assertTrue(pci.matches("(?s).*00\\.00\\.00\\s+0x1b36\\s+0x0008\\s+Bridge device.*"), pci);
+            assertTrue(pci.matches("(?s).*00\\.01\\.00\\s+0x1b36\\s+0x0010\\s+Mass storage controller\\s+0x08.*"), pci);
+            String hdr = s.command("pci header 00.01.00");
+            assertTrue(hdr.matches("(?s).*programming interface =\\s+0x02.*"), hdr);
+            assertTrue(hdr.matches("(?s).*base address 0 =\\s+0x40000004.*"), hdr); // 64-bit BAR placed by U-Boot
         }
     }
 }
