@@ -9,8 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.multios.core.bus.MemoryRegion;
-import org.multios.core.bus.RamRegion;
 import org.multios.core.debug.BreakpointSet;
 import org.multios.core.debug.DebugCpu;
 import org.multios.core.debug.DebugMemory;
@@ -63,8 +61,8 @@ final class GdbSession implements GdbPacketFramer.Listener {
         this.onEnd = onEnd;
         query("qSupported", this::supported);
         query("qXfer:features:read:", this::xferFeatures);
-        query("qXfer:threads:read::", a -> xfer(threadsXml(), a));
-        query("qXfer:memory-map:read::", a -> xfer(memoryMapXml(), a));
+        query("qXfer:threads:read::", a -> GdbXfer.slice(GdbXfer.threadsXml(target), a));
+        query("qXfer:memory-map:read::", a -> GdbXfer.slice(GdbXfer.memoryMapXml(target, monitor.physical() || !cpu().translating()), a));
         query("qC", a -> a.isEmpty() ? "QC" + Long.toHexString(gThread + 1) : "");
         query("qfThreadInfo", a -> threadList());
         query("qsThreadInfo", a -> "l");
@@ -379,9 +377,9 @@ final class GdbSession implements GdbPacketFramer.Listener {
 
     // ---- memory ----
 
-    private record AddrLen(long addr, int len) {}
+    record AddrLen(long addr, int len) {}
 
-    private static AddrLen addrLen(String s) {
+    static AddrLen addrLen(String s) {
         int comma = s.indexOf(',');
         if (comma < 0) throw new GdbProtocolException("expected ADDR,LENGTH");
         return new AddrLen(GdbHex.parseLong(s.substring(0, comma)), GdbHex.parseInt(s.substring(comma + 1)));
@@ -448,52 +446,7 @@ final class GdbSession implements GdbPacketFramer.Listener {
         if (colon < 0) throw new GdbProtocolException("qXfer without annex");
         String doc = cpu().description().document(a.substring(0, colon));
         if (doc == null) return "E00";
-        return xfer(doc, a.substring(colon + 1));
-    }
-
-    /** Serves a slice {@code OFFSET,LENGTH} of a document: {@code m} data if more follows, {@code l} if last. */
-    private static String xfer(String doc, String offLen) {
-        AddrLen al = addrLen(offLen);
-        byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
-        if (Long.compareUnsigned(al.addr(), bytes.length) >= 0) return "l";
-        int from = (int) al.addr();
-        int len = Math.min(Math.min(al.len(), PACKET_SIZE / 2), bytes.length - from);
-        String marker = from + len < bytes.length ? "m" : "l";
-        return marker + new String(GdbHex.escape(bytes, from, len), StandardCharsets.ISO_8859_1);
-    }
-
-    private String threadsXml() {
-        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\"?>\n<threads>\n");
-        for (DebugCpu c : target.cpus()) {
-            String info = c.threadInfo().replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
-            sb.append(String.format("  <thread id=\"%x\" core=\"%d\" name=\"cpu%d\">%s</thread>%n",
-                    c.index() + 1, c.index(), c.index(), info));
-        }
-        return sb.append("</threads>\n").toString();
-    }
-
-    /**
-     * RAM and ROM regions of the bus. While the CPU translates addresses (and {@code phys} is
-     * off) GDB's addresses are virtual, so the map then declares the whole space as RAM and
-     * leaves the refusal of unmapped addresses to the stub.
-     */
-    private String memoryMapXml() {
-        StringBuilder sb = new StringBuilder("""
-                <?xml version="1.0"?>
-                <!DOCTYPE memory-map PUBLIC "+//IDN gnu.org//DTD GDB Memory Map V1.0//EN" "http://sourceware.org/gdb/gdb-memory-map.dtd">
-                <memory-map>
-                """);
-        if (!monitor.physical() && cpu().translating()) {
-            sb.append("  <memory type=\"ram\" start=\"0x0\" length=\"0xffffffffffffffff\"/>\n");
-        } else {
-            for (MemoryRegion r : target.machine().bus().regions()) {
-                if (r instanceof RamRegion ram) {
-                    sb.append(String.format("  <memory type=\"%s\" start=\"0x%x\" length=\"0x%x\"/>%n",
-                            ram.isReadOnly() ? "rom" : "ram", ram.base(), ram.size()));
-                }
-            }
-        }
-        return sb.append("</memory-map>\n").toString();
+        return GdbXfer.slice(doc, a.substring(colon + 1));
     }
 
     private String monitorCommand(String hex) {
