@@ -130,6 +130,51 @@ class RiscvVirtBoardTest {
         assertEquals("H", console.output());
     }
 
+    @Test
+    void htifSyscallWriteUsesMagicMemory() throws Exception {
+        long tohost = 0x80001000L, fromhost = 0x80001008L, magic = 0x80001100L, buf = 0x80001200L;
+        Asm a = new Asm().la(T0, buf);
+        String text = "sys\n";
+        for (int i = 0; i < text.length(); i++) a.li(T1, text.charAt(i)).sb(T1, T0, i);
+        a.la(T0, magic)
+                .li(T1, 64).sd(T1, T0, 0)          // SYS_write
+                .li(T1, 1).sd(T1, T0, 8)           // fd 1
+                .la(T1, buf).sd(T1, T0, 16)        // buffer
+                .li(T1, text.length()).sd(T1, T0, 24)
+                .la(A1, tohost).sd(T0, A1, 0);     // tohost = &magic (device 0, command 0, even payload)
+        int loop = a.code.size();
+        a.ld(A0, A1, 8);                           // wait for fromhost
+        a.word(beq(A0, ZERO, loop - a.code.size()));
+        a.ld(A2, T0, 0);                           // return value of write
+        a.word(slli(A2, A2, 1)).addi(A2, A2, 1).sd(A2, A1, 0).spin(); // exit(return value)
+        byte[] elf = HtifElf.build(0x80000000L, a.bytes(), tohost, fromhost);
+        MemoryConsole console = new MemoryConsole();
+        RiscvVirtBoard board = RiscvVirtBoard.create(new RiscvVirtConfig().bios(new Firmware.None())
+                .kernel(write("sys.elf", elf)).console(console).maxInstructions(5_000_000));
+        assertEquals(text.length(), board.run(), "exit status is write's return value");
+        assertEquals(text, console.output());
+    }
+
+    @Test
+    void testFinisherResetRestartsFromTheResetRom() throws Exception {
+        // RAM survives a reset (as on QEMU); a boot counter beyond the image tells the runs apart.
+        Asm a = new Asm().la(T0, 0x80001000L).ld(T1, T0, 0).addi(T1, T1, 1).sd(T1, T0, 0);
+        a.li(A0, 2);
+        int branchAt = a.code.size();
+        a.word(0); // patched: beq t1, a0, second_boot
+        a.li(T0, 0x100000).li(T1, 0x7777).sw(T1, T0, 0).spin();
+        int second = a.code.size();
+        a.li(T0, 0x100000).li(T1, (2 << 16) | 0x3333).sw(T1, T0, 0).spin();
+        byte[] code = a.bytes();
+        int insn = beq(T1, A0, second - branchAt);
+        for (int i = 0; i < 4; i++) code[branchAt + i] = (byte) (insn >>> (8 * i));
+        RiscvVirtBoard board = RiscvVirtBoard.create(new RiscvVirtConfig().bios(new Firmware.None())
+                .kernel(write("reset.bin", code)).maxInstructions(1_000_000));
+        assertEquals(2, board.run(), "second boot reports its count");
+    }
+
+    static int beq(int rs1, int rs2, int off) { return bne(rs1, rs2, off) & ~(1 << 12); }
+
     static int slli(int rd, int rs1, int sh) { return ResetRom.iType(0x13, 1, rd, rs1, sh); }
 
     static int srli(int rd, int rs1, int sh) { return ResetRom.iType(0x13, 5, rd, rs1, sh); }
