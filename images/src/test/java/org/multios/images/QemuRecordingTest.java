@@ -51,9 +51,22 @@ class QemuRecordingTest {
         }
         String actual = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
         String expected = program.expectedConsole();
-        assertEquals(expected, actual, () -> program + ": QEMU's output differs from the recording (re-run "
-                + "images/record-qemu.sh?); " + ConsoleDiff.describe(expected, actual));
+        assertEquals(expected, actual, () -> program + ": " + qemuVersion(qemu) + " prints something else than the "
+                + "recording (made with QEMU 7.2; see docs/images.md before re-running images/record-qemu.sh); "
+                + ConsoleDiff.describe(expected, actual));
         assertEquals(program.expectedExitCode(), p.exitValue(), () -> program + ": QEMU exit status");
+    }
+
+    /** First line of {@code qemu --version}, for failure messages. */
+    static String qemuVersion(Path qemu) {
+        try {
+            Process p = new ProcessBuilder(qemu.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse("qemu (unknown version)");
+        } catch (Exception e) {
+            return "qemu (version unknown: " + e.getMessage() + ")";
+        }
     }
 
     static Path findOnPath(String exe) {
