@@ -66,6 +66,10 @@ public class RiscvMipsBenchmark {
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Retired {
         public long instructions;
+
+        /** JMH turns the counter into a rate per iteration: start each iteration from zero. */
+        @Setup(Level.Iteration)
+        public void reset() { instructions = 0; }
     }
 
     @Benchmark
