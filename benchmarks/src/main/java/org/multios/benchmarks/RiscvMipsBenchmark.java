@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * from a fresh board to the test finisher, checked against QEMU's recorded output; the figure
  * to put next to {@code qemu-system-riscv64}'s wall time (benchmarks/compare-qemu.sh).
  */
-@Fork(value = 1, jvmArgsAppend = {"-Xss8m", "--enable-native-access=ALL-UNNAMED"})
+// Every invocation boots a board with 128 MiB of off-heap RAM (freed by the GC once
+// unreachable); a 1 GiB direct-memory cap makes the JVM collect old boards early.
+@Fork(value = 1, jvmArgsAppend = {"-Xss8m", "--enable-native-access=ALL-UNNAMED", "-XX:MaxDirectMemorySize=1g"})
 public class RiscvMipsBenchmark {
     /** Guest instructions per invocation of {@link #mips}: intmix's first ~330 rounds. */
     public static final long SLICE = 200_000_000L;
