@@ -52,6 +52,7 @@ rvc::rvc.c
 pmp::pmp.c
 interrupts::interrupts.c
 smc::smc.c
+fdt::fdt.c
 csr::csr.c
 timer::timer.c
 "
