@@ -17,8 +17,8 @@ class BenchmarkListTest {
         try (InputStream in = BenchmarkListTest.class.getResourceAsStream("/META-INF/BenchmarkList")) {
             assertNotNull(in, "META-INF/BenchmarkList missing: JMH's annotation processor did not run");
             String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(list.contains("org.multios.benchmarks.RiscvMipsBenchmark.mips"), list);
-            assertTrue(list.contains("org.multios.benchmarks.RiscvMipsBenchmark.fullRun"), list);
+            assertTrue(list.contains("org.multios.benchmarks.jmh_generated.RiscvMipsBenchmark_mips_jmhTest"), list);
+            assertTrue(list.contains("org.multios.benchmarks.jmh_generated.RiscvMipsBenchmark_fullRun_jmhTest"), list);
         }
     }
 
