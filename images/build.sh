@@ -53,6 +53,7 @@ pmp::pmp.c
 interrupts::interrupts.c
 smc::smc.c
 fdt::fdt.c
+uart::uart.c
 csr::csr.c
 timer::timer.c
 "

@@ -24,7 +24,7 @@ public record GuestProgram(String arch, String name) {
     public static final List<GuestProgram> RISCV64 = List.of(
             riscv64("hello"), riscv64("intmix-small"), riscv64("intmix"), riscv64("fpu"),
             riscv64("atomics"), riscv64("traps"), riscv64("vm"), riscv64("bitmanip"),
-            riscv64("csr"), riscv64("timer"), riscv64("muldiv"), riscv64("plic"), riscv64("smp"), riscv64("rvc"), riscv64("pmp"), riscv64("interrupts"), riscv64("smc"), riscv64("fdt"));
+            riscv64("csr"), riscv64("timer"), riscv64("muldiv"), riscv64("plic"), riscv64("smp"), riscv64("rvc"), riscv64("pmp"), riscv64("interrupts"), riscv64("smc"), riscv64("fdt"), riscv64("uart"));
 
     /**
      * The QEMU command line the recordings were made with (without {@code -kernel FILE}).
