@@ -1,0 +1,374 @@
+package org.multios.isa.arm64;
+
+import java.lang.foreign.MemorySegment;
+import org.multios.core.bus.BusErrorException;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.bus.RamRegion;
+import org.multios.core.machine.Cpu;
+import org.multios.core.mmu.SoftTlb;
+import org.multios.core.time.VirtualClock;
+import org.multios.isa.arm64.exec.A64Executor;
+import org.multios.isa.arm64.irq.GenericTimer;
+import org.multios.isa.arm64.irq.GicCpuInterface;
+import org.multios.isa.arm64.mmu.TranslationFault;
+import org.multios.isa.arm64.mmu.Vmsav8Walker;
+import org.multios.isa.arm64.sysreg.A64SystemRegisters;
+
+/**
+ * One AArch64 processing element (EL0 and EL1, AArch64 only), as QEMU's virt machine
+ * presents a CPU without EL2/EL3: firmware starts at EL1 and HVC/SMC calls go to the
+ * board's hypercall handler (PSCI).
+ * <p>
+ * The run loop fetches through the software TLB, decodes with the table-driven
+ * {@link org.multios.isa.arm64.decode.A64DecodeTable} and executes with {@link A64Executor}.
+ * Exceptions are entered at once ({@link #takeException}) and the instruction is
+ * abandoned with {@link A64Trap}. IRQs are taken between instructions.
+ */
+public final class A64Cpu implements Cpu {
+    /** PSTATE.DAIF bits as they sit in DAIF/SPSR (bits 9:6). */
+    public static final int DAIF_D = 1 << 9, DAIF_A = 1 << 8, DAIF_I = 1 << 7, DAIF_F = 1 << 6;
+
+    private final int index;
+    public final PhysicalBus bus;
+    public final VirtualClock clock;
+    public final SoftTlb tlb = new SoftTlb();
+    public final A64SystemRegisters sysregs;
+    public final Vmsav8Walker walker;
+    public final GenericTimer timer;
+    private final A64Executor executor;
+    private GicCpuInterface gic;
+
+    // ---- architectural state ----
+    /** X0..X30; index 31 is unused (it is SP or XZR depending on the instruction). */
+    public final long[] x = new long[32];
+    public long pc;
+    /** Address of the next instruction; the executor changes it for branches. */
+    public long nextPc;
+    public boolean n, z, c, v;
+    /** Current exception level (0 or 1). */
+    public int el;
+    /** PSTATE.SP: at EL1, true selects SP_EL1. */
+    public boolean spsel;
+    /** PSTATE.D/A/I/F in DAIF register layout (bits 9:6). */
+    public int daif;
+    public long spEl0, spEl1;
+    /** Exclusive monitor: physical address and size of the last load-exclusive, or -1. */
+    public long exclusiveAddress = -1;
+    public int exclusiveSize;
+
+    private long resetVector;
+    private boolean waiting;
+    private volatile boolean exitRequested;
+    private volatile boolean irqLine, fiqLine;
+    private boolean poweredOn = true;
+    private HypercallHandler hypercalls = (cpu, imm, smc) -> false;
+
+    /** Handles HVC/SMC the way QEMU does for a machine without EL2/EL3 firmware (PSCI). */
+    @FunctionalInterface
+    public interface HypercallHandler {
+        /** Returns true when the call was handled (results in X0..X3); false makes it UNDEFINED. */
+        boolean call(A64Cpu cpu, int imm16, boolean smc);
+    }
+
+    public A64Cpu(int index, PhysicalBus bus, VirtualClock clock) {
+        this.index = index;
+        this.bus = bus;
+        this.clock = clock;
+        this.sysregs = new A64SystemRegisters(this);
+        this.walker = new Vmsav8Walker(this);
+        this.timer = new GenericTimer(clock);
+        this.executor = new A64Executor(this);
+        bus.onCodeMark(page -> tlb.dropStoresTo(page));
+    }
+
+    @Override public int index() { return index; }
+
+    public void setResetVector(long address) { this.resetVector = address; }
+
+    public void setHypercallHandler(HypercallHandler h) { this.hypercalls = h; }
+
+    public HypercallHandler hypercalls() { return hypercalls; }
+
+    public void setGicCpuInterface(GicCpuInterface g) { this.gic = g; }
+
+    public GicCpuInterface gic() { return gic; }
+
+    /** Whether this CPU runs (PSCI CPU_OFF / secondary CPUs before CPU_ON). */
+    public void setPoweredOn(boolean on) { this.poweredOn = on; if (on) waiting = false; }
+
+    public boolean poweredOn() { return poweredOn; }
+
+    @Override
+    public void reset() {
+        java.util.Arrays.fill(x, 0);
+        pc = resetVector;
+        n = z = c = v = false;
+        el = 1;
+        spsel = true;
+        daif = DAIF_D | DAIF_A | DAIF_I | DAIF_F;
+        spEl0 = spEl1 = 0;
+        exclusiveAddress = -1;
+        waiting = false;
+        sysregs.reset();
+        timer.reset();
+        tlb.flush();
+    }
+
+    // ---- interrupt inputs (from the GIC CPU interface) ----
+
+    public void setIrq(boolean level) {
+        irqLine = level;
+        if (level) { waiting = false; exitRequested = true; }
+    }
+
+    public void setFiq(boolean level) {
+        fiqLine = level;
+        if (level) { waiting = false; exitRequested = true; }
+    }
+
+    public boolean irqPending() { return irqLine; }
+
+    public boolean fiqPending() { return fiqLine; }
+
+    // ---- run loop ----
+
+    @Override
+    public long run(long maxInstructions) {
+        exitRequested = false;
+        long n = 0;
+        if (!poweredOn) return 0;
+        while (n < maxInstructions) {
+            if ((irqLine && (daif & DAIF_I) == 0) || (fiqLine && (daif & DAIF_F) == 0)) {
+                waiting = false;
+                clock.setInFlight(n);
+                takeInterrupt(irqLine && (daif & DAIF_I) == 0 ? 0x80 : 0x100);
+            }
+            if (waiting || !poweredOn) break;
+            if (exitRequested) {
+                exitRequested = false;
+                if (n > 0) break;
+            }
+            clock.setInFlight(n);
+            try {
+                int insn = fetch(pc);
+                nextPc = pc + 4;
+                executor.execute(insn);
+                pc = nextPc;
+            } catch (A64Trap t) {
+                // exception entered: PC is at the vector
+            }
+            n++;
+        }
+        clock.setInFlight(n);
+        return n;
+    }
+
+    @Override public boolean isWaiting() { return waiting || !poweredOn; }
+
+    @Override public long pc() { return pc; }
+
+    @Override public void requestExit() { exitRequested = true; }
+
+    /** WFI: sleep until an interrupt is pending (masked or not, as the architecture says). */
+    public void waitForInterrupt() {
+        if (!irqLine && !fiqLine) waiting = true;
+    }
+
+    // ---- PSTATE ----
+
+    public long sp() { return el > 0 && spsel ? spEl1 : spEl0; }
+
+    public void setSp(long value) {
+        if (el > 0 && spsel) spEl1 = value; else spEl0 = value;
+    }
+
+    public int nzcv() { return (n ? 8 : 0) | (z ? 4 : 0) | (c ? 2 : 0) | (v ? 1 : 0); }
+
+    public void setNzcv(int f) { n = (f & 8) != 0; z = (f & 4) != 0; c = (f & 2) != 0; v = (f & 1) != 0; }
+
+    /** The SPSR value describing the current PSTATE (AArch64 format). */
+    public long spsrValue() {
+        return ((long) nzcv() << 28) | daif | ((long) el << 2) | (spsel ? 1 : 0);
+    }
+
+    // ---- exceptions ----
+
+    /** Enters a synchronous exception to EL1 and abandons the instruction. */
+    public A64Trap syncException(int ec, int iss, long far, boolean farValid) {
+        int target = 1;
+        long esr = ((long) ec << 26) | (1L << 25) | (iss & 0x1ffffff);
+        sysregs.esrEl1 = esr;
+        if (farValid) sysregs.farEl1 = far;
+        enter(target, pc, 0x000);
+        throw A64Trap.INSTANCE;
+    }
+
+    /** Undefined instruction: EC 0, IL set. */
+    public A64Trap undefined() { return syncException(ExceptionClass.UNKNOWN, 0, 0, false); }
+
+    private void takeInterrupt(int offset) {
+        enter(1, pc, offset);
+    }
+
+    /** Saves PSTATE and the return address into SPSR_EL1/ELR_EL1 and jumps to VBAR_EL1 + vector. */
+    private void enter(int target, long returnAddress, int offset) {
+        long spsr = spsrValue();
+        int vector;
+        if (el < target) vector = 0x400;
+        else vector = spsel ? 0x200 : 0x000;
+        sysregs.spsrEl1 = spsr;
+        sysregs.elrEl1 = returnAddress;
+        if (el != target) tlb.flush();
+        el = target;
+        spsel = true;
+        daif = DAIF_D | DAIF_A | DAIF_I | DAIF_F;
+        exclusiveAddress = -1;
+        pc = (sysregs.vbarEl1 & ~0x7ffL) + vector + offset;
+        nextPc = pc;
+    }
+
+    /** ERET: restores PSTATE from SPSR_EL1 and returns to ELR_EL1. */
+    public void exceptionReturn() {
+        long spsr = sysregs.spsrEl1;
+        int m = (int) (spsr & 0x1f);
+        int targetEl = (m >> 2) & 3;
+        boolean legal = (m & 0x10) == 0 && targetEl <= 1 && (m & 2) == 0 && !(targetEl == 0 && (m & 1) != 0);
+        setNzcv((int) (spsr >>> 28) & 0xf);
+        daif = (int) spsr & 0x3c0;
+        exclusiveAddress = -1;
+        if (legal) {
+            if (targetEl != el) tlb.flush();
+            el = targetEl;
+            spsel = (m & 1) != 0;
+        }
+        // An illegal return keeps the EL and sets PSTATE.IL; the next instruction then traps.
+        nextPc = el == 0 ? sysregs.elrEl1 : sysregs.elrEl1;
+    }
+
+    // ---- memory ----
+
+    public static final int ACCESS_FETCH = 0, ACCESS_LOAD = 1, ACCESS_STORE = 2;
+
+    private int fetch(long va) {
+        if ((va & 3) != 0) throw syncException(ExceptionClass.PC_ALIGN, 0, va, true);
+        int i = SoftTlb.index(va);
+        if (tlb.fetchTag[i] == SoftTlb.vpn(va)) {
+            return tlb.fetchSeg[i].get(RamRegion.INT, tlb.fetchOff[i] + (va & SoftTlb.PAGE_MASK));
+        }
+        long pa = translate(va, ACCESS_FETCH, 4);
+        fillTlb(SoftTlb.FETCH, va, pa);
+        try {
+            return (int) bus.read(pa, 4);
+        } catch (BusErrorException e) {
+            throw syncException(el == 0 ? ExceptionClass.IABT_LOWER : ExceptionClass.IABT_SAME, 0x10, va, true);
+        }
+    }
+
+    /** Reads {@code size} bytes (1, 2, 4, 8) at virtual address {@code va}, zero-extended. */
+    public long read(long va, int size) {
+        int i = SoftTlb.index(va);
+        long off = va & SoftTlb.PAGE_MASK;
+        if (tlb.loadTag[i] == SoftTlb.vpn(va) && off + size <= 4096) {
+            MemorySegment s = tlb.loadSeg[i];
+            long o = tlb.loadOff[i] + off;
+            return switch (size) {
+                case 8 -> s.get(RamRegion.LONG, o);
+                case 4 -> s.get(RamRegion.INT, o) & 0xffffffffL;
+                case 2 -> s.get(RamRegion.SHORT, o) & 0xffffL;
+                default -> s.get(RamRegion.BYTE, o) & 0xffL;
+            };
+        }
+        return readSlow(va, size);
+    }
+
+    private long readSlow(long va, int size) {
+        long off = va & SoftTlb.PAGE_MASK;
+        if (off + size > 4096) {
+            // crosses a page: byte by byte, each byte translated (either page may fault)
+            long r = 0;
+            for (int b = 0; b < size; b++) r |= read(va + b, 1) << (8 * b);
+            return r;
+        }
+        long pa = translate(va, ACCESS_LOAD, size);
+        fillTlb(SoftTlb.LOAD, va, pa);
+        try {
+            return bus.read(pa, size);
+        } catch (BusErrorException e) {
+            throw externalAbort(va, false);
+        }
+    }
+
+    /** Writes the low {@code size} bytes of {@code value} at virtual address {@code va}. */
+    public void write(long va, int size, long value) {
+        int i = SoftTlb.index(va);
+        long off = va & SoftTlb.PAGE_MASK;
+        if (tlb.storeTag[i] == SoftTlb.vpn(va) && off + size <= 4096) {
+            MemorySegment s = tlb.storeSeg[i];
+            long o = tlb.storeOff[i] + off;
+            switch (size) {
+                case 8 -> s.set(RamRegion.LONG, o, value);
+                case 4 -> s.set(RamRegion.INT, o, (int) value);
+                case 2 -> s.set(RamRegion.SHORT, o, (short) value);
+                default -> s.set(RamRegion.BYTE, o, (byte) value);
+            }
+            return;
+        }
+        writeSlow(va, size, value);
+    }
+
+    private void writeSlow(long va, int size, long value) {
+        long off = va & SoftTlb.PAGE_MASK;
+        if (off + size > 4096) {
+            // check both pages before writing anything, so a fault leaves memory unchanged
+            translate(va, ACCESS_STORE, 1);
+            translate(va + size - 1, ACCESS_STORE, 1);
+            for (int b = 0; b < size; b++) write(va + b, 1, value >>> (8 * b));
+            return;
+        }
+        long pa = translate(va, ACCESS_STORE, size);
+        if (exclusiveAddress != -1 && (pa & ~63L) == (exclusiveAddress & ~63L)) exclusiveAddress = -1;
+        try {
+            bus.write(pa, size, value);
+        } catch (BusErrorException e) {
+            throw externalAbort(va, true);
+        }
+        fillTlb(SoftTlb.STORE, va, pa);
+    }
+
+    private A64Trap externalAbort(long va, boolean write) {
+        int iss = 0x10 | (write ? 1 << 6 : 0); // synchronous external abort
+        return syncException(el == 0 ? ExceptionClass.DABT_LOWER : ExceptionClass.DABT_SAME, iss, va, true);
+    }
+
+    /** Translates for an access, raising the architectural abort on a fault. */
+    public long translate(long va, int access, int size) {
+        try {
+            return walker.translate(va, access, el);
+        } catch (TranslationFault f) {
+            boolean fetch = access == ACCESS_FETCH;
+            int ec = fetch ? (el == 0 ? ExceptionClass.IABT_LOWER : ExceptionClass.IABT_SAME)
+                    : (el == 0 ? ExceptionClass.DABT_LOWER : ExceptionClass.DABT_SAME);
+            int iss = f.faultStatusCode() | (access == ACCESS_STORE ? 1 << 6 : 0);
+            throw syncException(ec, iss, va, true);
+        }
+    }
+
+    private void fillTlb(int kind, long va, long pa) {
+        if (!walker.lastCacheable()) return;
+        long page = pa & ~SoftTlb.PAGE_MASK;
+        RamRegion ram = bus.findRam(page, 4096);
+        if (ram == null) return;
+        long offset = page - ram.base();
+        if (kind == SoftTlb.STORE && (ram.isReadOnly() || ram.isCodePage(offset))) return;
+        tlb.fill(kind, va, page, ram.segment(), offset);
+    }
+
+    /** Reads through the MMU without side effects for debuggers and tests; -1 on a fault. */
+    public long debugTranslate(long va) {
+        try {
+            return walker.translate(va, ACCESS_LOAD, el);
+        } catch (TranslationFault f) {
+            return -1;
+        }
+    }
+}

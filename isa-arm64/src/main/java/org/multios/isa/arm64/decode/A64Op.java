@@ -1,0 +1,14 @@
+package org.multios.isa.arm64.decode;
+
+/**
+ * The A64 encoding classes the decode table ({@code a64.decode}) names, one per class of
+ * the Arm ARM's top-level encoding index (C4.1). The executor splits a class further by
+ * its opc/size fields, as the manual's per-class decode pseudocode does.
+ */
+public enum A64Op {
+    UNDEFINED,
+    ADR, ADRP, ADDSUB_IMM, LOGIC_IMM, MOVE_WIDE, BITFIELD, EXTR,
+    B, BL, CBZ, TBZ, B_COND, EXCEPTION, SYSTEM, BRANCH_REG,
+    LDST_EXCL, LDR_LIT, LDST_PAIR, LDST_IMM9, LDST_REGOFF, ATOMIC, LDST_UIMM,
+    LOGIC_REG, ADDSUB_SHIFT, ADDSUB_EXT, ADC, COND_CMP, COND_SEL, DP_2SRC, DP_1SRC, DP_3SRC
+}
