@@ -283,7 +283,6 @@ class GdbMultiarchTest {
         assertTrue(s.get("regs").contains(" = 3"), "priv M:\n" + out);
         assertTrue(s.get("mem").contains("<_start>:\tauipc\tgp,0x1"), out);
         assertTrue(s.get("mem").contains("= {0, 0, 77, 0}"), out);
-        assertEquals(77, bus.read(0x8000_2130L + 16, 8), "the write reached guest RAM");
         assertTrue(s.get("monitor").contains("satp mode Bare"), out);
         assertTrue(s.get("monitor").contains("0x80000000 <_start>:\t0x00001197"), "physical read:\n" + out);
         assertTrue(s.get("threads").contains("hart 0, M-mode"), out);
