@@ -1,0 +1,60 @@
+package org.multios.kernel.arch;
+
+import org.multios.kernel.mm.AddressSpace;
+
+/**
+ * What the arch-neutral kernel needs from one architecture: how a trapped CPU's state is
+ * read and resumed, the page-table format, the syscall register convention, the signal
+ * frame layout and the timer. The RISC-V port is {@code arch.riscv.RiscvPort}; the AArch64
+ * and x86_64 ports implement the same interface.
+ */
+public interface ArchPort {
+    String name();
+
+    /** ELF e_machine of native executables. */
+    int elfMachine();
+
+    SyscallAbi abi();
+
+    UserContext newContext();
+
+    /** A fresh user page table sharing the kernel half. */
+    PageTable newPageTable();
+
+    /** Exclusive end of the user half of the address space. */
+    long userTop();
+
+    /** AT_HWCAP for the initial auxiliary vector. */
+    long hwcap();
+
+    /** Page the kernel maps into every process (user, read+exec) holding the sigreturn trampoline; its code. */
+    byte[] sigreturnTrampoline();
+
+    /** Decodes the trap the CPU has just taken. */
+    Trap trap();
+
+    /** True when the trap came from user mode (false: the idle loop was interrupted). */
+    boolean trappedFromUser();
+
+    /** Copies the trapped user state into ctx. */
+    void saveUserState(UserContext ctx);
+
+    /** Makes the trap return resume ctx in user mode on the page table pt. */
+    void resumeUser(UserContext ctx, PageTable pt);
+
+    /** Makes the trap return idle in kernel mode with interrupts on, until the next interrupt. */
+    void resumeIdle();
+
+    /** Drops cached translations after page-table changes. */
+    void flushTlb();
+
+    /** Raises or clears the kernel's timer interrupt request. */
+    void setTimerPending(boolean pending);
+
+    /** Pushes a signal frame for handler on the user stack at sp; false when the stack is not writable. */
+    boolean pushSignalFrame(UserContext ctx, AddressSpace as, long sp, int sig, long handler, long restorer,
+                            long blockedMask, int code, long faultAddr, int senderPid, long altStackSp, long altStackSize);
+
+    /** Pops the frame rt_sigreturn finds at the user sp; returns the saved signal mask, or -1 when unreadable. */
+    long popSignalFrame(UserContext ctx, AddressSpace as);
+}

@@ -1,0 +1,144 @@
+package org.multios.kernel.arch.riscv;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.bus.RamRegion;
+import org.multios.core.machine.Machine;
+import org.multios.core.time.VirtualClock;
+import org.multios.isa.riscv.RvCpu;
+import org.multios.kernel.Kernel;
+import org.multios.kernel.KernelException;
+import org.multios.kernel.fs.DevFs;
+import org.multios.kernel.fs.FdTable;
+import org.multios.kernel.fs.HostConsole;
+import org.multios.kernel.fs.HostFs;
+import org.multios.kernel.fs.Inode;
+import org.multios.kernel.fs.OpenFile;
+import org.multios.kernel.fs.PathNode;
+import org.multios.kernel.fs.ProcFs;
+import org.multios.kernel.fs.TmpFs;
+import org.multios.kernel.fs.Vfs;
+import org.multios.kernel.mm.PageFrameAllocator;
+import org.multios.kernel.mm.PhysicalMemory;
+import org.multios.kernel.proc.ElfExec;
+import org.multios.kernel.proc.Process;
+import org.multios.kernel.proc.Task;
+
+/**
+ * {@code multios run} on riscv64: a hart and RAM, the Java kernel started directly (no
+ * firmware; Java does the M-mode set-up OpenSBI would), a root of tmpfs + devfs + procfs +
+ * the host shares, and one user process whose exit status becomes ours.
+ */
+public final class RiscvUserRun {
+    public static final long RAM_BASE = 0x8000_0000L;
+
+    /** A host directory or file visible in the guest. */
+    public record Share(Path host, String guestPath, boolean readOnly) {}
+
+    /** The program could not be started; the message is one line. */
+    public static final class StartException extends Exception {
+        public StartException(String m) { super(m); }
+    }
+
+    private final Machine machine;
+    private final Kernel kernel;
+
+    public RiscvUserRun(Path program, List<String> argv, List<String> env, Path cwd, List<Share> shares, long memory,
+                        PrintStream log, long timeLimitNanos) throws StartException {
+        PhysicalBus bus = new PhysicalBus();
+        RamRegion ram = bus.addRam("ram", RAM_BASE, memory);
+        VirtualClock clock = new VirtualClock();
+        RvCpu cpu = RvCpu.create(bus, clock);
+        machine = new Machine(bus, clock);
+        machine.addCpu(cpu);
+        PhysicalMemory mem = new PhysicalMemory(bus, ram);
+        PageFrameAllocator frames = new PageFrameAllocator(RAM_BASE, memory, 0);
+        RiscvPort port = new RiscvPort(cpu, mem, frames);
+
+        TmpFs rootFs = new TmpFs("tmpfs");
+        TmpFs.Dir root = rootFs.root();
+        boolean tty = System.console() != null && System.console().isTerminal();
+        HostConsole console = new HostConsole(OpenFile.O_RDWR, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out), tty);
+        java.util.SplittableRandom devRandom = new java.util.SplittableRandom(0x5eed);
+        root.attach("dev", new DevFs(devRandom, f -> { console.retain(); return console; }).root());
+        root.attach("tmp", new TmpFs("tmpfs").root());
+        Path cwdAbs = cwd.toAbsolutePath().normalize();
+        graft(root, cwdAbs.toString(), new HostFs(cwdAbs, false).root());
+        for (Share s : shares) {
+            Path h = s.host().toAbsolutePath().normalize();
+            if (Files.isDirectory(h)) graft(root, s.guestPath(), new HostFs(h, s.readOnly()).root());
+            else graft(root, s.guestPath(), new HostFs(h.getParent(), s.readOnly()).root().lookup(h.getFileName().toString()));
+        }
+        Path progAbs = program.toAbsolutePath().normalize();
+        if (!progAbs.startsWith(cwdAbs)) {
+            graft(root, progAbs.toString(), new HostFs(progAbs.getParent(), true).root().lookup(progAbs.getFileName().toString()));
+        }
+        Vfs vfs = new Vfs(root);
+        kernel = new Kernel(port, clock, mem, frames, vfs, log, System.currentTimeMillis() * 1_000_000L, 0x6d756c74696f73L);
+        root.attach("proc", new ProcFs(kernel).root());
+        kernel.setTimeLimit(timeLimitNanos);
+
+        Process p = kernel.newProcess(null);
+        p.fds = new FdTable();
+        p.fds.install(new HostConsole(OpenFile.O_RDONLY, new FileInputStream(FileDescriptor.in), null, tty), false, 0);
+        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, new FileOutputStream(FileDescriptor.out), tty), false, 1);
+        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, new FileOutputStream(FileDescriptor.err), tty), false, 2);
+        p.cwd = vfs.resolve(vfs.root(), cwdAbs.toString(), true);
+        p.rlimCur[Kernel.RLIMIT_STACK] = 8L << 20;
+        p.rlimCur[Kernel.RLIMIT_NOFILE] = 1024;
+        p.rlimMax[Kernel.RLIMIT_NOFILE] = 4096;
+        p.rlimCur[Kernel.RLIMIT_NPROC] = p.rlimMax[Kernel.RLIMIT_NPROC] = 256;
+        Task t = kernel.newTask(p, p.pid);
+        try {
+            PathNode node = vfs.resolve(vfs.root(), progAbs.toString(), true);
+            kernel.syscalls.exec(t, node, argv, env);
+        } catch (ElfExec.NotExecutable e) {
+            throw new StartException(program + ": " + e.reason);
+        } catch (KernelException e) {
+            throw new StartException(program + ": cannot execute (errno " + e.errno() + ")");
+        }
+        kernel.start(t);
+        kernel.onInitExit(status -> machine.stop(status, "program exited"));
+        cpu.setNativeCallHandler((c, n) -> {
+            try {
+                if (n == RiscvPort.CALL_TRAP) kernel.onTrap();
+                else panic(String.format("trap reached M-mode (mcause %d, mepc 0x%x)", c.readCsr(RiscvPort.MCAUSE), c.readCsr(RiscvPort.MEPC)));
+            } catch (RuntimeException e) {
+                panic("internal error: " + e);
+                if (Boolean.getBoolean("multios.debug")) e.printStackTrace();
+            }
+        });
+        port.initHart();
+        port.enterIdleNow();
+        port.setTimerPending(true);
+    }
+
+    private void panic(String what) {
+        kernel.log.println("multios: kernel panic: " + what);
+        machine.stop(125, "kernel panic");
+    }
+
+    /** Runs until the program exits; its exit status (128+N when killed by signal N). */
+    public int run() {
+        return machine.run();
+    }
+
+    public Kernel kernel() { return kernel; }
+
+    /** Places inode at the absolute guest path, creating tmpfs directories on the way. */
+    static void graft(TmpFs.Dir root, String guestPath, Inode inode) {
+        String[] parts = guestPath.split("/");
+        TmpFs.Dir d = root;
+        int last = parts.length - 1;
+        while (last >= 0 && parts[last].isEmpty()) last--;
+        if (last < 0) return;
+        for (int i = 0; i < last; i++) if (!parts[i].isEmpty()) d = d.subdir(parts[i]);
+        d.attach(parts[last], inode);
+    }
+}
