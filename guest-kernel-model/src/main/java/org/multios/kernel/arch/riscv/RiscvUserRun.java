@@ -1,8 +1,5 @@
 package org.multios.kernel.arch.riscv;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +47,7 @@ public final class RiscvUserRun {
     private final Kernel kernel;
 
     public RiscvUserRun(Path program, List<String> argv, List<String> env, Path cwd, List<Share> shares, long memory,
+                        java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr,
                         PrintStream log, long timeLimitNanos) throws StartException {
         PhysicalBus bus = new PhysicalBus();
         RamRegion ram = bus.addRam("ram", RAM_BASE, memory);
@@ -64,7 +62,7 @@ public final class RiscvUserRun {
         TmpFs rootFs = new TmpFs("tmpfs");
         TmpFs.Dir root = rootFs.root();
         boolean tty = System.console() != null && System.console().isTerminal();
-        HostConsole console = new HostConsole(OpenFile.O_RDWR, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out), tty);
+        HostConsole console = new HostConsole(OpenFile.O_RDWR, stdin, stdout, tty);
         java.util.SplittableRandom devRandom = new java.util.SplittableRandom(0x5eed);
         root.attach("dev", new DevFs(devRandom, f -> { console.retain(); return console; }).root());
         root.attach("tmp", new TmpFs("tmpfs").root());
@@ -86,9 +84,9 @@ public final class RiscvUserRun {
 
         Process p = kernel.newProcess(null);
         p.fds = new FdTable();
-        p.fds.install(new HostConsole(OpenFile.O_RDONLY, new FileInputStream(FileDescriptor.in), null, tty), false, 0);
-        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, new FileOutputStream(FileDescriptor.out), tty), false, 1);
-        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, new FileOutputStream(FileDescriptor.err), tty), false, 2);
+        p.fds.install(new HostConsole(OpenFile.O_RDONLY, stdin, null, tty), false, 0);
+        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, stdout, tty), false, 1);
+        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, stderr, tty), false, 2);
         p.cwd = vfs.resolve(vfs.root(), cwdAbs.toString(), true);
         p.rlimCur[Kernel.RLIMIT_STACK] = 8L << 20;
         p.rlimCur[Kernel.RLIMIT_NOFILE] = 1024;

@@ -78,8 +78,8 @@ public final class Fsck {
         boolean aOk = decodes(a, 0), bOk = decodes(b, sb.totalBlocks() - 1);
         if (!aOk) problem("superblock (block 0): does not verify");
         if (!bOk) problem("backup superblock (block " + (sb.totalBlocks() - 1) + "): does not verify");
-        if (aOk && bOk && !Arrays.equals(Arrays.copyOf(a, 512), Arrays.copyOf(b, 512))) problem("backup superblock differs from the primary");
-        if (repair && !(aOk && bOk && Arrays.equals(Arrays.copyOf(a, 512), Arrays.copyOf(b, 512)))) {
+        if (aOk && bOk && !Arrays.equals(a, b)) problem("backup superblock differs from the primary");
+        if (repair && !(aOk && bOk && Arrays.equals(a, b))) {
             byte[] good = sb.encode();
             v.dev.write(0, good, 0, bs);
             v.dev.write((sb.totalBlocks() - 1) * bs, good, 0, bs);

@@ -135,7 +135,12 @@ public final class MfsVolume implements AutoCloseable {
         if (dev.size() < 4096) throw new MfsException(Errno.EINVAL, dev.name() + ": too small to hold MFS (" + dev.size() + " bytes)");
         dev.read(0, first, 0, 4096);
         try {
-            sb = Superblock.decode(pad(first), 0, dev.size());
+            int claimed = MetaBlock.le(first).getInt(16);
+            if (MetaBlock.le(first).getLong(0) == Superblock.MAGIC && claimed >= 4096 && claimed <= 65536 && Integer.bitCount(claimed) == 1 && claimed <= dev.size()) {
+                first = new byte[claimed];
+                dev.read(0, first, 0, claimed);
+            }
+            sb = Superblock.decode(first, 0, dev.size());
         } catch (MfsCorruptionException e) {
             primaryError = e;
         }
@@ -171,8 +176,6 @@ public final class MfsVolume implements AutoCloseable {
         if (!v.readOnly && v.snaps.pendingRollback != 0) v.finishRollback();
         return v;
     }
-
-    private static byte[] pad(byte[] b) { return b; }
 
     private void problem(String p) { mountProblems.add(p); }
 

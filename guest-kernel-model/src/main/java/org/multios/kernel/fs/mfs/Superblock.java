@@ -30,7 +30,7 @@ record Superblock(int blockSize, int features, long totalBlocks, long inodeCount
         bb.put(160, salt, 0, 32);
         bb.put(192, keyCheck, 0, 32);
         bb.putLong(224, createdNanos);
-        bb.putInt(8, MetaBlock.crc(b, 0, 512, 8));
+        bb.putInt(8, MetaBlock.crc(b, 0, b.length, 8));
         return b;
     }
 
@@ -38,7 +38,8 @@ record Superblock(int blockSize, int features, long totalBlocks, long inodeCount
     static Superblock decode(byte[] b, long where, long deviceBytes) throws MfsCorruptionException {
         ByteBuffer bb = MetaBlock.le(b);
         if (bb.getLong(0) != MAGIC) throw new MfsCorruptionException(where, 0, "superblock: not an MFS volume (bad magic)");
-        if (bb.getInt(8) != MetaBlock.crc(b, 0, 512, 8)) throw new MfsCorruptionException(where, 0, "superblock: checksum mismatch");
+        if (b.length < 4096 || bb.getInt(16) != b.length) throw new MfsCorruptionException(where, 0, "superblock: block size field " + bb.getInt(16) + " does not match");
+        if (bb.getInt(8) != MetaBlock.crc(b, 0, b.length, 8)) throw new MfsCorruptionException(where, 0, "superblock: checksum mismatch");
         if (bb.getInt(12) != VERSION) throw new MfsCorruptionException(where, 0, "superblock: unsupported version " + bb.getInt(12));
         int bs = bb.getInt(16);
         if (bs < 4096 || bs > 65536 || Integer.bitCount(bs) != 1) throw new MfsCorruptionException(where, 0, "superblock: bad block size " + bs);
