@@ -51,6 +51,7 @@ public final class Fsck {
     private void fixed(String s) { r.repairs.add(s); }
 
     private void run() throws IOException {
+        if (!v.isReadOnly()) v.commitForRepair(); // check what is on disk, running transaction included
         for (String p : v.mountProblems()) problem(p);
         superblocks();
         inodes();

@@ -410,13 +410,16 @@ public final class MfsVolume implements AutoCloseable {
     Inode inode(long ino) throws IOException {
         if (ino <= 0 || ino >= sb.inodeCount()) throw new MfsCorruptionException(-1, ino, "inode number out of range");
         Inode n = icache.get(ino);
-        if (n != null) return n;
+        if (n != null) {
+            if (n.free()) throw new MfsException(Errno.ENOENT, "inode " + ino + " is not in use");
+            return n;
+        }
         long tb = sb.inodeTableStart() + ino / sb.inodesPerBlock();
         byte[] b = readMeta(tb);
         long[] ovf = new long[2];
         List<Extent> inline = new ArrayList<>();
         n = Inode.decode(ino, b, (int) (ino % sb.inodesPerBlock()) * Superblock.INODE_SIZE, tb, ovf, inline);
-        if (n.free()) throw new MfsCorruptionException(tb, ino, "entry names a free inode");
+        if (n.free()) throw new MfsException(Errno.ENOENT, "inode " + ino + " is not in use");
         for (Extent x : inline) addExtent(n, x, tb);
         long next = ovf[0];
         long left = ovf[1] - inline.size();

@@ -84,7 +84,7 @@ class MfsVolumeTest {
 
     @Test
     void directoriesGrowAndHashLookupFindsEveryName() throws Exception {
-        MemoryBlockDevice d = fresh(32 << 20, MfsFormatOptions.defaults());
+        MemoryBlockDevice d = fresh(32 << 20, MfsFormatOptions.defaults().withInodes(8192));
         try (MfsVolume v = MfsVolume.mount(d, MfsMountOptions.defaults())) {
             long dir = v.mkdir(MfsVolume.ROOT, "many", 0755, 0, 0);
             for (int i = 0; i < 3000; i++) v.create(dir, "name-with-some-length-" + i, 0644, 0, 0);
