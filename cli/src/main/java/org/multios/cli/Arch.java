@@ -6,7 +6,7 @@ import picocli.CommandLine.TypeConversionException;
 /** Guest architectures, as {@code --arch} names them. */
 public enum Arch {
     RISCV64("riscv64", true),
-    ARM64("arm64", false),
+    ARM64("arm64", true),
     X86_64("x86_64", false);
 
     public final String cliName;

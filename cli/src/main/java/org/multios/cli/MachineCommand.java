@@ -123,6 +123,7 @@ final class MachineCommand implements Callable<Integer> {
         StdioConsole console = top.systemStreams
                 ? StdioConsole.open(top.err)
                 : StdioConsole.onStreams(top.in, top.out, top.err);
+        if (arch == Arch.ARM64) return Arm64Machine.run(this, console, rtcBase, diskSpecs);
         RiscvVirtBoard board;
         try {
             RiscvVirtConfig cfg = new RiscvVirtConfig()

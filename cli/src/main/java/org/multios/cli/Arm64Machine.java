@@ -1,0 +1,73 @@
+package org.multios.cli;
+
+import java.io.IOException;
+import java.util.List;
+import org.multios.boards.BoardException;
+import org.multios.boards.Firmware;
+import org.multios.boards.arm64.Arm64VirtBoard;
+import org.multios.boards.arm64.Arm64VirtConfig;
+import org.multios.devices.block.DiskSpec;
+import org.multios.devices.console.StdioConsole;
+
+/** {@code multios machine --arch arm64}: the arm64-virt board with the options {@link MachineCommand} parsed. */
+final class Arm64Machine {
+    private Arm64Machine() {}
+
+    static int run(MachineCommand cmd, StdioConsole console, long rtcBase, List<DiskSpec> disks) throws Exception {
+        if (cmd.gdb != null) {
+            console.close();
+            throw new UserInputException("--gdb is not available for arm64 yet");
+        }
+        if (cmd.trace != null) {
+            console.close();
+            throw new UserInputException("--trace is not available for arm64 yet");
+        }
+        if (cmd.initrd != null) {
+            console.close();
+            throw new UserInputException("--initrd is not available for arm64 yet");
+        }
+        Arm64VirtBoard board;
+        try {
+            Arm64VirtConfig cfg = new Arm64VirtConfig()
+                    .cpus(cmd.smp)
+                    .ramSize(cmd.memory)
+                    .bios(Firmware.parse(cmd.bios))
+                    .kernel(cmd.kernel)
+                    .append(cmd.append)
+                    .console(console)
+                    .rtcBaseNanos(rtcBase)
+                    .realtime(cmd.realtime);
+            if (cmd.maxInstructions != null) cfg.maxInstructions(cmd.maxInstructions);
+            for (DiskSpec d : disks) cfg.disk(d);
+            cfg.snapshot(cmd.snapshot);
+            board = Arm64VirtBoard.create(cfg);
+        } catch (BoardException e) {
+            console.close();
+            throw new UserInputException(e.getMessage());
+        } catch (Exception | Error e) {
+            console.close();
+            throw e;
+        }
+        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
+        int status;
+        try {
+            status = board.run();
+        } finally {
+            console.close();
+            try {
+                board.close();
+            } catch (IOException e) {
+                cmd.top.message("closing disks: " + Multios.firstLine(e.getMessage()));
+            }
+        }
+        if (board.stoppedByGuest()) return status;
+        if (!console.atLineStart()) cmd.top.err.println();
+        var machine = board.machine();
+        if (cmd.maxInstructions != null && machine.retiredInstructions() >= cmd.maxInstructions) {
+            cmd.top.message("stopped after " + machine.retiredInstructions() + " instructions (--max-instructions)");
+            return MachineCommand.EXIT_INSTRUCTION_LIMIT;
+        }
+        if (!machine.stopReason().isEmpty()) cmd.top.message(machine.stopReason());
+        return status;
+    }
+}
