@@ -57,6 +57,7 @@ public final class AddressSpace {
     }
 
     public void add(Vma v) {
+        if (v.start < 0 || v.end > userTop || v.end <= v.start) throw new IllegalArgumentException(String.format("area 0x%x-0x%x outside user space", v.start, v.end));
         if (overlaps(v.start, v.end)) throw new IllegalArgumentException(String.format("area 0x%x-0x%x overlaps", v.start, v.end));
         vmas.put(v.start, v);
     }

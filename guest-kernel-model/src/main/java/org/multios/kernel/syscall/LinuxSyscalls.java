@@ -120,6 +120,7 @@ public final class LinuxSyscalls {
                 case Sys.FCHMODAT -> { lookupAt(t, (int) a0, a1, 0).chmod((int) a2); yield 0; }
                 case Sys.FCHOWNAT, Sys.FCHOWN, Sys.UTIMENSAT, Sys.SYNC, Sys.FSYNC, Sys.FDATASYNC -> 0;
                 case Sys.FTRUNCATE -> { OpenFile f = t.process.fds.get((int) a0); if (!f.canWrite()) throw new KernelException(Errno.EINVAL); f.inode().truncate(a1); yield 0; }
+                case Sys.TRUNCATE -> { Inode i = k.vfs.resolve(t.process.cwd, str(t, a0), true).inode(); if (i.isDir()) throw new KernelException(Errno.EISDIR); i.truncate(a1); yield 0; }
                 case Sys.STATFS, Sys.FSTATFS -> { out(t, a1, new byte[120]); yield 0; }
                 case Sys.PPOLL -> FileSyscalls.ppoll(this, t, a0, a1, a2, a3);
                 case Sys.PSELECT6 -> FileSyscalls.pselect(this, t, (int) a0, a1, a2, a3, a4);
@@ -411,13 +412,13 @@ public final class LinuxSyscalls {
         }
         long start;
         if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
-            if (addr + len > as.userTop() || addr + len < addr) return -Errno.ENOMEM;
+            if (!userRange(as, addr, len)) return -Errno.ENOMEM;
             start = addr;
             if ((flags & MAP_FIXED_NOREPLACE) != 0 && !noneMapped(as, start, start + len)) return -Errno.EEXIST;
             as.unmap(start, start + len);
         } else {
             start = -1;
-            if (addr != 0 && addr + len <= as.userTop() && noneMapped(as, addr, addr + len)) start = addr;
+            if (addr != 0 && userRange(as, addr, len) && noneMapped(as, addr, addr + len)) start = addr;
             if (start < 0) start = as.findFree(len);
             if (start < 0) return -Errno.ENOMEM;
         }
@@ -425,6 +426,11 @@ public final class LinuxSyscalls {
         int vflags = (flags & MAP_SHARED) != 0 && data == null ? Vma.SHARED : 0;
         as.add(new Vma(start, start + len, p, vflags, data, off, limit, data != null ? "file" : ""));
         return start;
+    }
+
+    /** [addr, addr+len) lies inside the user half (unsigned, no wrap-around). */
+    static boolean userRange(AddressSpace as, long addr, long len) {
+        return addr >= 0 && len >= 0 && addr < as.userTop() && len <= as.userTop() - addr;
     }
 
     static boolean noneMapped(AddressSpace as, long start, long end) {

@@ -89,13 +89,13 @@ final class ProcessSyscalls {
             case Sys.BRK -> p.as.setBrk(a0);
             case Sys.MMAP -> s.mmap(t, a0, a1, LinuxSyscalls.prot(a2), (int) a3, (int) a4, a5);
             case Sys.MUNMAP -> {
-                if ((a0 & 4095) != 0 || a1 <= 0 || a0 + a1 > p.as.userTop()) yield -Errno.EINVAL;
+                if ((a0 & 4095) != 0 || a1 <= 0 || !LinuxSyscalls.userRange(p.as, a0, a1)) yield -Errno.EINVAL;
                 p.as.unmap(a0, (a0 + a1 + 4095) & -4096L);
                 yield 0;
             }
             case Sys.MPROTECT -> {
+                if ((a0 & 4095) != 0 || !LinuxSyscalls.userRange(p.as, a0, a1)) yield -Errno.EINVAL;
                 long end = (a0 + a1 + 4095) & -4096L;
-                if ((a0 & 4095) != 0 || end > p.as.userTop() || end < a0) yield -Errno.EINVAL;
                 if (!p.as.fullyMapped(a0, end)) yield -Errno.ENOMEM;
                 p.as.protect(a0, end, LinuxSyscalls.prot(a2));
                 yield 0;

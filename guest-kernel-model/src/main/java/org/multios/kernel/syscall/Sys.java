@@ -7,7 +7,7 @@ package org.multios.kernel.syscall;
 public final class Sys {
     private Sys() {}
     public static final int GETCWD = 17, DUP = 23, DUP3 = 24, FCNTL = 25, IOCTL = 29, MKDIRAT = 34, UNLINKAT = 35,
-            SYMLINKAT = 36, LINKAT = 37, RENAMEAT = 38, STATFS = 43, FSTATFS = 44, FTRUNCATE = 46, FACCESSAT = 48, CHDIR = 49, FCHDIR = 50,
+            SYMLINKAT = 36, LINKAT = 37, RENAMEAT = 38, STATFS = 43, FSTATFS = 44, TRUNCATE = 45, FTRUNCATE = 46, FACCESSAT = 48, CHDIR = 49, FCHDIR = 50,
             FCHMOD = 52, FCHMODAT = 53, FCHOWNAT = 54, FCHOWN = 55, OPENAT = 56, CLOSE = 57, PIPE2 = 59, GETDENTS64 = 61,
             LSEEK = 62, READ = 63, WRITE = 64, READV = 65, WRITEV = 66, PREAD64 = 67, PWRITE64 = 68, PSELECT6 = 72,
             PPOLL = 73, READLINKAT = 78, NEWFSTATAT = 79, FSTAT = 80, SYNC = 81, FSYNC = 82, FDATASYNC = 83,

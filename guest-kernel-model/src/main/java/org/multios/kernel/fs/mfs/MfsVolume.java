@@ -719,7 +719,8 @@ public final class MfsVolume implements AutoCloseable {
             int c = clusterBlocks(n);
             long keepBlocks = (size + bs - 1) / bs;
             long cs = keepBlocks / c * c;
-            if (c > 1 && cs < keepBlocks) { // partial cluster: rewrite it shorter
+            if (c > 1 && size % ((long) bs * c) != 0) { // partial cluster: rewrite it shorter, tail zeroed
+                cs = size / bs / c * c;
                 int llen = (int) (keepBlocks - cs);
                 byte[] content = new byte[llen * bs];
                 readBlocks(n, cs, llen, content, 0);
