@@ -67,15 +67,21 @@ public final class RiscvUserRun {
         root.attach("dev", new DevFs(devRandom, f -> { console.retain(); return console; }).root());
         root.attach("tmp", new TmpFs("tmpfs").root());
         Path cwdAbs = cwd.toAbsolutePath().normalize();
-        graft(root, cwdAbs.toString(), new HostFs(cwdAbs, false).root());
-        for (Share s : shares) {
-            Path h = s.host().toAbsolutePath().normalize();
-            if (Files.isDirectory(h)) graft(root, s.guestPath(), new HostFs(h, s.readOnly()).root());
-            else graft(root, s.guestPath(), new HostFs(h.getParent(), s.readOnly()).root().lookup(h.getFileName().toString()));
-        }
         Path progAbs = program.toAbsolutePath().normalize();
-        if (!progAbs.startsWith(cwdAbs)) {
-            graft(root, progAbs.toString(), new HostFs(progAbs.getParent(), true).root().lookup(progAbs.getFileName().toString()));
+        try {
+            // Host sides are the user's own choice: resolve their symlinks on the host; guest paths stay as given.
+            graft(root, cwdAbs.toString(), new HostFs(cwdAbs.toRealPath(), false).root());
+            for (Share s : shares) {
+                Path h = s.host().toAbsolutePath().toRealPath();
+                if (Files.isDirectory(h)) graft(root, s.guestPath(), new HostFs(h, s.readOnly()).root());
+                else graft(root, s.guestPath(), new HostFs(h.getParent(), s.readOnly()).root().lookup(h.getFileName().toString()));
+            }
+            if (!progAbs.startsWith(cwdAbs)) {
+                Path real = progAbs.toRealPath();
+                graft(root, progAbs.toString(), new HostFs(real.getParent(), true).root().lookup(real.getFileName().toString()));
+            }
+        } catch (java.io.IOException | KernelException e) {
+            throw new StartException(program + ": cannot be shared into the guest (" + e.getMessage() + ")");
         }
         Vfs vfs = new Vfs(root);
         kernel = new Kernel(port, clock, mem, frames, vfs, log, System.currentTimeMillis() * 1_000_000L, 0x6d756c74696f73L);
