@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fetches, builds and runs the official riscv-tests (rv64ui/um/ua/uf/ud/uc/mi/si, p and v
+# Fetches, builds and runs the official riscv-tests (rv64ui/um/ua/uf/ud/uc/mi/si and the
+# Zba/Zbb/Zbs suites, p and v
 # environments) against MultiOS's RISC-V hart. Nothing of theirs is committed: sources and
 # binaries live in WORKDIR (default: ${TMPDIR:-/tmp}/multios-riscv-tests).
 #
@@ -12,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${1:-${TMPDIR:-/tmp}/multios-riscv-tests}"
 src="$work/riscv-tests"
-suites="rv64ui rv64um rv64ua rv64uf rv64ud rv64uc rv64mi rv64si"
+suites="rv64ui rv64um rv64ua rv64uf rv64ud rv64uc rv64mi rv64si rv64uzba rv64uzbb rv64uzbs"
 
 die() { echo "riscv-tests.sh: $*" >&2; exit 1; }
 command -v riscv64-unknown-elf-gcc >/dev/null || die "riscv64-unknown-elf-gcc not found (apt-get install gcc-riscv64-unknown-elf)"

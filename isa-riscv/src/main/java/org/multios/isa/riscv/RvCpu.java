@@ -39,8 +39,8 @@ public final class RvCpu implements Cpu {
     private int priv = 3;
     public final RvCsrFile csr = new RvCsrFile(this);
     public final RvFloatArith fpu = new RvFloatArith();
-    /** LR reservation: virtual address and size (0 = none). */
-    public long reservationAddr;
+    /** LR reservation: virtual address, size (0 = none) and the value LR read. */
+    public long reservationAddr, reservationValue;
     public int reservationSize;
 
     private final int hartId;
@@ -233,9 +233,12 @@ public final class RvCpu implements Cpu {
         exitRequested = false;
         runStart = retired;
         long done = 0;
+        // Traps retire nothing but still use up the slice, so a guest stuck in a trap loop
+        // (say, mtvec pointing at unmapped memory) cannot keep run() from returning.
+        long traps = 0;
         RvBlock prev = null;
         CommitLog log = commitLog;
-        while (done < maxInstructions && !exitRequested) {
+        while (done + traps < maxInstructions && !exitRequested) {
             if ((csr.mip() & csr.mie) != 0 && RvTrapUnit.takeInterrupt(this)) prev = null;
             trapTaken = false;
             RvBlock b;
@@ -245,9 +248,10 @@ public final class RvCpu implements Cpu {
                 blockIndex = 0;
                 takeTrap(t);
                 prev = null;
+                traps++;
                 continue;
             }
-            long remaining = maxInstructions - done;
+            long remaining = maxInstructions - done - traps;
             int limit = log != null ? 1 : (int) Math.min(b.length(), remaining);
             int n;
             mmu.currentBlock = b;
@@ -262,10 +266,9 @@ public final class RvCpu implements Cpu {
             done += n;
             clock.setInFlight(done);
             if (waiting) break;
+            if (trapTaken) traps++;
             prev = trapTaken || n < b.length() || b.physPc == -1 ? null : b;
         }
-        // Another hart may run before this one continues: an LR reservation does not survive.
-        reservationSize = 0;
         return done;
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  * without it the suite is skipped, since the tests are never committed.
  */
 class RiscvTestsConformanceTest {
-    private static final Pattern NAME = Pattern.compile("rv64(ui|um|ua|uf|ud|uc|mi|si)-[pv]-[a-z0-9_-]+");
+    private static final Pattern NAME = Pattern.compile("rv64(ui|um|ua|uf|ud|uc|mi|si|uzba|uzbb|uzbs)-[pv]-[a-z0-9_-]+");
 
     @TestFactory
     Stream<DynamicTest> riscvTests() throws IOException {

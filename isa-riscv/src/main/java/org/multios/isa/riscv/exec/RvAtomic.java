@@ -7,10 +7,12 @@ import org.multios.isa.riscv.mmu.SvWalker;
 import org.multios.isa.riscv.trap.RvTrap;
 
 /**
- * "A" extension semantics: LR/SC with a one-entry reservation (virtual address and size,
- * as QEMU keeps it), AMOs as a translate-once read-modify-write. Misaligned addresses
- * raise address-misaligned exceptions (LR: load; SC and AMOs: store/AMO). The CPU clears
- * the reservation on traps, xRET and when its run slice ends (another hart may run then).
+ * "A" extension semantics: LR/SC with a one-entry reservation (virtual address, size and
+ * the value LR read, as QEMU keeps it), AMOs as a translate-once read-modify-write.
+ * SC succeeds only if the reservation is held and memory still holds the value LR saw
+ * (QEMU's compare-and-exchange rule), which also catches stores by other harts that run
+ * between this hart's slices. Traps and xRET drop the reservation. Misaligned addresses
+ * raise address-misaligned exceptions (LR: load; SC and AMOs: store/AMO).
  */
 public final class RvAtomic {
     private RvAtomic() {}
@@ -32,6 +34,7 @@ public final class RvAtomic {
                 x[u.rd] = word ? (int) v : v;
                 cpu.reservationAddr = va;
                 cpu.reservationSize = size;
+                cpu.reservationValue = v;
             }
             case SC_W, SC_D -> {
                 if ((va & (size - 1)) != 0) throw new RvTrap(RvTrap.STORE_ADDRESS_MISALIGNED, va);
@@ -44,6 +47,10 @@ public final class RvAtomic {
                 long pa = mmu.translateAmo(va, size);
                 long src = x[u.rs2];
                 cpu.reservationSize = 0;
+                if (mmu.readPhysical(pa, size, SvWalker.STORE, va) != cpu.reservationValue) {
+                    x[u.rd] = 1;
+                    return;
+                }
                 mmu.writePhysical(pa, size, src, va);
                 x[u.rd] = 0;
                 mmu.endOfAtomic();
