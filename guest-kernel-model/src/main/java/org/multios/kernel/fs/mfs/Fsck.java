@@ -53,6 +53,10 @@ public final class Fsck {
     private void run() throws IOException {
         if (!v.isReadOnly()) v.commitForRepair(); // check what is on disk, running transaction included
         for (String p : v.mountProblems()) problem(p);
+        if (repair && v.mountProblems().stream().anyMatch(p -> p.contains("snapshot"))) {
+            List<String> dropped = v.repairSnapshots();
+            fixed("rewrote the snapshot table" + (dropped.isEmpty() ? "" : ", dropped snapshots with corrupt copies: " + dropped));
+        }
         superblocks();
         inodes();
         if (repair) { // never let a repair allocation land on a block some inode still uses
@@ -106,13 +110,13 @@ public final class Fsck {
             for (int j = 0; j < ipb; j++) {
                 long ino = t * ipb + j;
                 int at = j * Superblock.INODE_SIZE;
-                if (ino == 0) continue;
                 if (bb.getInt(at + 252) != Inode.crc(ino, b, at)) {
                     if (!v.mountProblems().contains("inode " + ino + ": checksum mismatch (block " + where + ")"))
                         problem("inode " + ino + ": checksum mismatch (block " + where + ")");
                     markBad(ino, "checksum mismatch");
                     continue;
                 }
+                if (ino == 0) continue; // reserved, never used
                 if ((bb.getShort(at) & 0xffff) == 0) {
                     if (v.inodeUsed.get((int) ino) && !repair) continue;
                     continue;
@@ -146,7 +150,7 @@ public final class Fsck {
             Inode z = new Inode(ino);
             v.cache().put(ino, z);
             v.markDirty(z);
-            v.inodeUsed.clear((int) ino);
+            if (ino != 0) v.inodeUsed.clear((int) ino);
             fixed("cleared inode " + ino + " (" + why + ")");
         }
     }
@@ -258,30 +262,38 @@ public final class Fsck {
     }
 
     private void linkCounts(Map<Long, Integer> refs, Map<Long, Integer> subdirs, BitSet reached) throws IOException {
-        Inode lf = null;
-        for (int i = live.nextSetBit(1); i >= 0; i = live.nextSetBit(i + 1)) {
-            if (bad.get(i)) continue;
-            Inode n = v.inode(i);
-            if (!reached.get(i)) {
-                problem("inode " + i + ": not reachable from the root (orphan)");
-                if (repair) {
-                    if (lf == null) lf = lostAndFound();
-                    v.addEntryForRepair(lf, "#" + i, i, n.isDir() ? 2 : n.isSymlink() ? 7 : 1);
-                    refs.merge((long) i, 1, Integer::sum);
-                    if (n.isDir()) {
-                        subdirs.merge(lf.ino, 1, Integer::sum);
-                        checkParent(n, lf.ino);
-                        lf.nlink++;
-                        v.markDirty(lf);
+        BitSet orphans = (BitSet) live.clone();
+        orphans.andNot(bad);
+        orphans.andNot(reached);
+        for (int i = orphans.nextSetBit(1); i >= 0; i = orphans.nextSetBit(i + 1)) problem("inode " + i + ": not reachable from the root (orphan)");
+        if (repair && !orphans.isEmpty()) {
+            // only the tops of orphaned trees go to lost+found; what they contain comes along
+            BitSet inside = new BitSet();
+            for (int i = orphans.nextSetBit(1); i >= 0; i = orphans.nextSetBit(i + 1)) {
+                Inode n = v.inode(i);
+                if (!n.isDir()) continue;
+                for (int k = 0; k < v.bucketCount(n); k++) {
+                    try {
+                        for (MfsVolume.Ent e : v.readBucket(n, k).entries()) if (e.ino() > 0 && e.ino() < sb.inodeCount() && e.ino() != i) inside.set((int) e.ino());
+                    } catch (MfsCorruptionException e) {
+                        // walked (and emptied) in the second pass
                     }
-                    fixed("linked inode " + i + " as /lost+found/#" + i);
-                } else continue;
+                }
             }
+            Inode lf = lostAndFound(orphans);
+            for (int i = orphans.nextSetBit(1); i >= 0; i = orphans.nextSetBit(i + 1)) {
+                if (inside.get(i) || i == lf.ino) continue;
+                Inode n = v.inode(i);
+                v.addEntryForRepair(lf, "#" + i, i, n.isDir() ? 2 : n.isSymlink() ? 7 : 1);
+                fixed("linked inode " + i + " as /lost+found/#" + i);
+            }
+            refs.clear();
+            subdirs.clear();
+            reached = directories(refs, subdirs);
         }
         for (int i = live.nextSetBit(1); i >= 0; i = live.nextSetBit(i + 1)) {
-            if (bad.get(i)) continue;
+            if (bad.get(i) || !reached.get(i)) continue;
             Inode n = v.inode(i);
-            if (!reached.get(i) && !repair) continue;
             int want = n.isDir() ? 2 + subdirs.getOrDefault((long) i, 0) : refs.getOrDefault((long) i, 0);
             if (n.nlink != want) {
                 problem("inode " + i + ": link count " + n.nlink + ", should be " + want);
@@ -294,12 +306,18 @@ public final class Fsck {
         }
     }
 
-    private Inode lostAndFound() throws IOException {
+    private Inode lostAndFound(BitSet orphans) throws IOException {
         Inode root = v.inode(MfsVolume.ROOT);
         for (int k = 0; k < v.bucketCount(root); k++)
             for (MfsVolume.Ent e : v.readBucket(root, k).entries())
                 if (new String(e.name(), StandardCharsets.UTF_8).equals("lost+found") && live.get((int) e.ino()) && v.inode(e.ino()).isDir())
                     return v.inode(e.ino());
+        if (orphans.get((int) MfsVolume.LOST_FOUND) && v.inode(MfsVolume.LOST_FOUND).isDir()) { // the old one lost its entry
+            Inode lf = v.inode(MfsVolume.LOST_FOUND);
+            v.addEntryForRepair(root, "lost+found", lf.ino, 2);
+            fixed("relinked /lost+found");
+            return lf;
+        }
         long ino = v.mkdir(MfsVolume.ROOT, "lost+found", 0700, 0, 0);
         live.set((int) ino);
         fixed("created /lost+found");

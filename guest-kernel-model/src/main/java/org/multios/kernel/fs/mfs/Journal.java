@@ -57,6 +57,12 @@ final class Journal {
         dev.flush(); // home before the journal may be overwritten
     }
 
+    /** Clean unmount: every transaction is home, so the journal is emptied (a later mount replays nothing). */
+    void retire() throws IOException {
+        write(start, new byte[bs]);
+        dev.flush();
+    }
+
     /** Replays a complete transaction if one is there; returns the number of blocks copied home. */
     int replay(boolean writable) throws IOException {
         byte[] desc = read(start);

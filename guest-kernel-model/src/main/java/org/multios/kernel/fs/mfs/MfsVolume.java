@@ -562,7 +562,10 @@ public final class MfsVolume implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (this) {
-            if (!readOnly) commit();
+            if (!readOnly) {
+                commit();
+                journal.retire();
+            }
             dev.flush();
         }
     }
@@ -1288,6 +1291,26 @@ public final class MfsVolume implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ for fsck
+
+    /** Drops snapshots whose bitmap copy does not verify and rewrites the table; returns what was dropped. */
+    List<String> repairSnapshots() throws IOException {
+        List<String> dropped = new ArrayList<>();
+        for (SnapshotTable.Entry e : new ArrayList<>(snaps.entries)) {
+            for (int k = 0; k < sb.bitmapBlocks(); k++) {
+                try {
+                    MetaBlock.verify(readBlock(e.bitmapCopy() + k), MetaBlock.BITMAP, sb.bitmapStart() + k, e.bitmapCopy() + k, 0, "snapshot bitmap");
+                } catch (MfsCorruptionException x) {
+                    snaps.entries.remove(e);
+                    dropped.add(e.name());
+                    break;
+                }
+            }
+        }
+        snapDirty = true;
+        mountProblems.clear();
+        reserved = computeReserved();
+        return dropped;
+    }
 
     Superblock superblock() { return sb; }
     Map<Long, Inode> cache() { return icache; }
