@@ -13,6 +13,8 @@ public final class RvUop {
     public static final int X0_SINK = 32;
 
     public final RvOp op;
+    /** {@link RvUopCode} of the op: the executor's dispatch key. */
+    public final int code;
     public final int rd, rs1, rs2, rs3, rm;
     public final long imm;
     public final int len;
@@ -20,6 +22,7 @@ public final class RvUop {
 
     public RvUop(RvInsn in) {
         this.op = in.op;
+        this.code = RvUopCode.of(in.op);
         this.rd = in.rd == 0 && RvOpInfo.writesX(in.op) ? X0_SINK : in.rd;
         this.rs1 = in.rs1;
         this.rs2 = in.rs2;

@@ -6,6 +6,8 @@ import org.multios.isa.riscv.block.RvUop;
 import org.multios.isa.riscv.mmu.RvMmu;
 import org.multios.isa.riscv.trap.RvTrap;
 
+import static org.multios.isa.riscv.block.RvUopCode.*;
+
 /**
  * Runs decoded blocks. The base integer and multiply instructions (RvBaseInteger and the
  * M chapter, the bulk of executed code) are inline in one switch; everything else goes to
@@ -40,7 +42,7 @@ public final class RvExecutor {
         try {
             for (; i < n; i++) {
                 final RvUop u = ops[i];
-                switch (u.op) {
+                switch (u.code) {
                     case LUI -> x[u.rd] = u.imm;
                     case AUIPC -> x[u.rd] = pc + u.imm;
                     case JAL -> {
@@ -113,11 +115,9 @@ public final class RvExecutor {
                     case DIVUW -> x[u.rd] = RvMultiply.divuw(x[u.rs1], x[u.rs2]);
                     case REMW -> x[u.rd] = RvMultiply.remw(x[u.rs1], x[u.rs2]);
                     case REMUW -> x[u.rd] = RvMultiply.remuw(x[u.rs1], x[u.rs2]);
-                    case ADD_UW, SH1ADD, SH2ADD, SH3ADD, SH1ADD_UW, SH2ADD_UW, SH3ADD_UW, ANDN, ORN, XNOR,
-                         CLZ, CLZW, CTZ, CTZW, CPOP, CPOPW, MAX, MAXU, MIN, MINU, SEXT_B, SEXT_H, ZEXT_H,
-                         ROL, ROLW, ROR, RORW, ORC_B, REV8, BCLR, BEXT, BINV, BSET ->
+                    case BITMANIP_RR ->
                             x[u.rd] = RvBitManip.exec(u.op, x[u.rs1], x[u.rs2]);
-                    case SLLI_UW, RORI, RORIW, BCLRI, BEXTI, BINVI, BSETI ->
+                    case BITMANIP_RI ->
                             x[u.rd] = RvBitManip.exec(u.op, x[u.rs1], u.imm);
                     default -> {
                         cpu.pc = pc;
