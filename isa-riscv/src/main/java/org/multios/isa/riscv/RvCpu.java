@@ -4,6 +4,7 @@ import java.util.function.LongSupplier;
 import org.multios.core.bus.PhysicalBus;
 import org.multios.core.bus.RamRegion;
 import org.multios.core.cache.BlockCache;
+import org.multios.core.debug.DebugHooks;
 import org.multios.core.irq.InterruptLine;
 import org.multios.core.machine.Cpu;
 import org.multios.core.mmu.SoftTlb;
@@ -56,6 +57,8 @@ public final class RvCpu implements Cpu {
     private final boolean[] resetRegSet = new boolean[32];
     private NativeCallHandler nativeCallHandler;
     private CommitLog commitLog;
+    /** Debugger hooks (breakpoints, watchpoints, stepping); null when there is nothing to check. */
+    private DebugHooks debugHooks;
 
     private volatile boolean exitRequested;
     private boolean waiting;
@@ -122,6 +125,19 @@ public final class RvCpu implements Cpu {
     public void setNativeCallHandler(NativeCallHandler h) { this.nativeCallHandler = h; }
 
     public NativeCallHandler nativeCallHandler() { return nativeCallHandler; }
+
+    /**
+     * Installs debugger hooks (null removes them). With hooks the hart runs one instruction
+     * per step and asks {@link DebugHooks#beforeInstruction} before each; loads and stores to
+     * watched pages take the MMU slow path and are reported.
+     */
+    public void setDebugHooks(DebugHooks hooks) {
+        this.debugHooks = hooks;
+        mmu.setDebugHooks(hooks, hartId);
+    }
+
+    /** Drops every TLB entry (a debugger that set a watchpoint, or changed memory mappings). */
+    public void flushTlb() { mmu.flushAll(); }
 
     // ---- state access ----
 
@@ -238,8 +254,11 @@ public final class RvCpu implements Cpu {
         long traps = 0;
         RvBlock prev = null;
         CommitLog log = commitLog;
+        DebugHooks hooks = debugHooks;
+        boolean stepping = log != null || hooks != null;
         while (done + traps < maxInstructions && !exitRequested) {
             if ((csr.mip() & csr.mie) != 0 && RvTrapUnit.takeInterrupt(this)) prev = null;
+            if (hooks != null && hooks.beforeInstruction(hartId, pc)) break;
             trapTaken = false;
             RvBlock b;
             try {
@@ -252,7 +271,7 @@ public final class RvCpu implements Cpu {
                 continue;
             }
             long remaining = maxInstructions - done - traps;
-            int limit = log != null ? 1 : (int) Math.min(b.length(), remaining);
+            int limit = stepping ? 1 : (int) Math.min(b.length(), remaining);
             int n;
             mmu.currentBlock = b;
             if (log != null) {

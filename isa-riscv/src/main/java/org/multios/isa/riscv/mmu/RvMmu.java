@@ -6,6 +6,7 @@ import org.multios.core.bus.MemoryRegion;
 import org.multios.core.bus.PhysicalBus;
 import org.multios.core.bus.RamRegion;
 import org.multios.core.cache.CodeBlock;
+import org.multios.core.debug.DebugHooks;
 import org.multios.core.mmu.SoftTlb;
 import org.multios.isa.riscv.csr.Mstatus;
 import org.multios.isa.riscv.trap.RvTrap;
@@ -49,6 +50,10 @@ public final class RvMmu {
     public long lastStoreAddr, lastStoreValue;
     public int lastStoreSize;
 
+    /** Debugger watchpoints: watched pages never get TLB entries and report each access. */
+    private DebugHooks hooks;
+    private int hartId;
+
     public RvMmu(PhysicalBus bus) {
         this.bus = bus;
         this.walker = new SvWalker(bus, pmp);
@@ -91,6 +96,20 @@ public final class RvMmu {
     public void setRecordStores(boolean on) {
         recordStores = on;
         flushAll();
+    }
+
+    public void setDebugHooks(DebugHooks hooks, int hartId) {
+        this.hooks = hooks;
+        this.hartId = hartId;
+        flushAll();
+    }
+
+    /** Reports a data access to the debugger when its page is watched; true if it is. */
+    private boolean watched(long va, int size, boolean write) {
+        DebugHooks h = hooks;
+        if (h == null || !h.watchesPage(va)) return false;
+        h.dataAccess(hartId, va, size, write);
+        return true;
     }
 
     public SoftTlb fetchTlb() { return fetchTlb; }
@@ -156,10 +175,11 @@ public final class RvMmu {
         }
         long pa = translate(va, SvWalker.LOAD, dataPriv);
         if (!pmp.allows(pa, size, Pmp.R, dataPriv)) throw SvWalker.accessFault(SvWalker.LOAD, va);
+        boolean watched = watched(va, size, false);
         MemoryRegion r = bus.find(pa);
         if (r instanceof RamRegion ram && Long.compareUnsigned(pa - ram.base() + size, ram.size()) <= 0) {
             long page = pa & ~0xfffL;
-            if (pmp.pageUniform(page)) dataTlb.fill(SoftTlb.LOAD, va, page, ram.segment(), page - ram.base());
+            if (!watched && pmp.pageUniform(page)) dataTlb.fill(SoftTlb.LOAD, va, page, ram.segment(), page - ram.base());
             return ram.read(pa - ram.base(), size);
         }
         try {
@@ -231,11 +251,12 @@ public final class RvMmu {
 
     private void storeOne(long va, int size, long v) {
         long pa = translateStore(va, size);
+        boolean watched = watched(va, size, true);
         MemoryRegion r = bus.find(pa);
         if (r instanceof RamRegion ram && !ram.isReadOnly() && Long.compareUnsigned(pa - ram.base() + size, ram.size()) <= 0) {
             long page = pa & ~0xfffL;
             if (!ram.isCodePage(page - ram.base())) {
-                if (!recordStores && pmp.pageUniform(page)) {
+                if (!recordStores && !watched && pmp.pageUniform(page)) {
                     dataTlb.fill(SoftTlb.STORE, va, page, ram.segment(), page - ram.base());
                 }
                 ram.store(pa - ram.base(), size, v);
@@ -267,6 +288,7 @@ public final class RvMmu {
         if (!pmp.allows(pa, size, Pmp.W, dataPriv) || !pmp.allows(pa, size, Pmp.R, dataPriv)) {
             throw SvWalker.accessFault(SvWalker.STORE, va);
         }
+        if (hooks != null && watched(va, size, true)) hooks.dataAccess(hartId, va, size, false); // AMOs count as both
         return pa;
     }
 
@@ -274,6 +296,7 @@ public final class RvMmu {
     public long translateLoad(long va, int size) {
         long pa = translate(va, SvWalker.LOAD, dataPriv);
         if (!pmp.allows(pa, size, Pmp.R, dataPriv)) throw SvWalker.accessFault(SvWalker.LOAD, va);
+        watched(va, size, false);
         return pa;
     }
 
