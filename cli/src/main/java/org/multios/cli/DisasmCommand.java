@@ -44,11 +44,12 @@ final class DisasmCommand implements Callable<Integer> {
         ElfFile elf;
         try {
             elf = ElfFile.parse(data);
-            elf.requireMachine(ElfFile.EM_RISCV);
+            elf.requireMachine(arch == Arch.ARM64 ? ElfFile.EM_AARCH64 : ElfFile.EM_RISCV);
         } catch (ElfFormatException e) {
             throw new UserInputException(file + ": " + e.getMessage());
         }
-        RvDisassembler.disassembleElf(elf, file.toString(), top.out);
+        if (arch == Arch.ARM64) org.multios.isa.arm64.disasm.A64ElfListing.print(elf, file.toString(), top.out);
+        else RvDisassembler.disassembleElf(elf, file.toString(), top.out);
         top.out.flush();
         return 0;
     }

@@ -32,7 +32,7 @@ public final class A64SystemRegisters {
     /** The row for an MRS/MSR key if this EL may access it, else null (the instruction is UNDEFINED). */
     public SysRegInfo accessible(int key, int el) {
         SysRegInfo r = table.lookup(key);
-        if (r == null) return null;
+        if (r == null || r.kind() == SysRegInfo.Kind.ABSENT) return null;
         if (el < r.minEl()) {
             // EL0 access to the counter, DC ZVA etc. is governed by CNTKCTL_EL1 / SCTLR_EL1
             if (!el0Allowed(r)) return null;
@@ -63,6 +63,7 @@ public final class A64SystemRegisters {
             case RO -> r.reset();
             case RW -> storage[r.key()];
             case FN -> readSpecial(r);
+            case ABSENT -> 0;
         };
     }
 
@@ -71,6 +72,7 @@ public final class A64SystemRegisters {
             case RO -> { } // writes to read-only registers are UNDEFINED; checked by the caller
             case RW -> storage[r.key()] = value;
             case FN -> writeSpecial(r, value);
+            case ABSENT -> { }
         }
     }
 

@@ -2,7 +2,7 @@ package org.multios.isa.arm64.sysreg;
 
 /** One row of {@code sysregs.table}: encoding, name, lowest EL allowed, kind, reset value. */
 public record SysRegInfo(String name, int op0, int op1, int crn, int crm, int op2, int minEl, Kind kind, long reset) {
-    public enum Kind { RW, RO, FN }
+    public enum Kind { RW, RO, FN, ABSENT }
 
     /** The 16-bit key op0:op1:CRn:CRm:op2 (as in the MRS/MSR instruction bits 20:5). */
     public int key() { return key(op0, op1, crn, crm, op2); }
