@@ -1,8 +1,5 @@
 package org.multios.isa.riscv.gdb;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import org.multios.core.debug.DebugCpu;
 import org.multios.core.debug.DebugHooks;
 import org.multios.core.debug.TargetDescription;
@@ -15,14 +12,6 @@ import org.multios.isa.riscv.csr.RvCsrTable;
 /** One RISC-V hart as GDB sees it, over {@link RvCpu}'s public state. */
 public final class RvDebugCpu implements DebugCpu {
     private static final String[] PRIV_NAMES = {"U", "S", "?", "M"};
-    /**
-     * RvCpu's debugger entry points (setDebugHooks, flushTlb), looked up once: the stub
-     * compiles and serves registers and memory against a CPU that does not have them yet,
-     * and reports breakpoints and stepping as unsupported until it does.
-     */
-    private static final MethodHandle SET_HOOKS = find("setDebugHooks", MethodType.methodType(void.class, DebugHooks.class));
-    private static final MethodHandle FLUSH_TLB = find("flushTlb", MethodType.methodType(void.class));
-
     private final RvCpu cpu;
     private final RvPageTableView pageTables;
 
@@ -30,17 +19,6 @@ public final class RvDebugCpu implements DebugCpu {
         this.cpu = cpu;
         this.pageTables = new RvPageTableView(cpu.bus());
     }
-
-    private static MethodHandle find(String name, MethodType type) {
-        try {
-            return MethodHandles.publicLookup().findVirtual(RvCpu.class, name, type);
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null;
-        }
-    }
-
-    /** True if the CPU has the hooks breakpoints, watchpoints and single-step need. */
-    public static boolean cpuSupportsHooks() { return SET_HOOKS != null && FLUSH_TLB != null; }
 
     public RvCpu rvCpu() { return cpu; }
 
@@ -116,27 +94,10 @@ public final class RvDebugCpu implements DebugCpu {
     }
 
     @Override
-    public void setDebugHooks(DebugHooks hooks) {
-        if (SET_HOOKS == null) {
-            if (hooks == null) return;
-            throw new UnsupportedOperationException("this RvCpu has no debug hooks (breakpoints, watchpoints, stepping)");
-        }
-        try {
-            SET_HOOKS.invoke(cpu, hooks);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
+    public void setDebugHooks(DebugHooks hooks) { cpu.setDebugHooks(hooks); }
 
     @Override
-    public void flushTlb() {
-        if (FLUSH_TLB == null) return;
-        try {
-            FLUSH_TLB.invoke(cpu);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
+    public void flushTlb() { cpu.flushTlb(); }
 
     @Override
     public String threadInfo() {

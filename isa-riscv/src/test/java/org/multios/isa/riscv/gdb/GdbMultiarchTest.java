@@ -145,7 +145,6 @@ class GdbMultiarchTest {
     @Test
     void gdbMultiarchDebugsAGuestProgram() throws Exception {
         requireTool("gdb-multiarch");
-        Assumptions.assumeTrue(RvDebugCpu.cpuSupportsHooks(), "RvCpu has no setDebugHooks/flushTlb yet");
         Path elf = guest();
         boot(elf);
         String script = """
