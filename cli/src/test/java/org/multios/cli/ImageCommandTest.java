@@ -105,4 +105,23 @@ class ImageCommandTest {
         assertEquals(0, run("image", "fsck", img.toString()).status());
         assertEquals(0, run("image", "mkdir", img.toString(), "/x").status());
     }
+
+    /** The same image through the emulator's disk back end (what the guest NVMe disk sees). */
+    @Test
+    void mountsThroughTheEmulatorDiskImage(@TempDir Path tmp) throws Exception {
+        String img = tmp.resolve("disk.img").toString();
+        assertEquals(0, run("image", "create", "--size", "80M", img).status());
+        try (org.multios.devices.block.RawDiskImage raw = org.multios.devices.block.RawDiskImage.open(Path.of(img), true)) {
+            DiskImageBlockDevice dev = new DiskImageBlockDevice(raw);
+            org.multios.kernel.fs.gpt.GptPartition root = org.multios.kernel.fs.gpt.GptDisk.read(dev).byName("root");
+            try (org.multios.kernel.fs.mfs.MfsVolume v = org.multios.kernel.fs.mfs.MfsVolume.mount(
+                    new org.multios.kernel.fs.mfs.SliceBlockDevice(dev, root.offsetBytes(), root.sizeBytes(), "root"),
+                    org.multios.kernel.fs.mfs.MfsMountOptions.readOnlyMount())) {
+                long motd = v.resolve("/etc/motd", true);
+                byte[] b = new byte[(int) v.stat(motd).size()];
+                v.read(motd, 0, b, 0, b.length);
+                assertTrue(new String(b, StandardCharsets.UTF_8).startsWith("MultiOS root file system"));
+            }
+        }
+    }
 }
