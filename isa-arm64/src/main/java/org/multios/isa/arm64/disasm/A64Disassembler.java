@@ -23,6 +23,16 @@ public final class A64Disassembler {
 
     private final A64DecodeTable table = A64DecodeTable.standard();
     private final SysRegTable sysregs = SysRegTable.standard();
+    private final boolean fileHasSymbols;
+
+    /** For a file without symbols: objdump prints branch targets as {@code 0x...}. */
+    public A64Disassembler() { this(false); }
+
+    /**
+     * @param fileHasSymbols objdump prints targets as bare hex (then {@code <symbol>}) when the
+     *                       file has symbols, and as {@code 0x...} when it has none
+     */
+    public A64Disassembler(boolean fileHasSymbols) { this.fileHasSymbols = fileHasSymbols; }
 
     /** The instruction at {@code pc} as objdump prints it after the encoding, or null if not implemented. */
     public String disassemble(int i, long pc) {
@@ -87,7 +97,7 @@ public final class A64Disassembler {
 
     private static String x(int n) { return r(true, n); }
 
-    private static String addr(long a) { return "0x" + Long.toHexString(a); }
+    private String addr(long a) { return (fileHasSymbols ? "" : "0x") + Long.toHexString(a); }
 
     private static String hex(long v) { return "#0x" + Long.toHexString(v); }
 

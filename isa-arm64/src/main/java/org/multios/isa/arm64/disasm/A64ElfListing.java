@@ -32,7 +32,7 @@ public final class A64ElfListing {
             if (e.getKey().isEmpty() || e.getKey().startsWith("$")) continue;
             symbols.merge(e.getValue(), e.getKey(), (x, y) -> x.compareTo(y) <= 0 ? x : y);
         }
-        A64Disassembler dis = new A64Disassembler();
+        A64Disassembler dis = new A64Disassembler(!symbols.isEmpty());
         if (fileName != null) out.print("\n" + fileName + ":     file format elf64-littleaarch64\n\n");
         for (Section s : sections) {
             out.print("\nDisassembly of section " + s.name() + ":\n");
@@ -55,15 +55,18 @@ public final class A64ElfListing {
 
     /** objdump prints a branch or literal target as {@code hex <symbol+0xoff>} when the file has symbols. */
     private static String withSymbol(String text, TreeMap<Long, String> symbols) {
-        int at = text.lastIndexOf(", 0x");
-        int tab = text.indexOf("\t0x");
+        int comment = text.indexOf("  //");
+        String body = comment >= 0 ? text.substring(0, comment) : text;
+        int at = body.lastIndexOf(", ");
+        int tab = body.indexOf('\t');
         int start = at >= 0 ? at + 2 : tab >= 0 ? tab + 1 : -1;
         if (start < 0 || !(text.startsWith("b") || text.startsWith("cb") || text.startsWith("tb") || text.startsWith("adr")
                 || text.startsWith("ldr") || text.startsWith("prfm"))) return text;
         if (text.indexOf('[') >= 0) return text;
-        int end = start + 2;
-        while (end < text.length() && Character.digit(text.charAt(end), 16) >= 0) end++;
-        long target = Long.parseUnsignedLong(text.substring(start + 2, end), 16);
+        int end = start;
+        while (end < body.length() && Character.digit(body.charAt(end), 16) >= 0) end++;
+        if (end == start || end != body.length()) return text;
+        long target = Long.parseUnsignedLong(body.substring(start, end), 16);
         Map.Entry<Long, String> e = symbols.floorEntry(target);
         String label = e == null ? null : e.getValue() + (target == e.getKey() ? "" : "+0x" + Long.toHexString(target - e.getKey()));
         return text.substring(0, start) + Long.toHexString(target) + (label != null ? " <" + label + ">" : "") + text.substring(end);
