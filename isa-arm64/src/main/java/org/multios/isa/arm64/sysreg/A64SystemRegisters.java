@@ -43,7 +43,8 @@ public final class A64SystemRegisters {
     private boolean el0Allowed(SysRegInfo r) {
         long cntkctl = storage[SysRegInfo.key(3, 0, 14, 1, 0)];
         return switch (r.name()) {
-            case "CNTFRQ_EL0", "CNTVCT_EL0" -> (cntkctl & 2) != 0 || (cntkctl & 1) != 0;
+            case "CNTFRQ_EL0" -> (cntkctl & 3) != 0;
+            case "CNTVCT_EL0" -> (cntkctl & 2) != 0;
             case "CNTPCT_EL0" -> (cntkctl & 1) != 0;
             case "CNTV_TVAL_EL0", "CNTV_CTL_EL0", "CNTV_CVAL_EL0" -> (cntkctl & (1 << 8)) != 0;
             case "CNTP_TVAL_EL0", "CNTP_CTL_EL0", "CNTP_CVAL_EL0" -> (cntkctl & (1 << 9)) != 0;
