@@ -17,6 +17,7 @@ final class TpmCapabilities {
         int capability = c.p(1).u32();
         int property = c.p(2).u32();
         int count = c.p(3).u32();
+        if (count < 0) count = Integer.MAX_VALUE; // an unsigned count: "as many as fit"
         c.param = 0;
         switch (capability) {
             case CAP_ALGS -> {

@@ -165,6 +165,7 @@ public final class TpmEngine implements Tpm {
         TpmCall call = new TpmCall(cc, locality, handles, new TpmReader(params));
         try {
             spec.handler().run(call);
+            call.param = 0;
             if (call.in.remaining() != 0) throw TpmRc.error(TpmRc.SIZE);
         } catch (TpmException e) {
             int rc = e.rc();

@@ -40,7 +40,7 @@ public final class TpmPcrBanks {
     private void extend(TpmCall c) {
         int pcr = pcrIndex(c);
         int count = c.p(1).u32();
-        if (count > 8) throw TpmRc.error(TpmRc.SIZE);
+        if (Integer.compareUnsigned(count, 8) > 0) throw TpmRc.error(TpmRc.SIZE);
         int[] algs = new int[count];
         byte[][] digests = new byte[count][];
         for (int i = 0; i < count; i++) {
@@ -78,7 +78,7 @@ public final class TpmPcrBanks {
 
     static List<Selection> readSelection(TpmReader r) {
         int count = r.u32();
-        if (count > 16) throw TpmRc.error(TpmRc.SIZE);
+        if (Integer.compareUnsigned(count, 16) > 0) throw TpmRc.error(TpmRc.SIZE);
         List<Selection> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int alg = r.u16();
