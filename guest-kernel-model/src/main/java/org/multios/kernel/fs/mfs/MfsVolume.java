@@ -46,6 +46,8 @@ public final class MfsVolume implements AutoCloseable {
     BitSet inodeUsed = new BitSet();
     private final Map<Long, Inode> icache = new HashMap<>();
     private final Set<Long> dirtyInodes = new TreeSet<>();
+    /** Inode-table blocks the running transaction will journal (kept so begin() is O(1)). */
+    private final Set<Long> dirtyTableBlocks = new HashSet<>();
     private final Map<Long, Integer> pins = new HashMap<>();
     SnapshotTable snaps;
     private boolean snapDirty;
@@ -304,8 +306,7 @@ public final class MfsVolume implements AutoCloseable {
 
     private void begin() throws IOException {
         if (readOnly) throw new MfsException(Errno.EROFS, "file system is read-only" + (readOnlyReason != null ? " (" + readOnlyReason + ")" : ""));
-        long tableBlocks = dirtyInodes.stream().map(i -> i / sb.inodesPerBlock()).distinct().count();
-        if (tableBlocks + dirtyBitmap.size() + 2 > journal.capacity() / 2 - 8) commit();
+        if (dirtyTableBlocks.size() + dirtyBitmap.size() + 2 > journal.capacity() / 2 - 8) commit();
     }
 
     static long now() {
@@ -474,7 +475,9 @@ public final class MfsVolume implements AutoCloseable {
         return n;
     }
 
-    void dirty(Inode n) { dirtyInodes.add(n.ino); }
+    void dirty(Inode n) {
+        if (dirtyInodes.add(n.ino)) dirtyTableBlocks.add(n.ino / sb.inodesPerBlock());
+    }
 
     private void freeInode(Inode n) {
         for (long[] r : n.extents.punch(0, Long.MAX_VALUE)) free(r[0], r[1]);
@@ -539,6 +542,7 @@ public final class MfsVolume implements AutoCloseable {
                 if (n != null && n.free()) icache.remove(ino);
             }
             dirtyInodes.clear();
+            dirtyTableBlocks.clear();
             dirtyBitmap.clear();
             snapDirty = false;
             pendingFree.clear();
@@ -1280,6 +1284,7 @@ public final class MfsVolume implements AutoCloseable {
         }
         long pending = snaps.pendingRollback;
         dirtyInodes.clear();
+        dirtyTableBlocks.clear();
         dirtyBitmap.clear();
         pendingFree.clear();
         fresh.clear();
