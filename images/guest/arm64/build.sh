@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the arm64 bare-metal selftest and records its output under QEMU.
+# Needs gcc-aarch64-linux-gnu and qemu-system-arm. Outputs go to the boards test resources.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/../../../boards/src/test/resources/org/multios/boards/arm64"
+mkdir -p "$out"
+aarch64-linux-gnu-gcc -O2 -march=armv8.1-a -mgeneral-regs-only -ffreestanding -nostdlib -static -fno-pie -no-pie \
+    -Wl,--build-id=none -T "$here/link.ld" -o "$out/selftest.elf" "$here/start.S" "$here/selftest.c"
+# QEMU's cortex-a57 lacks LSE atomics, so the oracle runs -cpu max (the program uses no FP/SIMD).
+timeout 30 qemu-system-aarch64 -M virt,gic-version=3 -cpu max -m 128M -nographic -monitor none -serial stdio \
+    -kernel "$out/selftest.elf" < /dev/null | tr -d '\r' > "$out/selftest.expected"
+cat "$out/selftest.expected"
