@@ -1,34 +1,42 @@
 package org.multios.kernel.mm;
 
 /**
- * Physical page frames: a bitmap of free 4 KiB frames with a rotating search hint
- * (amortised O(1) single-page allocation) and a reference count per frame, which is what
- * copy-on-write fork shares. Frames below {@code firstFree} belong to the kernel itself.
+ * Physical page frames. Memory belongs to a {@link BuddyAllocator} (large contiguous runs);
+ * single 4 KiB pages come from a bitmap the allocator refills with 2 MiB buddy blocks when it
+ * runs dry, searched from a rotating hint (amortised O(1)). Every frame handed out by
+ * {@link #allocate} carries a reference count, which is what copy-on-write fork shares.
  */
 public final class PageFrameAllocator {
     private final long base;
     private final int frames;
+    private final BuddyAllocator buddy;
+    /** 1 = not available to the page allocator (in use, or still owned by the buddy allocator). */
     private final long[] used;
     private final short[] refs;
     private int hint;
-    private int free;
+    private int bitmapFree;
 
     public PageFrameAllocator(long base, long size, long reservedBytes) {
         this.base = base;
         this.frames = (int) (size >>> 12);
         this.used = new long[(frames + 63) >>> 6];
+        java.util.Arrays.fill(used, -1L);
         this.refs = new short[frames];
-        int reserved = (int) ((reservedBytes + 4095) >>> 12);
-        for (int i = 0; i < reserved; i++) { used[i >>> 6] |= 1L << i; refs[i] = 1; }
-        this.free = frames - reserved;
-        this.hint = reserved >>> 6;
+        this.buddy = new BuddyAllocator(base, frames, (int) ((reservedBytes + 4095) >>> 12));
     }
 
-    public int freeFrames() { return free; }
+    public int freeFrames() { return bitmapFree + (int) buddy.freeFrames(); }
     public int totalFrames() { return frames; }
 
     /** A frame's physical address, or -1 when memory is exhausted. */
     public long allocate() {
+        long pa = fromBitmap();
+        if (pa >= 0 || !refill()) return pa;
+        return fromBitmap();
+    }
+
+    private long fromBitmap() {
+        if (bitmapFree == 0) return -1;
         int words = used.length;
         for (int n = 0; n < words; n++) {
             int w = (hint + n) % words;
@@ -40,11 +48,30 @@ public final class PageFrameAllocator {
             used[w] = bits | (1L << bit);
             refs[frame] = 1;
             hint = w;
-            free--;
+            bitmapFree--;
             return base + ((long) frame << 12);
         }
         return -1;
     }
+
+    /** Moves the largest buddy block available (2 MiB when possible) into the bitmap. */
+    private boolean refill() {
+        for (int order = BuddyAllocator.MAX_ORDER; order >= 0; order--) {
+            long pa = buddy.allocate(order);
+            if (pa < 0) continue;
+            int f = (int) ((pa - base) >>> 12);
+            for (int i = 0; i < (1 << order); i++) used[(f + i) >>> 6] &= ~(1L << (f + i));
+            bitmapFree += 1 << order;
+            hint = f >>> 6;
+            return true;
+        }
+        return false;
+    }
+
+    /** 2^order physically contiguous, naturally aligned frames (not reference counted); -1 if none. */
+    public long allocateContiguous(int order) { return buddy.allocate(order); }
+
+    public void freeContiguous(long pa, int order) { buddy.free(pa, order); }
 
     public void retain(long pa) { refs[index(pa)]++; }
 
@@ -56,7 +83,7 @@ public final class PageFrameAllocator {
         if (refs[f] <= 0) throw new IllegalStateException(String.format("double free of frame 0x%x", pa));
         if (--refs[f] == 0) {
             used[f >>> 6] &= ~(1L << f);
-            free++;
+            bitmapFree++;
         }
     }
 
