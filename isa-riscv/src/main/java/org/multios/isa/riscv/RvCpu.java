@@ -42,6 +42,8 @@ public final class RvCpu implements Cpu {
     public final RvFloatArith fpu = new RvFloatArith();
     /** LR reservation: virtual address, size (0 = none) and the value LR read. */
     public long reservationAddr, reservationValue;
+    /** Index of the instruction a compiled block is executing when it may trap. */
+    public int jitIndex;
     public int reservationSize;
 
     private final int hartId;

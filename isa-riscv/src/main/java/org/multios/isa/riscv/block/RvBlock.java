@@ -13,6 +13,11 @@ import org.multios.core.cache.CodeBlock;
  */
 public final class RvBlock extends CodeBlock {
     public final RvUop[] uops;
+    /** Byte offset of each instruction from the block's start. */
+    public final int[] offsets;
+    /** Executions so far (counts up to the JIT threshold) and the compiled form, if any. */
+    public int executions;
+    public RvCompiledBlock compiled;
     /** Virtual pc and hart of each chain link (valid together with chainAGen/chainBGen). */
     public long chainAPc, chainBPc;
     public int chainAHart = -1, chainBHart = -1;
@@ -20,6 +25,8 @@ public final class RvBlock extends CodeBlock {
     public RvBlock(long physPc, long virtPc, int mode, RvUop[] uops) {
         super(physPc, virtPc, mode);
         this.uops = uops;
+        this.offsets = new int[uops.length];
+        for (int k = 1; k < uops.length; k++) offsets[k] = offsets[k - 1] + uops[k - 1].len;
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.multios.isa.riscv.exec;
 
 import org.multios.isa.riscv.RvCpu;
 import org.multios.isa.riscv.block.RvBlock;
+import org.multios.isa.riscv.block.RvBlockCompiler;
+import org.multios.isa.riscv.block.RvCompiledBlock;
 import org.multios.isa.riscv.block.RvUop;
 import org.multios.isa.riscv.mmu.RvMmu;
 import org.multios.isa.riscv.trap.RvTrap;
@@ -36,6 +38,13 @@ public final class RvExecutor {
         final long[] x = this.x;
         final RvMmu m = this.mmu;
         final RvUop[] ops = b.uops;
+        if (limit >= ops.length) {
+            RvCompiledBlock c = b.compiled;
+            if (c != null) return runCompiled(b, c);
+            if (++b.executions == RvBlockCompiler.THRESHOLD && RvBlockCompiler.THRESHOLD > 0 && RvBlockCompiler.compilable(b)) {
+                b.compiled = RvBlockCompiler.compile(b);
+            }
+        }
         final int n = Math.min(ops.length, limit);
         long pc = cpu.pc;
         int i = 0;
@@ -139,6 +148,24 @@ public final class RvExecutor {
             cpu.enterSlowPath(i);
             cpu.takeTrap(t);
             return i;
+        }
+    }
+
+    private int runCompiled(RvBlock b, RvCompiledBlock c) {
+        long pc = cpu.pc;
+        try {
+            return c.run(cpu, x, mmu, pc);
+        } catch (RvTrap t) {
+            int k = cpu.jitIndex;
+            long at = pc + b.offsets[k];
+            if (t.cause == RvTrap.CODE_MODIFIED) {
+                cpu.pc = at + b.uops[k].len;
+                return k + 1;
+            }
+            cpu.pc = at;
+            cpu.enterSlowPath(k);
+            cpu.takeTrap(t);
+            return k;
         }
     }
 
