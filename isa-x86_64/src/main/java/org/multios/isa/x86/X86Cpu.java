@@ -35,7 +35,7 @@ public final class X86Cpu implements Cpu {
     public final Cpuid cpuid = new Cpuid();
     public final InterruptDelivery interrupts = new InterruptDelivery(this);
     private final X86Insn insn = new X86Insn();
-    private final Executor executor = new Executor(this);
+    private final Executor executor;
 
     public final long[] gpr = new long[16];
     public long rip;
@@ -89,6 +89,7 @@ public final class X86Cpu implements Cpu {
         this.clock = clock;
         this.walker = new X86PageWalker(bus);
         for (int i = 0; i < 6; i++) seg[i] = new Segment();
+        this.executor = new Executor(this);
         reset();
     }
 

@@ -1,0 +1,197 @@
+package org.multios.boards.x86;
+
+import java.io.IOException;
+import org.multios.boards.BoardException;
+import org.multios.boards.Firmware;
+import org.multios.boards.ImageFile;
+import org.multios.core.bus.MmioDevice;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.bus.RamRegion;
+import org.multios.core.irq.InterruptLine;
+import org.multios.core.machine.Machine;
+import org.multios.core.time.VirtualClock;
+import org.multios.devices.block.DiskSpecException;
+import org.multios.devices.nvme.NvmePciFunction;
+import org.multios.devices.pci.MsiSink;
+import org.multios.devices.pci.PciBarWindow;
+import org.multios.devices.pci.PciHostBridge;
+import org.multios.devices.uart.Uart16550;
+import org.multios.isa.x86.X86Cpu;
+
+/**
+ * The x86_64-pc board: a PC laid out as QEMU's "pc" machine, so that firmware built for
+ * QEMU (Debian's U-Boot qemu-x86_64 ROM) runs. One CPU starting at the reset vector; the
+ * firmware image at the top of the 32-bit space with its last 128 KiB also below 1 MiB;
+ * RAM from 0 (with the VGA hole); 8259 PICs, 8254 PIT, CMOS RTC, COM1 16550, fw_cfg and
+ * PCI configuration mechanism #1 in I/O space; a PCI bus with the PIIX3 ISA bridge at
+ * 00:01.0 and an NVMe controller when disks are given.
+ */
+public final class X86PcBoard implements AutoCloseable {
+    private final X86PcConfig config;
+    private final PhysicalBus bus = new PhysicalBus();
+    private final VirtualClock clock;
+    private final Machine machine;
+    private final X86Cpu cpu;
+    private final IoPortBus io = new IoPortBus();
+    private final I8259Pic pic = new I8259Pic();
+    private final I8254Pit pit;
+    private final CmosRtc cmos;
+    private final Uart16550 com1;
+    private final FwCfg fwCfg;
+    private final PciHostBridge pci;
+    private final Piix3IsaBridge isa = new Piix3IsaBridge();
+    private final RamRegion shadow;
+    private NvmePciFunction nvme;
+    private byte[] firmware;
+    private final long lowRam, highRam;
+
+    private X86PcBoard(X86PcConfig cfg) throws BoardException {
+        this.config = cfg;
+        this.clock = new VirtualClock(cfg.nanosPerInstruction);
+        this.machine = new Machine(bus, clock);
+        machine.setRealtime(cfg.realtime);
+        if (cfg.maxInstructions != Long.MAX_VALUE) machine.setInstructionLimit(cfg.maxInstructions);
+        lowRam = Math.min(cfg.ramSize, X86PcMemoryMap.LOW_RAM_LIMIT);
+        highRam = cfg.ramSize - lowRam;
+        try {
+            bus.addRam("ram-low", 0, X86PcMemoryMap.LOW_RAM_END);
+            shadow = bus.addRam("bios-shadow", X86PcMemoryMap.SHADOW_BASE, X86PcMemoryMap.SHADOW_END - X86PcMemoryMap.SHADOW_BASE);
+            bus.addRam("ram", X86PcMemoryMap.SHADOW_END, lowRam - X86PcMemoryMap.SHADOW_END);
+            if (highRam > 0) bus.addRam("ram-high", X86PcMemoryMap.FOUR_GIB, highRam);
+        } catch (OutOfMemoryError e) {
+            throw new BoardException("cannot allocate " + (cfg.ramSize >> 20) + " MiB of guest RAM on this host");
+        }
+        planFirmware();
+        bus.add(RamRegion.rom("bios", X86PcMemoryMap.FOUR_GIB - firmware.length, firmware.length));
+
+        cpu = new X86Cpu(0, bus, clock);
+        cpu.io = io;
+        cpu.intr = pic;
+        cpu.resetRequest = this::requestReset;
+        machine.addCpu(cpu);
+
+        pit = new I8254Pit(clock, pic.irq(X86PcMemoryMap.PIT_IRQ));
+        cmos = new CmosRtc(clock, cfg.rtcEpochNanos, lowRam, highRam);
+        com1 = new Uart16550(cfg.console, pic.irq(X86PcMemoryMap.COM1_IRQ), clock);
+        fwCfg = new FwCfg(1, cfg.ramSize);
+
+        InterruptLine[] intx = new InterruptLine[4];
+        for (int i = 0; i < 4; i++) {
+            int wire = i;
+            intx[i] = level -> {
+                int irq = isa.pirqRoute(wire);
+                if (irq > 0) pic.irq(irq).set(level);
+            };
+        }
+        pci = new PciHostBridge(bus, intx, MsiSink.NONE);
+        pci.plug(1, 0, isa);
+        PciBarWindow ioWindow = pci.window(true, 0, 0x10000);
+        bus.addMmio("pci-mmio", X86PcMemoryMap.PCI_MMIO_BASE, X86PcMemoryMap.PCI_MMIO_SIZE,
+                pci.window(false, X86PcMemoryMap.PCI_MMIO_BASE, X86PcMemoryMap.PCI_MMIO_SIZE));
+        if (!cfg.disks.isEmpty()) {
+            try {
+                nvme = NvmePciFunction.open(clock, cfg.disks, cfg.snapshot, w -> System.err.println("multios: " + w));
+            } catch (DiskSpecException e) {
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(nvme);
+        }
+
+        io.map(X86PcMemoryMap.PIC_MASTER, 2, pic.master);
+        io.map(X86PcMemoryMap.PIC_SLAVE, 2, pic.slave);
+        io.map(X86PcMemoryMap.PIT, 4, pit);
+        io.map(X86PcMemoryMap.PORT_B, 1, pit.port61);
+        io.map(X86PcMemoryMap.CMOS, 2, cmos);
+        io.map(X86PcMemoryMap.COM1, 8, com1);
+        io.map(X86PcMemoryMap.FW_CFG, 2, fwCfg);
+        io.map(X86PcMemoryMap.PCI_CONFIG, 8, new PciConfigMechanism1(pci.ecam(), this::requestReset));
+        io.map(X86PcMemoryMap.POST, 1, new MmioDevice() {
+            @Override public long read(long offset, int size) { return 0xff; }
+            @Override public void write(long offset, int size, long value) { /* POST codes: nobody watches */ }
+        });
+        io.map(X86PcMemoryMap.PORT_A, 1, new MmioDevice() {
+            private int value = 2; // A20 enabled
+            @Override public long read(long offset, int size) { return value; }
+            @Override public void write(long offset, int size, long v) {
+                if ((v & 1) != 0 && (value & 1) == 0) requestReset(); // fast reset
+                value = (int) v & 0xfe | 2;
+            }
+        });
+        io.fallback(ioWindow);
+        machine.onReset(this::loadImages);
+    }
+
+    /** Builds the machine and loads its firmware; the message of the exception is for the user. */
+    public static X86PcBoard create(X86PcConfig cfg) throws BoardException {
+        if (cfg.ramSize < (2L << 20) || (cfg.ramSize & 0xfffff) != 0) {
+            throw new BoardException("--memory must be a multiple of 1 MiB and at least 2 MiB, got " + cfg.ramSize + " bytes");
+        }
+        if (cfg.ramSize > (64L << 30)) throw new BoardException("--memory is more than this board supports (64 GiB)");
+        if (cfg.kernel != null) throw new BoardException("--kernel needs the fw_cfg kernel loader, which x86_64-pc does not have yet; use --bios");
+        X86PcBoard b = new X86PcBoard(cfg);
+        b.machine.reset();
+        return b;
+    }
+
+    private void planFirmware() throws BoardException {
+        ImageFile fw = switch (config.bios) {
+            case Firmware.None n -> throw new BoardException("x86_64-pc needs firmware at the reset vector: give --bios FILE");
+            case Firmware.File f -> ImageFile.read("firmware", f.path(), -1);
+            case Firmware.Default d -> {
+                if (!java.nio.file.Files.isRegularFile(X86PcConfig.DEBIAN_UBOOT)) {
+                    throw new BoardException("no default firmware: " + X86PcConfig.DEBIAN_UBOOT
+                            + " not found (install Debian's u-boot-qemu, or pass --bios FILE)");
+                }
+                yield ImageFile.read("firmware", X86PcConfig.DEBIAN_UBOOT, -1);
+            }
+        };
+        byte[] b = fw.bytes();
+        if (b.length < 0x10000 || (b.length & 0xffff) != 0 || b.length > (16 << 20)) {
+            throw new BoardException(fw.describe() + ": a PC firmware image must be a multiple of 64 KiB between 64 KiB and 16 MiB, got "
+                    + b.length + " bytes");
+        }
+        firmware = b;
+    }
+
+    private void loadImages() {
+        bus.loadImage(X86PcMemoryMap.FOUR_GIB - firmware.length, firmware, 0, firmware.length);
+        shadow.clear();
+        int alias = (int) Math.min(X86PcMemoryMap.ISA_BIOS_SIZE, firmware.length);
+        bus.loadImage(X86PcMemoryMap.SHADOW_END - alias, firmware, firmware.length - alias, alias);
+        pic.reset();
+    }
+
+    private void requestReset() {
+        clock.schedule(clock.preciseNanos(), machine::reset);
+        cpu.requestExit();
+    }
+
+    /** Runs until the guest stops, the instruction limit is hit, or {@link #stop} is called. */
+    public int run() {
+        try {
+            return machine.run();
+        } finally {
+            config.console.flush();
+        }
+    }
+
+    public void stop(int status, String reason) { machine.stop(status, reason); }
+
+    public Machine machine() { return machine; }
+    public PhysicalBus bus() { return bus; }
+    public VirtualClock clock() { return clock; }
+    public X86Cpu cpu() { return cpu; }
+    public IoPortBus io() { return io; }
+    public PciHostBridge pci() { return pci; }
+    public FwCfg fwCfg() { return fwCfg; }
+
+    @Override
+    public void close() throws IOException {
+        config.console.flush();
+        if (nvme != null) {
+            NvmePciFunction n = nvme;
+            nvme = null;
+            n.close();
+        }
+    }
+}
