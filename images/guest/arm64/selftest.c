@@ -15,16 +15,50 @@ static volatile uint64_t sink;
 static volatile int64_t vals[] = {0, 1, -1, 2, -2, 0x7fffffffffffffffLL, (-0x7fffffffffffffffLL - 1), 0x12345678, -0x12345678, 1000000007};
 #define N (sizeof vals / sizeof vals[0])
 
+void after_user(void);
+
 uint64_t trap(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {
     puts_("trap ");
     hex(kind);
     putc_(' ');
     hex(esr);
-    putc_('\n');
-    (void)far;
     uint32_t ec = (uint32_t)(esr >> 26);
+    if (ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21) { putc_(' '); hex(far); }
+    putc_('\n');
+    if (kind == 8) {                    /* from EL0: return to EL1h at after_user */
+        __asm__ volatile("msr spsr_el1, %0" :: "r"(0x3c5ULL));
+        return (uint64_t)&after_user;
+    }
     if (ec == 0x15) return elr;         /* SVC: ELR is already the next instruction */
-    return elr + 4;                     /* BRK, undefined: skip the instruction */
+    return elr + 4;                     /* BRK, undefined, aborts: skip the instruction */
+}
+
+/* ---- MMU: 39-bit VA, 4 KiB granule; 1 GiB device block, RAM as 2 MiB blocks, test pages in L3 ---- */
+static uint64_t l1[512] __attribute__((aligned(4096)));
+static uint64_t l2[512] __attribute__((aligned(4096)));
+static uint64_t l3[512] __attribute__((aligned(4096)));
+static uint64_t rodata_page[512] __attribute__((aligned(4096)));
+static uint64_t user_stack[512] __attribute__((aligned(4096)));
+extern char user_code[];
+#define AF (1ULL << 10)
+#define TEST_VA 0x7fe00000ULL
+
+static void mmu_on(void) {
+    l1[0] = 0x0ULL | 1 | AF | (0 << 2) | (1ULL << 54) | (1ULL << 53);        /* device, XN */
+    l1[1] = (uint64_t)l2 | 3;
+    for (int i = 0; i < 511; i++) l2[i] = (0x40000000ULL + ((uint64_t)i << 21)) | 1 | AF | (1 << 2) | (3 << 8);
+    l2[511] = (uint64_t)l3 | 3;
+    rodata_page[0] = 0x5eed;
+    l3[0] = (uint64_t)rodata_page | 3 | AF | (1 << 2) | (3 << 8) | (2 << 6);  /* EL1 read-only */
+    l3[1] = (uint64_t)rodata_page | 3 | (1 << 2) | (3 << 8);                  /* access flag clear */
+    /* l3[2] invalid */
+    l3[3] = ((uint64_t)user_code & ~0xfffULL) | 3 | AF | (1 << 2) | (3 << 8) | (3 << 6);          /* EL0 RO, exec */
+    l3[4] = (uint64_t)user_stack | 3 | AF | (1 << 2) | (3 << 8) | (1 << 6) | (1ULL << 54);      /* EL0 RW, XN */
+    __asm__ volatile(
+        "msr mair_el1, %0\n msr tcr_el1, %1\n msr ttbr0_el1, %2\n isb\n"
+        "mrs x9, sctlr_el1\n orr x9, x9, #1\n orr x9, x9, #(1 << 2)\n orr x9, x9, #(1 << 12)\n msr sctlr_el1, x9\n isb"
+        :: "r"(0xff00ULL), "r"(25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (1ULL << 23)), "r"((uint64_t)l1)
+        : "x9", "memory");
 }
 
 static uint64_t mix(uint64_t h, uint64_t v) { h ^= v; h *= 0x100000001b3ULL; return h ^ (h >> 29); }
@@ -76,6 +110,31 @@ int main(void) {
     uint64_t el;
     __asm__ volatile("mrs %0, currentel" : "=r"(el));
     line("currentel", el);
-    puts_("done\n");
-    return 0;
+    mmu_on();
+    line("mmu ro read", *(volatile uint64_t *)TEST_VA);
+    *(volatile uint64_t *)TEST_VA = 1;                                /* permission fault, level 3 */
+    sink = *(volatile uint64_t *)(TEST_VA + 0x1000);                  /* access flag fault */
+    sink = *(volatile uint32_t *)(TEST_VA + 0x2008);                  /* translation fault, level 3 */
+    sink = *(volatile uint8_t *)0x0000004000000010ULL;                /* translation fault, level 1 */
+    __asm__ volatile("ldar %0, [%1]" : "=r"(sink) : "r"(TEST_VA + 0x2000) : "memory");
+    uint64_t user_pc = TEST_VA + 0x3000 + ((uint64_t)user_code & 0xfff);
+    __asm__ volatile("msr sp_el0, %0\n msr elr_el1, %1\n msr spsr_el1, %2\n eret"
+                     :: "r"(TEST_VA + 0x5000), "r"(user_pc), "r"(0ULL) : "memory");
+    __builtin_unreachable();
 }
+
+void after_user(void) {
+    uint64_t el;
+    __asm__ volatile("mrs %0, currentel" : "=r"(el));
+    line("back at", el);
+    puts_("done\n");
+    __asm__ volatile("ldr w0, =0x84000008\n hvc #0");
+    for (;;) { }
+}
+
+/* EL0 code: its page is mapped EL0-executable at TEST_VA + 0x3000. It stores to its stack,
+ * reads a privileged page (permission fault from EL0), then makes a system call. */
+__asm__(".balign 4096\n.global user_code\nuser_code:\n"
+        "  mov x0, #0x77\n  str x0, [sp, #-16]!\n  ldr x1, [sp]\n"
+        "  movz x2, #0x7fe0, lsl #16\n  ldr x3, [x2]\n"
+        "  svc #0x99\n  b .\n");

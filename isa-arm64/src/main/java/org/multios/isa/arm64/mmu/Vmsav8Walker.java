@@ -42,8 +42,8 @@ public final class Vmsav8Walker {
         if (tsz < 16) tsz = 16;
         if (tsz > 39) tsz = 39;
         int inputBits = 64 - tsz;
-        long top = tbi ? (va << 8) >> (8 + inputBits - 1) : va >> (inputBits - 1);
-        // every bit above the input range (but below the ignored top byte) must copy bit 55
+        // every bit above the input range (but below an ignored top byte) must equal bit 55
+        long top = tbi ? (va << 8) >> (8 + inputBits) : va >> inputBits;
         if (top != (upper ? -1L : 0L) || epd) throw new TranslationFault(TranslationFault.TRANSLATION, 0);
         if (!granule4k) throw new TranslationFault(TranslationFault.TRANSLATION, 0);
         long table = (upper ? s.ttbr1El1 : s.ttbr0El1) & 0x0000_ffff_ffff_fffeL;
