@@ -57,6 +57,14 @@ public final class RvFloatArith {
     // ---- arithmetic ----
 
     public long add(Fmt f, long a, long b, int rm) {
+        if (rm == RNE && fastEnabled) {
+            long r = f == DOUBLE ? fastAddD(a, b) : fastAddS(a, b);
+            if (r != NO_FAST) return r;
+        }
+        return addSlow(f, a, b, rm);
+    }
+
+    long addSlow(Fmt f, long a, long b, int rm) {
         if (f.isNaN(a) || f.isNaN(b)) return nanResult(f, a, b);
         boolean ia = f.isInf(a), ib = f.isInf(b);
         if (ia || ib) {
@@ -71,7 +79,106 @@ public final class RvFloatArith {
         return add(f, a, b ^ f.signBit, rm);
     }
 
+    // ---- fast paths: Java arithmetic is IEEE round-to-nearest-even; exactness is checked
+    // with error-free transformations (TwoSum, FMA residuals, exact double products of
+    // floats). Anything near overflow or underflow, or with NaN/infinite operands, returns
+    // NO_FAST and takes the exact path. ----
+
+    /** Off only in tests that compare the fast paths with the exact ones. */
+    boolean fastEnabled = true;
+    static final long NO_FAST = 0x7ff4_dead_beef_0001L; // a signaling NaN: never a result here
+    // Operands in these ranges keep products, quotients and their error terms well inside
+    // the normal range, so the residuals below are exact.
+    private static final double SAFE_LOW = 0x1p-400, SAFE_HIGH = 0x1p400;
+
+    private static boolean safe(double v) {
+        double m = Math.abs(v);
+        return m >= SAFE_LOW && m <= SAFE_HIGH;
+    }
+
+    long fastAddD(long a, long b) {
+        double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
+        if (!Double.isFinite(x) || !Double.isFinite(y)) return NO_FAST;
+        double s = x + y;
+        if (!Double.isFinite(s)) return NO_FAST;
+        double bb = s - x;
+        double err = (x - (s - bb)) + (y - bb);
+        if (err != 0) flags |= NX;
+        return Double.doubleToRawLongBits(s);
+    }
+
+    long fastMulD(long a, long b) {
+        double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
+        if (!safe(x) || !safe(y)) return NO_FAST;
+        double p = x * y;
+        if (Math.fma(x, y, -p) != 0) flags |= NX;
+        return Double.doubleToRawLongBits(p);
+    }
+
+    long fastDivD(long a, long b) {
+        double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
+        if (!safe(x) || !safe(y)) return NO_FAST;
+        double q = x / y;
+        if (Math.fma(-q, y, x) != 0) flags |= NX;
+        return Double.doubleToRawLongBits(q);
+    }
+
+    long fastSqrtD(long a) {
+        double x = Double.longBitsToDouble(a);
+        if (!(x > 0) || !safe(x)) return NO_FAST;
+        double r = Math.sqrt(x);
+        if (Math.fma(-r, r, x) != 0) flags |= NX;
+        return Double.doubleToRawLongBits(r);
+    }
+
+    private static final float SAFE_LOW_S = 0x1p-60f, SAFE_HIGH_S = 0x1p60f;
+
+    private static boolean safeS(float v) {
+        float m = Math.abs(v);
+        return m >= SAFE_LOW_S && m <= SAFE_HIGH_S;
+    }
+
+    private static long bitsS(float v) { return Float.floatToRawIntBits(v) & 0xffff_ffffL; }
+
+    long fastAddS(long a, long b) {
+        float x = Float.intBitsToFloat((int) a), y = Float.intBitsToFloat((int) b);
+        if (!Float.isFinite(x) || !Float.isFinite(y)) return NO_FAST;
+        float r = x + y;
+        if (!Float.isFinite(r)) return NO_FAST;
+        double dx = x, dy = y, s = dx + dy, bb = s - dx, err = (dx - (s - bb)) + (dy - bb);
+        if (err != 0 || (double) r != s) flags |= NX;
+        return bitsS(r);
+    }
+
+    long fastMulS(long a, long b) {
+        float x = Float.intBitsToFloat((int) a), y = Float.intBitsToFloat((int) b);
+        if (!safeS(x) || !safeS(y)) return NO_FAST;
+        float r = x * y;
+        if ((double) r != (double) x * (double) y) flags |= NX; // the double product is exact
+        return bitsS(r);
+    }
+
+    long fastDivS(long a, long b) {
+        float x = Float.intBitsToFloat((int) a), y = Float.intBitsToFloat((int) b);
+        if (!safeS(x) || !safeS(y)) return NO_FAST;
+        float q = x / y;
+        if ((double) q * (double) y != (double) x) flags |= NX;
+        return bitsS(q);
+    }
+
+    long fastSqrtS(long a) {
+        float x = Float.intBitsToFloat((int) a);
+        if (!(x > 0) || !safeS(x)) return NO_FAST;
+        float r = (float) Math.sqrt(x); // double rounding is harmless for sqrt (53 >= 2*24+2)
+        if ((double) r * (double) r != (double) x) flags |= NX;
+        return bitsS(r);
+    }
+
     public long mul(Fmt f, long a, long b, int rm) {
+        if (rm == RNE && fastEnabled) {
+            long r = f == DOUBLE ? fastMulD(a, b) : fastMulS(a, b);
+            if (r != NO_FAST) return r;
+        }
         if (f.isNaN(a) || f.isNaN(b)) return nanResult(f, a, b);
         boolean s = f.sign(a) ^ f.sign(b);
         if (f.isInf(a) || f.isInf(b)) {
@@ -104,6 +211,10 @@ public final class RvFloatArith {
     }
 
     public long div(Fmt f, long a, long b, int rm) {
+        if (rm == RNE && fastEnabled) {
+            long r = f == DOUBLE ? fastDivD(a, b) : fastDivS(a, b);
+            if (r != NO_FAST) return r;
+        }
         if (f.isNaN(a) || f.isNaN(b)) return nanResult(f, a, b);
         boolean s = f.sign(a) ^ f.sign(b);
         boolean ia = f.isInf(a), ib = f.isInf(b), za = f.isZero(a), zb = f.isZero(b);
@@ -121,6 +232,10 @@ public final class RvFloatArith {
     }
 
     public long sqrt(Fmt f, long a, int rm) {
+        if (rm == RNE && fastEnabled) {
+            long r = f == DOUBLE ? fastSqrtD(a) : fastSqrtS(a);
+            if (r != NO_FAST) return r;
+        }
         if (f.isNaN(a)) return nanResult(f, a, a);
         if (f.isZero(a)) return a;
         if (f.sign(a)) { flags |= NV; return f.canonicalNaN; }
