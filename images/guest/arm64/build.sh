@@ -11,3 +11,7 @@ aarch64-linux-gnu-gcc -O2 -march=armv8.1-a -mgeneral-regs-only -ffreestanding -n
 timeout 30 qemu-system-aarch64 -M virt,gic-version=3 -cpu max -m 128M -nographic -monitor none -serial stdio \
     -kernel "$out/selftest.elf" < /dev/null | tr -d '\r' > "$out/selftest.expected"
 cat "$out/selftest.expected"
+# QEMU's own device tree for the same machine, which Arm64VirtDeviceTreeTest compares with ours.
+qemu-system-aarch64 -M virt,gic-version=3,dumpdtb="$out/qemu-virt-gicv3.dtb.full" -cpu cortex-a57 -m 128M -nographic >/dev/null 2>&1
+dtc -I dtb -O dtb -o "$out/qemu-virt-gicv3.dtb" "$out/qemu-virt-gicv3.dtb.full" 2>/dev/null
+rm -f "$out/qemu-virt-gicv3.dtb.full"
