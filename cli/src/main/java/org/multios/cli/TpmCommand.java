@@ -45,8 +45,10 @@ final class TpmCommand implements Runnable {
             TpmEngine engine;
             try {
                 engine = TpmEngine.open(state);
-            } catch (IOException | UncheckedIOException e) {
+            } catch (IOException e) {
                 throw new UserInputException(e.getMessage());
+            } catch (UncheckedIOException e) {
+                throw new UserInputException(e.getCause().getMessage());
             }
             MssimServer server;
             try {

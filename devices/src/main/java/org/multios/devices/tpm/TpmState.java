@@ -128,7 +128,7 @@ public final class TpmState {
             Files.write(tmp, bo.toByteArray());
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(new IOException("cannot write TPM state " + file + ": " + e.getMessage(), e));
         }
     }
 }
