@@ -69,7 +69,7 @@ public final class RvBlockCompiler {
                 cb.invokespecial(CD_Object, "<init>", MethodTypeDesc.of(CD_void));
                 cb.return_();
             });
-            clb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cb -> body(cb, b));
+            clb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cb -> new Emitter(cb, b).body());
         });
         try {
             MethodHandles.Lookup l = LOOKUP.defineHiddenClass(bytes, true);
@@ -79,220 +79,275 @@ public final class RvBlockCompiler {
         }
     }
 
-    private static void body(CodeBuilder cb, RvBlock b) {
-        RvUop[] ops = b.uops;
-        int n = ops.length;
-        for (int k = 0; k < n; k++) {
-            RvUop u = ops[k];
-            long off = b.offsets[k];
-            boolean last = k == n - 1;
-            switch (u.code) {
-                case RvUopCode.JAL -> {
-                    storeX(cb, u.rd, c -> { pcPlus(c, off + u.len); });
-                    setPc(cb, c -> pcPlus(c, off + u.imm));
-                    ret(cb, k + 1);
-                    return;
+    /**
+     * Emits one block's run() body. Guest registers the block uses live in JVM locals
+     * (loaded at entry); registers written since the last write-back are stored to
+     * {@code x[]} before every instruction that may trap and at every exit.
+     */
+    private static final class Emitter {
+        private final CodeBuilder cb;
+        private final RvBlock b;
+        private final int[] slots = new int[33];
+        private final boolean[] dirty = new boolean[33];
+
+        Emitter(CodeBuilder cb, RvBlock b) {
+            this.cb = cb;
+            this.b = b;
+            int next = TMP + 2;
+            for (RvUop u : b.uops) {
+                for (int r : new int[] {u.rd, u.rs1, u.rs2}) {
+                    if (r > 0 && r < 32 && slots[r] == 0) { slots[r] = next; next += 2; }
                 }
-                case RvUopCode.JALR -> {
-                    loadX(cb, u.rs1);
-                    cb.loadConstant(u.imm);
-                    cb.ladd();
-                    cb.loadConstant(-2L);
-                    cb.land();
-                    cb.lstore(TMP);
-                    storeX(cb, u.rd, c -> pcPlus(c, off + u.len));
-                    setPc(cb, c -> c.lload(TMP));
-                    ret(cb, k + 1);
-                    return;
-                }
-                case RvUopCode.BEQ, RvUopCode.BNE, RvUopCode.BLT, RvUopCode.BGE, RvUopCode.BLTU, RvUopCode.BGEU -> {
-                    loadX(cb, u.rs1);
-                    loadX(cb, u.rs2);
-                    Opcode jump;
-                    switch (u.code) {
-                        case RvUopCode.BLTU, RvUopCode.BGEU -> {
-                            cb.invokestatic(ClassDesc.of("java.lang.Long"), "compareUnsigned", I_JJ);
-                            jump = u.code == RvUopCode.BLTU ? Opcode.IFLT : Opcode.IFGE;
-                        }
-                        default -> {
-                            cb.lcmp();
-                            jump = switch (u.code) {
-                                case RvUopCode.BEQ -> Opcode.IFEQ;
-                                case RvUopCode.BNE -> Opcode.IFNE;
-                                case RvUopCode.BLT -> Opcode.IFLT;
-                                default -> Opcode.IFGE;
-                            };
-                        }
+            }
+        }
+
+        int slot(int r) { return slots[r]; }
+
+        void loadRegisters() {
+            for (int r = 1; r < 32; r++) {
+                if (slots[r] == 0) continue;
+                cb.aload(X);
+                cb.loadConstant(r);
+                cb.laload();
+                cb.lstore(slots[r]);
+            }
+        }
+
+        void writeBack(CodeBuilder c) {
+            for (int r = 1; r < 32; r++) {
+                if (!dirty[r]) continue;
+                c.aload(X);
+                c.loadConstant(r);
+                c.lload(slots[r]);
+                c.lastore();
+                dirty[r] = false;
+            }
+        }
+
+        /** Stores every register written in the block (exits may follow different paths). */
+        void writeBackAll(CodeBuilder c) {
+            boolean[] saved = dirty.clone();
+            writeBack(c);
+            System.arraycopy(saved, 0, dirty, 0, dirty.length);
+        }
+
+    void body() {
+            loadRegisters();
+            RvUop[] ops = b.uops;
+            int n = ops.length;
+            for (int k = 0; k < n; k++) {
+                RvUop u = ops[k];
+                long off = b.offsets[k];
+                boolean last = k == n - 1;
+                switch (u.code) {
+                    case RvUopCode.JAL -> {
+                        storeX(cb, u.rd, c -> { pcPlus(c, off + u.len); });
+                        setPc(cb, c -> pcPlus(c, off + u.imm));
+                        ret(cb, k + 1);
+                        return;
                     }
-                    Label taken = cb.newLabel();
-                    cb.branch(jump, taken);
+                    case RvUopCode.JALR -> {
+                        loadX(cb, u.rs1);
+                        cb.loadConstant(u.imm);
+                        cb.ladd();
+                        cb.loadConstant(-2L);
+                        cb.land();
+                        cb.lstore(TMP);
+                        storeX(cb, u.rd, c -> pcPlus(c, off + u.len));
+                        setPc(cb, c -> c.lload(TMP));
+                        ret(cb, k + 1);
+                        return;
+                    }
+                    case RvUopCode.BEQ, RvUopCode.BNE, RvUopCode.BLT, RvUopCode.BGE, RvUopCode.BLTU, RvUopCode.BGEU -> {
+                        loadX(cb, u.rs1);
+                        loadX(cb, u.rs2);
+                        Opcode jump;
+                        switch (u.code) {
+                            case RvUopCode.BLTU, RvUopCode.BGEU -> {
+                                cb.invokestatic(ClassDesc.of("java.lang.Long"), "compareUnsigned", I_JJ);
+                                jump = u.code == RvUopCode.BLTU ? Opcode.IFLT : Opcode.IFGE;
+                            }
+                            default -> {
+                                cb.lcmp();
+                                jump = switch (u.code) {
+                                    case RvUopCode.BEQ -> Opcode.IFEQ;
+                                    case RvUopCode.BNE -> Opcode.IFNE;
+                                    case RvUopCode.BLT -> Opcode.IFLT;
+                                    default -> Opcode.IFGE;
+                                };
+                            }
+                        }
+                        Label taken = cb.newLabel();
+                        cb.branch(jump, taken);
+                        setPc(cb, c -> pcPlus(c, off + u.len));
+                        ret(cb, k + 1);
+                        cb.labelBinding(taken);
+                        setPc(cb, c -> pcPlus(c, off + u.imm));
+                        ret(cb, k + 1);
+                        return;
+                    }
+                    default -> op(u, k, off);
+                }
+                if (last) {
                     setPc(cb, c -> pcPlus(c, off + u.len));
-                    ret(cb, k + 1);
-                    cb.labelBinding(taken);
-                    setPc(cb, c -> pcPlus(c, off + u.imm));
-                    ret(cb, k + 1);
-                    return;
+                    ret(cb, n);
                 }
-                default -> op(cb, u, k, off);
-            }
-            if (last) {
-                setPc(cb, c -> pcPlus(c, off + u.len));
-                ret(cb, n);
             }
         }
-    }
 
-    private static void op(CodeBuilder cb, RvUop u, int k, long off) {
-        switch (u.code) {
-            case RvUopCode.LUI -> storeX(cb, u.rd, c -> c.loadConstant(u.imm));
-            case RvUopCode.AUIPC -> storeX(cb, u.rd, c -> pcPlus(c, off + u.imm));
-            case RvUopCode.LB, RvUopCode.LH, RvUopCode.LW, RvUopCode.LD, RvUopCode.LBU, RvUopCode.LHU, RvUopCode.LWU -> {
-                markIndex(cb, k);
-                storeX(cb, u.rd, c -> {
-                    c.aload(M);
-                    address(c, u);
+        void op(RvUop u, int k, long off) {
+            switch (u.code) {
+                case RvUopCode.LUI -> storeX(cb, u.rd, c -> c.loadConstant(u.imm));
+                case RvUopCode.AUIPC -> storeX(cb, u.rd, c -> pcPlus(c, off + u.imm));
+                case RvUopCode.LB, RvUopCode.LH, RvUopCode.LW, RvUopCode.LD, RvUopCode.LBU, RvUopCode.LHU, RvUopCode.LWU -> {
+                    markIndex(cb, k);
+                    storeX(cb, u.rd, c -> {
+                        c.aload(M);
+                        address(c, u);
+                        String fn = switch (u.code) {
+                            case RvUopCode.LB, RvUopCode.LBU -> "load8";
+                            case RvUopCode.LH, RvUopCode.LHU -> "load16";
+                            case RvUopCode.LW, RvUopCode.LWU -> "load32";
+                            default -> "load64";
+                        };
+                        c.invokevirtual(CD_MMU, fn, J_J);
+                        switch (u.code) {
+                            case RvUopCode.LB -> { c.l2i(); c.i2b(); c.i2l(); }
+                            case RvUopCode.LH -> { c.l2i(); c.i2s(); c.i2l(); }
+                            case RvUopCode.LW -> { c.l2i(); c.i2l(); }
+                            default -> {}
+                        }
+                    });
+                }
+                case RvUopCode.SB, RvUopCode.SH, RvUopCode.SW, RvUopCode.SD -> {
+                    markIndex(cb, k);
+                    cb.aload(M);
+                    address(cb, u);
+                    loadX(cb, u.rs2);
                     String fn = switch (u.code) {
-                        case RvUopCode.LB, RvUopCode.LBU -> "load8";
-                        case RvUopCode.LH, RvUopCode.LHU -> "load16";
-                        case RvUopCode.LW, RvUopCode.LWU -> "load32";
-                        default -> "load64";
+                        case RvUopCode.SB -> "store8";
+                        case RvUopCode.SH -> "store16";
+                        case RvUopCode.SW -> "store32";
+                        default -> "store64";
                     };
-                    c.invokevirtual(CD_MMU, fn, J_J);
-                    switch (u.code) {
-                        case RvUopCode.LB -> { c.l2i(); c.i2b(); c.i2l(); }
-                        case RvUopCode.LH -> { c.l2i(); c.i2s(); c.i2l(); }
-                        case RvUopCode.LW -> { c.l2i(); c.i2l(); }
-                        default -> {}
-                    }
+                    cb.invokevirtual(CD_MMU, fn, V_JJ);
+                }
+                case RvUopCode.FENCE -> {}
+                case RvUopCode.ADDI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.ladd(); });
+                case RvUopCode.XORI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.lxor(); });
+                case RvUopCode.ORI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.lor(); });
+                case RvUopCode.ANDI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.land(); });
+                case RvUopCode.SLTI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); helper(c, "slt"); });
+                case RvUopCode.SLTIU -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); helper(c, "sltu"); });
+                case RvUopCode.SLLI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant((int) (u.imm & 63)); c.lshl(); });
+                case RvUopCode.SRLI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant((int) (u.imm & 63)); c.lushr(); });
+                case RvUopCode.SRAI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant((int) (u.imm & 63)); c.lshr(); });
+                case RvUopCode.ADD -> rr(cb, u, CodeBuilder::ladd);
+                case RvUopCode.SUB -> rr(cb, u, CodeBuilder::lsub);
+                case RvUopCode.XOR -> rr(cb, u, CodeBuilder::lxor);
+                case RvUopCode.OR -> rr(cb, u, CodeBuilder::lor);
+                case RvUopCode.AND -> rr(cb, u, CodeBuilder::land);
+                case RvUopCode.MUL -> rr(cb, u, CodeBuilder::lmul);
+                case RvUopCode.SLT -> rr(cb, u, c -> helper(c, "slt"));
+                case RvUopCode.SLTU -> rr(cb, u, c -> helper(c, "sltu"));
+                case RvUopCode.SLL -> rr(cb, u, c -> { c.l2i(); c.lshl(); });
+                case RvUopCode.SRL -> rr(cb, u, c -> { c.l2i(); c.lushr(); });
+                case RvUopCode.SRA -> rr(cb, u, c -> { c.l2i(); c.lshr(); });
+                case RvUopCode.ADDIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.ladd(); c.l2i(); c.i2l(); });
+                case RvUopCode.SLLIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); c.loadConstant((int) (u.imm & 31)); c.ishl(); c.i2l(); });
+                case RvUopCode.SRLIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); c.loadConstant((int) (u.imm & 31)); c.iushr(); c.i2l(); });
+                case RvUopCode.SRAIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); c.loadConstant((int) (u.imm & 31)); c.ishr(); c.i2l(); });
+                case RvUopCode.ADDW -> rr(cb, u, c -> { c.ladd(); c.l2i(); c.i2l(); });
+                case RvUopCode.SUBW -> rr(cb, u, c -> { c.lsub(); c.l2i(); c.i2l(); });
+                case RvUopCode.MULW -> rr(cb, u, c -> { c.lmul(); c.l2i(); c.i2l(); });
+                case RvUopCode.SLLW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); loadX(c, u.rs2); c.l2i(); c.ishl(); c.i2l(); });
+                case RvUopCode.SRLW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); loadX(c, u.rs2); c.l2i(); c.iushr(); c.i2l(); });
+                case RvUopCode.SRAW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); loadX(c, u.rs2); c.l2i(); c.ishr(); c.i2l(); });
+                case RvUopCode.MULH -> rr(cb, u, c -> c.invokestatic(CD_MUL, "mulh", J_JJ));
+                case RvUopCode.MULHSU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "mulhsu", J_JJ));
+                case RvUopCode.MULHU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "mulhu", J_JJ));
+                case RvUopCode.DIV -> rr(cb, u, c -> c.invokestatic(CD_MUL, "div", J_JJ));
+                case RvUopCode.DIVU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "divu", J_JJ));
+                case RvUopCode.REM -> rr(cb, u, c -> c.invokestatic(CD_MUL, "rem", J_JJ));
+                case RvUopCode.REMU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "remu", J_JJ));
+                case RvUopCode.DIVW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "divw", J_JJ));
+                case RvUopCode.DIVUW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "divuw", J_JJ));
+                case RvUopCode.REMW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "remw", J_JJ));
+                case RvUopCode.REMUW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "remuw", J_JJ));
+                case RvUopCode.BITMANIP_RR, RvUopCode.BITMANIP_RI -> storeX(cb, u.rd, c -> {
+                    c.getstatic(CD_OP, u.op.name(), CD_OP);
+                    loadX(c, u.rs1);
+                    if (u.code == RvUopCode.BITMANIP_RI) c.loadConstant(u.imm); else loadX(c, u.rs2);
+                    c.invokestatic(CD_BIT, "exec", J_OPJJ);
                 });
+                default -> throw new IllegalStateException("JIT: no translation for " + u.op);
             }
-            case RvUopCode.SB, RvUopCode.SH, RvUopCode.SW, RvUopCode.SD -> {
-                markIndex(cb, k);
-                cb.aload(M);
-                address(cb, u);
-                loadX(cb, u.rs2);
-                String fn = switch (u.code) {
-                    case RvUopCode.SB -> "store8";
-                    case RvUopCode.SH -> "store16";
-                    case RvUopCode.SW -> "store32";
-                    default -> "store64";
-                };
-                cb.invokevirtual(CD_MMU, fn, V_JJ);
+        }
+
+        // ---- emit helpers ----
+
+        void loadX(CodeBuilder c, int r) {
+            if (r == 0) c.loadConstant(0L);
+            else c.lload(slot(r));
+        }
+
+        /** x[rd] = value (rd 0 is the sink register 32 already). */
+        void storeX(CodeBuilder c, int rd, java.util.function.Consumer<CodeBuilder> value) {
+            value.accept(c);
+            if (rd == RvUop.X0_SINK) {
+                c.pop2(); // the value is computed for its side effects (loads), then dropped
+            } else {
+                c.lstore(slot(rd));
+                dirty[rd] = true;
             }
-            case RvUopCode.FENCE -> {}
-            case RvUopCode.ADDI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.ladd(); });
-            case RvUopCode.XORI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.lxor(); });
-            case RvUopCode.ORI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.lor(); });
-            case RvUopCode.ANDI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.land(); });
-            case RvUopCode.SLTI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); helper(c, "slt"); });
-            case RvUopCode.SLTIU -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); helper(c, "sltu"); });
-            case RvUopCode.SLLI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant((int) (u.imm & 63)); c.lshl(); });
-            case RvUopCode.SRLI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant((int) (u.imm & 63)); c.lushr(); });
-            case RvUopCode.SRAI -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant((int) (u.imm & 63)); c.lshr(); });
-            case RvUopCode.ADD -> rr(cb, u, CodeBuilder::ladd);
-            case RvUopCode.SUB -> rr(cb, u, CodeBuilder::lsub);
-            case RvUopCode.XOR -> rr(cb, u, CodeBuilder::lxor);
-            case RvUopCode.OR -> rr(cb, u, CodeBuilder::lor);
-            case RvUopCode.AND -> rr(cb, u, CodeBuilder::land);
-            case RvUopCode.MUL -> rr(cb, u, CodeBuilder::lmul);
-            case RvUopCode.SLT -> rr(cb, u, c -> helper(c, "slt"));
-            case RvUopCode.SLTU -> rr(cb, u, c -> helper(c, "sltu"));
-            case RvUopCode.SLL -> rr(cb, u, c -> { c.l2i(); c.lshl(); });
-            case RvUopCode.SRL -> rr(cb, u, c -> { c.l2i(); c.lushr(); });
-            case RvUopCode.SRA -> rr(cb, u, c -> { c.l2i(); c.lshr(); });
-            case RvUopCode.ADDIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.loadConstant(u.imm); c.ladd(); c.l2i(); c.i2l(); });
-            case RvUopCode.SLLIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); c.loadConstant((int) (u.imm & 31)); c.ishl(); c.i2l(); });
-            case RvUopCode.SRLIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); c.loadConstant((int) (u.imm & 31)); c.iushr(); c.i2l(); });
-            case RvUopCode.SRAIW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); c.loadConstant((int) (u.imm & 31)); c.ishr(); c.i2l(); });
-            case RvUopCode.ADDW -> rr(cb, u, c -> { c.ladd(); c.l2i(); c.i2l(); });
-            case RvUopCode.SUBW -> rr(cb, u, c -> { c.lsub(); c.l2i(); c.i2l(); });
-            case RvUopCode.MULW -> rr(cb, u, c -> { c.lmul(); c.l2i(); c.i2l(); });
-            case RvUopCode.SLLW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); loadX(c, u.rs2); c.l2i(); c.ishl(); c.i2l(); });
-            case RvUopCode.SRLW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); loadX(c, u.rs2); c.l2i(); c.iushr(); c.i2l(); });
-            case RvUopCode.SRAW -> storeX(cb, u.rd, c -> { loadX(c, u.rs1); c.l2i(); loadX(c, u.rs2); c.l2i(); c.ishr(); c.i2l(); });
-            case RvUopCode.MULH -> rr(cb, u, c -> c.invokestatic(CD_MUL, "mulh", J_JJ));
-            case RvUopCode.MULHSU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "mulhsu", J_JJ));
-            case RvUopCode.MULHU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "mulhu", J_JJ));
-            case RvUopCode.DIV -> rr(cb, u, c -> c.invokestatic(CD_MUL, "div", J_JJ));
-            case RvUopCode.DIVU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "divu", J_JJ));
-            case RvUopCode.REM -> rr(cb, u, c -> c.invokestatic(CD_MUL, "rem", J_JJ));
-            case RvUopCode.REMU -> rr(cb, u, c -> c.invokestatic(CD_MUL, "remu", J_JJ));
-            case RvUopCode.DIVW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "divw", J_JJ));
-            case RvUopCode.DIVUW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "divuw", J_JJ));
-            case RvUopCode.REMW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "remw", J_JJ));
-            case RvUopCode.REMUW -> rr(cb, u, c -> c.invokestatic(CD_MUL, "remuw", J_JJ));
-            case RvUopCode.BITMANIP_RR, RvUopCode.BITMANIP_RI -> storeX(cb, u.rd, c -> {
-                c.getstatic(CD_OP, u.op.name(), CD_OP);
-                loadX(c, u.rs1);
-                if (u.code == RvUopCode.BITMANIP_RI) c.loadConstant(u.imm); else loadX(c, u.rs2);
-                c.invokestatic(CD_BIT, "exec", J_OPJJ);
+        }
+
+        void rr(CodeBuilder c, RvUop u, java.util.function.Consumer<CodeBuilder> op) {
+            storeX(c, u.rd, cc -> {
+                loadX(cc, u.rs1);
+                loadX(cc, u.rs2);
+                op.accept(cc);
             });
-            default -> throw new IllegalStateException("JIT: no translation for " + u.op);
         }
-    }
 
-    // ---- emit helpers ----
-
-    private static void loadX(CodeBuilder c, int r) {
-        if (r == 0) {
-            c.loadConstant(0L);
-        } else {
-            c.aload(X);
-            c.loadConstant(r);
-            c.laload();
+        void address(CodeBuilder c, RvUop u) {
+            loadX(c, u.rs1);
+            if (u.imm != 0) {
+                c.loadConstant(u.imm);
+                c.ladd();
+            }
         }
-    }
 
-    /** x[rd] = value (rd 0 is the sink register 32 already). */
-    private static void storeX(CodeBuilder c, int rd, java.util.function.Consumer<CodeBuilder> value) {
-        c.aload(X);
-        c.loadConstant(rd);
-        value.accept(c);
-        c.lastore();
-    }
-
-    private static void rr(CodeBuilder c, RvUop u, java.util.function.Consumer<CodeBuilder> op) {
-        storeX(c, u.rd, cc -> {
-            loadX(cc, u.rs1);
-            loadX(cc, u.rs2);
-            op.accept(cc);
-        });
-    }
-
-    private static void address(CodeBuilder c, RvUop u) {
-        loadX(c, u.rs1);
-        if (u.imm != 0) {
-            c.loadConstant(u.imm);
-            c.ladd();
+        static void pcPlus(CodeBuilder c, long delta) {
+            c.lload(PC);
+            if (delta != 0) {
+                c.loadConstant(delta);
+                c.ladd();
+            }
         }
-    }
 
-    private static void pcPlus(CodeBuilder c, long delta) {
-        c.lload(PC);
-        if (delta != 0) {
-            c.loadConstant(delta);
-            c.ladd();
+        static void setPc(CodeBuilder c, java.util.function.Consumer<CodeBuilder> value) {
+            c.aload(CPU);
+            value.accept(c);
+            c.putfield(CD_CPU, "pc", CD_long);
         }
-    }
 
-    private static void setPc(CodeBuilder c, java.util.function.Consumer<CodeBuilder> value) {
-        c.aload(CPU);
-        value.accept(c);
-        c.putfield(CD_CPU, "pc", CD_long);
-    }
+        void markIndex(CodeBuilder c, int k) {
+            writeBack(c); // a trap must see the architectural registers
+            c.aload(CPU);
+            c.loadConstant(k);
+            c.putfield(CD_CPU, "jitIndex", CD_int);
+        }
 
-    private static void markIndex(CodeBuilder c, int k) {
-        c.aload(CPU);
-        c.loadConstant(k);
-        c.putfield(CD_CPU, "jitIndex", CD_int);
-    }
+        void ret(CodeBuilder c, int retired) {
+            writeBackAll(c);
+            c.loadConstant(retired);
+            c.ireturn();
+        }
 
-    private static void ret(CodeBuilder c, int retired) {
-        c.loadConstant(retired);
-        c.ireturn();
-    }
+        static void helper(CodeBuilder c, String name) { c.invokestatic(CD_SELF, name, J_JJ); }
 
-    private static void helper(CodeBuilder c, String name) { c.invokestatic(CD_SELF, name, J_JJ); }
+    }
 
     // ---- helpers the generated code calls (HotSpot inlines them) ----
 
