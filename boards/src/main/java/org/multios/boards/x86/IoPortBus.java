@@ -21,6 +21,12 @@ public final class IoPortBus implements IoPorts {
         }
     }
 
+    /** Returns every port device to its power-on state (the machine reset covers only the memory bus). */
+    public void resetDevices() {
+        java.util.Set<MmioDevice> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (MmioDevice d : devices) if (d != null && seen.add(d)) d.reset();
+    }
+
     /** Where unclaimed ports go (the PCI I/O window). */
     public void fallback(MmioDevice device) { this.fallback = device; }
 

@@ -159,6 +159,8 @@ public final class X86PcBoard implements AutoCloseable {
         int alias = (int) Math.min(X86PcMemoryMap.ISA_BIOS_SIZE, firmware.length);
         bus.loadImage(X86PcMemoryMap.SHADOW_END - alias, firmware, firmware.length - alias, alias);
         pic.reset();
+        io.resetDevices();
+        pci.reset();
     }
 
     private void requestReset() {

@@ -34,7 +34,8 @@ public final class X86Cpu implements Cpu {
     public final Msrs msrs = new Msrs(this);
     public final Cpuid cpuid = new Cpuid();
     public final InterruptDelivery interrupts = new InterruptDelivery(this);
-    private final X86Insn insn = new X86Insn();
+    private X86Insn insn = new X86Insn();
+    private final org.multios.isa.x86.decode.DecodedPageCache decoded;
     private final Executor executor;
 
     public final long[] gpr = new long[16];
@@ -64,6 +65,9 @@ public final class X86Cpu implements Cpu {
     /** Host hook for a triple fault or a reset request (the board resets the machine). */
     public Runnable resetRequest = () -> {};
 
+    /** Diagnostics: told about every exception an instruction raises (vector, address, reason). */
+    public java.util.function.Consumer<String> faultTrace;
+
     public boolean halted;
     /** Interrupts stay blocked for one instruction after STI and MOV SS/POP SS. */
     public boolean interruptShadow;
@@ -88,6 +92,7 @@ public final class X86Cpu implements Cpu {
         this.bus = bus;
         this.clock = clock;
         this.walker = new X86PageWalker(bus);
+        this.decoded = new org.multios.isa.x86.decode.DecodedPageCache(bus);
         for (int i = 0; i < 6; i++) seg[i] = new Segment();
         this.executor = new Executor(this);
         reset();
@@ -149,14 +154,12 @@ public final class X86Cpu implements Cpu {
             interruptShadow = false;
             instructionStart = rip;
             try {
-                try {
-                    X86Decoder.decode(fetcher, codeBits, insn);
-                } catch (DecodeException e) {
-                    throw X86Fault.ud(e.getMessage());
-                }
-                executor.execute(insn);
+                X86Insn i = fetchDecoded();
+                insn = i;
+                executor.execute(i);
             } catch (X86Fault f) {
                 rip = instructionStart;
+                if (faultTrace != null) faultTrace.accept(String.format("#%d at %x:%x (%s)", f.vector, seg[Segment.CS].selector, rip, f.getMessage()));
                 interrupts.deliverException(f.vector, f.hasErrorCode, f.errorCode);
             } catch (X86PageWalker.PageFault pf) {
                 rip = instructionStart;
@@ -350,7 +353,51 @@ public final class X86Cpu implements Cpu {
         writeLinear(linear(segment, offset), size, v);
     }
 
+    /** The instruction at RIP, from the decoded-page cache or freshly decoded. */
+    private X86Insn fetchDecoded() {
+        long ip = rip;
+        long lin = codeBits == 64 ? ip : (seg[Segment.CS].base + ip) & 0xffffffffL;
+        long pa = translate(lin, X86PageWalker.EXECUTE);
+        X86Insn i = decoded.lookup(pa, codeBits);
+        if (i != null) return i;
+        i = new X86Insn();
+        try {
+            prefetch();
+            X86Decoder.decode(fetcher, codeBits, i);
+        } catch (DecodeException e) {
+            throw X86Fault.ud(e.getMessage());
+        }
+        // 16-bit code wraps IP at 64 KiB: such instructions are not cached (rare)
+        if (codeBits != 16 || ip + i.length <= 0x10000) decoded.store(pa, i);
+        return i;
+    }
+
+    private final byte[] fetchBuffer = new byte[16];
+    private int fetchValid;
+
+    /**
+     * Copies the next 16 code bytes in one go when they lie in one RAM/ROM page, so the
+     * length decoder does not translate each byte; otherwise bytes are fetched one by one.
+     */
+    private void prefetch() {
+        fetchValid = 0;
+        long ip = rip;
+        if (codeBits == 16 && ip > 0xfff0) return;
+        long lin = codeBits == 64 ? ip : (seg[Segment.CS].base + ip) & 0xffffffffL;
+        if ((lin & 0xfff) > 0x1000 - 16) return;
+        long pa = translate(lin, X86PageWalker.EXECUTE);
+        RamRegion r = lastRam;
+        if (r == null || Long.compareUnsigned(pa - r.base(), r.size() - 16) > 0) {
+            if (!(bus.find(pa) instanceof RamRegion ram)) return;
+            r = lastRam = ram;
+            if (Long.compareUnsigned(pa - r.base(), r.size() - 16) > 0) return;
+        }
+        java.lang.foreign.MemorySegment.copy(r.segment(), RamRegion.BYTE, pa - r.base(), fetchBuffer, 0, 16);
+        fetchValid = 16;
+    }
+
     private int fetchByte(int offset) {
+        if (offset < fetchValid) return fetchBuffer[offset] & 0xff;
         if (offset >= X86Decoder.MAX_LENGTH) throw X86Fault.gp(0, "instruction too long");
         long ip = rip + offset;
         if (codeBits != 64) ip &= codeBits == 16 ? 0xffff : 0xffffffffL;
