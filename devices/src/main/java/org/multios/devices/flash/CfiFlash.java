@@ -5,9 +5,10 @@ import org.multios.core.bus.MmioDevice;
 
 /**
  * A parallel NOR flash bank with the Intel/Sharp command set (CFI primary algorithm 0x0001),
- * the kind QEMU's virt machine puts at 0 and 0x04000000 ({@code pflash_cfi01}, bank width 4).
- * Modelled as one 32-bit-wide device: commands and query data use the low byte of each
- * 32-bit word, at word offsets. Supports read array (0xFF), read identifier (0x90), CFI
+ * the kind QEMU's virt machine puts at 0 and 0x04000000 ({@code pflash_cfi01}, bank width 4,
+ * device width 2): two x16 chips side by side on a 32-bit bus. Commands arrive on both
+ * halves at once; query, identifier and status data answer from both (the value repeated in
+ * each 16-bit half) at 32-bit word offsets, and each chip reports half the bank. Supports read array (0xFF), read identifier (0x90), CFI
  * query (0x98), read/clear status (0x70/0x50), word program (0x40/0x10), block erase
  * (0x20 + 0xD0) and block lock/unlock (0x60 + 0x01/0xD0, accepted; blocks never lock).
  * Programming only clears bits, as on real NOR flash; operations complete at once.
@@ -47,13 +48,13 @@ public final class CfiFlash implements MmioDevice {
         q[0x1f] = 0x04; // typical word program 16 us
         q[0x21] = 0x0a; // typical block erase 1 s
         q[0x23] = 0x04; q[0x25] = 0x04; // maximum = 16 x typical
-        q[0x27] = (byte) Integer.numberOfTrailingZeros(size); // device size 2^n bytes
-        q[0x28] = 0x03; // x32 interface
+        q[0x27] = (byte) Integer.numberOfTrailingZeros(size / 2); // size of one chip, 2^n bytes
+        q[0x28] = 0x01; // x16 interface
         q[0x2a] = 0x00; // no write buffer: word programming only
         q[0x2c] = 0x01; // one erase block region
         int blocks = size / BLOCK_SIZE - 1;
         q[0x2d] = (byte) blocks; q[0x2e] = (byte) (blocks >> 8);
-        int unit = BLOCK_SIZE / 256;
+        int unit = BLOCK_SIZE / 2 / 256; // each chip holds half of every block
         q[0x2f] = (byte) unit; q[0x30] = (byte) (unit >> 8);
         return q;
     }
@@ -68,17 +69,23 @@ public final class CfiFlash implements MmioDevice {
     public long read(long offset, int size) {
         return switch (mode) {
             case ARRAY -> readArray(offset, size);
-            case STATUS, PROGRAM, ERASE_SETUP, LOCK_SETUP -> status;
+            case STATUS, PROGRAM, ERASE_SETUP, LOCK_SETUP -> bothChips(status, size);
             case QUERY -> {
                 int i = (int) (offset >>> 2);
-                yield i < query.length ? query[i] & 0xff : 0;
+                yield bothChips(i < query.length ? query[i] & 0xff : 0, size);
             }
-            case ID -> switch ((int) (offset >>> 2)) {
+            case ID -> bothChips(switch ((int) (offset >>> 2)) {
                 case 0 -> 0x89; // manufacturer: Intel (QEMU's id0)
                 case 1 -> 0x18; // device id (QEMU's id1)
                 default -> 0;
-            };
+            }, size);
         };
+    }
+
+    /** The answer of both x16 chips to a read of {@code size} bytes. */
+    private static long bothChips(int v, int size) {
+        long both = (v & 0xffffL) | (v & 0xffffL) << 16;
+        return size >= 4 ? both : both & ((1L << (8 * size)) - 1);
     }
 
     private long readArray(long offset, int size) {

@@ -11,13 +11,13 @@ class CfiFlashTest {
     @Test
     void cfiQueryDescribesTheDevice() {
         f.write(0x55 * 4, 4, 0x98);
-        assertEquals('Q', f.read(0x10 * 4, 4));
-        assertEquals('R', f.read(0x11 * 4, 4));
-        assertEquals('Y', f.read(0x12 * 4, 4));
-        assertEquals(1, f.read(0x13 * 4, 4)); // Intel/Sharp command set
-        assertEquals(22, f.read(0x27 * 4, 4)); // 4 MiB
-        assertEquals(15, f.read(0x2d * 4, 4)); // 16 blocks
-        assertEquals(0x04, f.read(0x30 * 4, 4)); // of 256 KiB (0x400 x 256 bytes)
+        assertEquals('Q' | 'Q' << 16, f.read(0x10 * 4, 4)); // both x16 chips answer
+        assertEquals('R', f.read(0x11 * 4, 2));
+        assertEquals('Y', f.read(0x12 * 4, 2));
+        assertEquals(1, f.read(0x13 * 4, 2)); // Intel/Sharp command set
+        assertEquals(21, f.read(0x27 * 4, 2)); // each chip: 2 MiB
+        assertEquals(15, f.read(0x2d * 4, 2)); // 16 blocks
+        assertEquals(0x02, f.read(0x30 * 4, 2)); // of 128 KiB per chip (0x200 x 256 bytes)
         f.write(0, 4, 0xff);
         assertEquals(0, f.read(0x10 * 4, 4));
     }
@@ -28,7 +28,7 @@ class CfiFlashTest {
         assertEquals(0x78563412L, f.read(0, 4));
         f.write(0x40000, 4, 0x20);
         f.write(0x40000, 4, 0xd0); // erase block 1
-        assertEquals(0x80, f.read(0x40000, 4)); // status: ready
+        assertEquals(0x0080_0080L, f.read(0x40000, 4)); // status: both chips ready
         f.write(0, 4, 0xff);
         assertEquals(0xffffffffL, f.read(0x40004, 4));
         assertEquals(0x78563412L, f.read(0, 4), "block 0 untouched");
