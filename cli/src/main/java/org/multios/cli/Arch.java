@@ -7,7 +7,7 @@ import picocli.CommandLine.TypeConversionException;
 public enum Arch {
     RISCV64("riscv64", true),
     ARM64("arm64", true),
-    X86_64("x86_64", false);
+    X86_64("x86_64", true);
 
     public final String cliName;
     /** Whether a machine for it exists yet. */

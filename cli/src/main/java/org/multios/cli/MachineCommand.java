@@ -124,6 +124,7 @@ final class MachineCommand implements Callable<Integer> {
                 ? StdioConsole.open(top.err)
                 : StdioConsole.onStreams(top.in, top.out, top.err);
         if (arch == Arch.ARM64) return Arm64Machine.run(this, console, rtcBase, diskSpecs);
+        if (arch == Arch.X86_64) return X86Machine.run(this, console, rtcBase, diskSpecs);
         RiscvVirtBoard board;
         try {
             RiscvVirtConfig cfg = new RiscvVirtConfig()
