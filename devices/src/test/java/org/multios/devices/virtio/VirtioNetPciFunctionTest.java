@@ -314,7 +314,7 @@ class VirtioNetPciFunctionTest {
     @Test
     void randomRingGarbageNeverThrows() {
         java.util.Random rnd = new java.util.Random(8);
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 25; round++) {
             RecordingBackend be = new RecordingBackend();
             try (VirtioNetRig r = new VirtioNetRig(be)) {
                 r.start();
