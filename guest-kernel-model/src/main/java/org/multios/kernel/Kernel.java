@@ -230,6 +230,17 @@ public final class Kernel {
 
     /** Puts the current task to sleep on q (and/or until deadline); the syscall returns BLOCKED. */
     public long block(Task t, WaitQueue q, long deadline, long timeoutResult) {
+        t.restartable = false;
+        return sleep(t, q, deadline, timeoutResult);
+    }
+
+    /** Like {@link #block}, for a syscall that re-executes cleanly after a SA_RESTART handler. */
+    public long blockRestartable(Task t, WaitQueue q) {
+        t.restartable = true;
+        return sleep(t, q, Long.MAX_VALUE, 0);
+    }
+
+    private long sleep(Task t, WaitQueue q, long deadline, long timeoutResult) {
         t.state = Task.State.BLOCKED;
         t.timeoutResult = timeoutResult;
         t.waitingOn = q;
@@ -305,7 +316,7 @@ public final class Kernel {
         if (sig != SIGKILL && (a.handler() == 1 || (a.handler() == 0 && defaultIgnored(sig)))) return;
         p.sharedPending |= bit(sig);
         for (Task t : p.threads) {
-            if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0) { interrupt(t); break; }
+            if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0) { interrupt(t, sig); break; }
         }
     }
 
@@ -315,14 +326,17 @@ public final class Kernel {
         SigAction a = t.process.actions[sig];
         if (sig != SIGKILL && (a.handler() == 1 || (a.handler() == 0 && defaultIgnored(sig)))) return;
         t.sigPending |= bit(sig);
-        if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0) interrupt(t);
+        if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0) interrupt(t, sig);
     }
 
-    private void interrupt(Task t) {
-        if (t.state == Task.State.BLOCKED) {
-            if (t.interruptible) wake(t, true, -Errno.EINTR);
-            else wake(t, false, 0);
-        }
+    /**
+     * A signal for a sleeping task: it wakes with EINTR, or, when the handler has SA_RESTART and
+     * the sleep restarts cleanly (pipe I/O, wait4), to re-execute its syscall after the handler.
+     */
+    private void interrupt(Task t, int sig) {
+        if (t.state != Task.State.BLOCKED) return;
+        boolean restart = t.restartable && sig != SIGKILL && (t.process.actions[sig].flags() & SigAction.SA_RESTART) != 0;
+        if (restart) wake(t, false, 0); else wake(t, true, -Errno.EINTR);
     }
 
     /** Delivers one pending unblocked signal as the task returns to user mode. */

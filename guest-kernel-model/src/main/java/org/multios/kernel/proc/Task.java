@@ -33,8 +33,8 @@ public final class Task {
     /** When set, the blocked syscall completed with {@link #result} instead of restarting. */
     public boolean hasResult;
     public long result;
-    /** The syscall restarts after a handler with SA_RESTART (else it fails with EINTR). */
-    public boolean interruptible = true;
+    /** The sleeping syscall may re-execute after a SA_RESTART handler. */
+    public boolean restartable;
     final org.multios.kernel.Kernel kernel;
 
     public Task(org.multios.kernel.Kernel kernel, int tid, Process process, UserContext ctx) {

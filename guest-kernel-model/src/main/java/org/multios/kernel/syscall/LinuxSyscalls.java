@@ -214,7 +214,7 @@ public final class LinuxSyscalls {
         int r = offset >= 0 ? f.pread(offset, b, 0, n) : f.read(b, 0, n);
         if (r == OpenFile.WOULD_BLOCK) {
             if ((f.flags() & OpenFile.O_NONBLOCK) != 0) return -Errno.EAGAIN;
-            return k.block(t, f.waitQueue(), Long.MAX_VALUE, 0);
+            return k.blockRestartable(t, f.waitQueue());
         }
         if (r > 0 && !t.process.as.write(buf, b, 0, r)) throw fault();
         return r;
@@ -235,7 +235,7 @@ public final class LinuxSyscalls {
         }
         if (r == OpenFile.WOULD_BLOCK) {
             if ((f.flags() & OpenFile.O_NONBLOCK) != 0) return -Errno.EAGAIN;
-            return k.block(t, f.waitQueue(), Long.MAX_VALUE, 0);
+            return k.blockRestartable(t, f.waitQueue());
         }
         return r;
     }

@@ -351,6 +351,6 @@ final class ProcessSyscalls {
         }
         if (!any) return -Errno.ECHILD;
         if ((options & 1) != 0) return 0;
-        return k.block(t, p.childWait, Long.MAX_VALUE, 0);
+        return k.blockRestartable(t, p.childWait);
     }
 }

@@ -130,7 +130,11 @@ public final class RiscvUserRun {
 
     /** Runs until the program exits; its exit status (128+N when killed by signal N). */
     public int run() {
-        return machine.run();
+        int status = machine.run();
+        if (status == 1 && machine.stopReason().startsWith("all CPUs wait")) {
+            kernel.log.println("multios: kernel: every process sleeps with nothing left to wake it (deadlock); stopping");
+        }
+        return status;
     }
 
     public Kernel kernel() { return kernel; }

@@ -26,6 +26,9 @@ class MfsPowerLossTest {
         final byte[] durable, view;
         final List<long[]> pending = new ArrayList<>(); // {offset, length}
         final List<byte[]> pendingData = new ArrayList<>();
+        int writes, crashAt = -1;
+        byte[] captured;
+        Random crashRandom;
 
         PowerLossDevice(int size) {
             durable = new byte[size];
@@ -46,6 +49,7 @@ class MfsPowerLossTest {
             System.arraycopy(b, f, view, (int) o, l);
             pending.add(new long[] {o, l});
             pendingData.add(Arrays.copyOfRange(b, f, f + l));
+            if (++writes == crashAt) { captured = crash(crashRandom); lastDurable = durable.clone(); } // the power fails right after this write
         }
 
         public void flush() {
@@ -59,6 +63,11 @@ class MfsPowerLossTest {
             byte[] img = durable.clone();
             int mode = r.nextInt(3); // 0: lose all, 1: keep a random prefix of the writes, 2: random sectors
             int prefix = r.nextInt(pending.size() + 1);
+            if (System.getenv("MFS_TRACE") != null) {
+                StringBuilder sb = new StringBuilder("crash mode " + mode + " prefix " + prefix + ":");
+                for (int i = 0; i < pending.size(); i++) sb.append(' ').append(pending.get(i)[0] / 4096).append(pending.get(i)[1] == 4096 ? "" : "+" + pending.get(i)[1]);
+                System.out.println(sb);
+            }
             for (int i = 0; i < pending.size(); i++) {
                 long o = pending.get(i)[0];
                 byte[] d = pendingData.get(i);
@@ -77,7 +86,7 @@ class MfsPowerLossTest {
     @Test
     void survivesPowerLossAtRandomPoints() throws Exception {
         Random r = new Random(77);
-        int crashes = 0, checkedIntact = 0;
+        crashes = 0;
         for (int run = 0; run < 12; run++) {
             PowerLossDevice dev = new PowerLossDevice(8 << 20);
             MfsVolume.format(dev, MfsFormatOptions.defaults().withInodes(256));
@@ -88,6 +97,8 @@ class MfsPowerLossTest {
             Set<String> changedSinceSync = new HashSet<>();
             for (int j = 0; j < 6; j++) allowedOf(allowed, "f" + j).add(ABSENT); // nothing exists before the first commit
             int ops = 20 + r.nextInt(150);
+            dev.crashRandom = r;
+            dev.crashAt = dev.writes + 1 + r.nextInt(60);
             for (int i = 0; i < ops; i++) {
                 String p = "f" + r.nextInt(6);
                 int k = r.nextInt(10);
@@ -120,7 +131,19 @@ class MfsPowerLossTest {
                     }
                 } else {
                     v.fsync(MfsVolume.ROOT);
+                    if (dev.captured != null) { // cut during this fsync: it may or may not have committed
+                        midCommit++;
+                        verifyCaptured(dev, r, "run " + run + " op " + i + " (fsync)", synced, allowed, changedSinceSync);
+                    }
                     synced = copy(model);
+                    if (System.getenv("MFS_TRACE") != null) {
+                        byte[] noJournal = dev.durable.clone();
+                        Arrays.fill(noJournal, 4096, 8192, (byte) 0);
+                        try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(noJournal), MfsMountOptions.defaults())) {
+                            FsckReport fr = Fsck.check(w, false);
+                            if (!fr.clean()) System.out.println("run " + run + " op " + i + ": durable image after fsync: " + fr.problems);
+                        }
+                    }
                     changedSinceSync.clear();
                     allowed.clear();
                     for (Map.Entry<String, byte[]> e : model.entrySet()) allowedOf(allowed, e.getKey()).add(hash(e.getValue()));
@@ -129,42 +152,82 @@ class MfsPowerLossTest {
                 }
                 changedSinceSync.add(p);
                 allowedOf(allowed, p).add(model.containsKey(p) ? hash(model.get(p)) : ABSENT);
-            }
-            // power cut: several different outcomes of the same unflushed writes
-            for (int c = 0; c < 6; c++) {
-                byte[] img = dev.crash(r);
-                crashes++;
-                String where = "run " + run + " crash " + c;
-                try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(img), MfsMountOptions.defaults())) {
-                    assertTrue(w.mountProblems().isEmpty(), where + ": " + w.mountProblems());
-                    FsckReport rep = Fsck.check(w, false);
-                    assertTrue(rep.clean(), where + ": " + rep.problems);
-                    for (int j = 0; j < 6; j++) {
-                        String p = "f" + j;
-                        int got;
-                        try {
-                            long ino = w.resolve("/" + p, false);
-                            byte[] b = new byte[(int) w.stat(ino).size()];
-                            if (b.length > 0) w.read(ino, 0, b, 0, b.length);
-                            got = hash(b);
-                        } catch (MfsException e) {
-                            assertEquals(MfsException.Errno.ENOENT, e.errno(), where + " " + p);
-                            got = ABSENT;
-                        }
-                        if (!changedSinceSync.contains(p)) {
-                            int want = synced.containsKey(p) ? hash(synced.get(p)) : ABSENT;
-                            assertEquals(want, got, where + ": " + p + " differs from its fsynced state");
-                            checkedIntact++;
-                        } else {
-                            Set<Integer> ok = allowed.getOrDefault(p, Set.of(ABSENT));
-                            assertTrue(ok.contains(got), where + ": " + p + " holds a state it never had");
-                        }
+                if (dev.captured != null) verifyCaptured(dev, r, "run " + run + " op " + i, synced, allowed, changedSinceSync);
+                if (System.getenv("MFS_TRACE") != null) {
+                    for (Map.Entry<Long, Inode> e : v.cache().entrySet()) {
+                        if (e.getValue().free()) continue;
+                        for (Extent x : e.getValue().extents.all())
+                            for (long b = x.pstart(); b < x.pstart() + x.plen(); b++)
+                                if (!v.used.get((int) b)) System.out.println("run " + run + " op " + i + " k=" + k + ": inode " + e.getKey() + " uses free block " + b);
                     }
                 }
             }
+            for (int c = 0; c < 4; c++) {
+                verify(dev.crash(r), "run " + run + " end crash " + c, synced, allowed, changedSinceSync);
+                crashes++;
+            }
+            v.close();
         }
-        assertTrue(checkedIntact > 0);
-        System.out.println("power-loss test: " + crashes + " simulated power cuts, " + checkedIntact + " unchanged files checked intact");
+        assertTrue(checkedIntact > 100, "checked " + checkedIntact);
+        assertTrue(midCommit > 10, "power cuts inside a commit: " + midCommit);
+        System.out.println("power-loss test: " + crashes + " simulated power cuts (" + midCommit + " during a commit), " + checkedIntact + " unchanged files checked intact");
+    }
+
+    int crashes, checkedIntact, midCommit;
+    static byte[] lastDurable;
+
+    void verifyCaptured(PowerLossDevice dev, Random r, String where, Map<String, byte[]> synced, Map<String, Set<Integer>> allowed,
+                        Set<String> changed) throws Exception {
+        verify(dev.captured, where, synced, allowed, changed);
+        crashes++;
+        dev.captured = null;
+        dev.crashAt = dev.writes + 1 + r.nextInt(60);
+    }
+
+    void verify(byte[] img, String where, Map<String, byte[]> synced, Map<String, Set<Integer>> allowed, Set<String> changedSinceSync) throws Exception {
+        if (System.getenv("MFS_TRACE") != null) {
+            java.nio.ByteBuffer bb = MetaBlock.le(img);
+            int cnt = bb.getInt(4096 + 24);
+            long cb = 4096L * (2 + Math.max(0, Math.min(cnt, 60)));
+            StringBuilder diff = new StringBuilder();
+            for (int blk = 0; blk < img.length / 4096; blk++)
+                if (!Arrays.equals(img, blk * 4096, blk * 4096 + 4096, lastDurable, blk * 4096, blk * 4096 + 4096)) diff.append(' ').append(blk);
+            System.out.println(where + ": blocks differing from durable:" + diff);
+            for (int z = 0; z < 2; z++) {
+                byte[] c = lastDurable.clone();
+                if (z == 1) Arrays.fill(c, 4096, 8192, (byte) 0);
+                try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(c), MfsMountOptions.readOnlyMount())) {
+                    System.out.println(where + (z == 1 ? " durable without journal: " : " durable with journal: ") + Fsck.check(w, false).problems);
+                }
+            }
+            System.out.println(where + ": desc magic " + Integer.toHexString(bb.getInt(4096)) + " seq " + bb.getLong(4096 + 16) + " count " + cnt
+                    + " target0 " + bb.getLong(4096 + 32) + " | commit magic " + Integer.toHexString(bb.getInt((int) cb)) + " seq " + bb.getLong((int) cb + 16));
+        }
+        try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(img), MfsMountOptions.defaults())) {
+            assertTrue(w.mountProblems().isEmpty(), where + ": " + w.mountProblems());
+            FsckReport rep = Fsck.check(w, false);
+            assertTrue(rep.clean(), where + ": " + rep.problems);
+            for (int j = 0; j < 6; j++) {
+                String p = "f" + j;
+                int got;
+                try {
+                    long ino = w.resolve("/" + p, false);
+                    byte[] b = new byte[(int) w.stat(ino).size()];
+                    if (b.length > 0) w.read(ino, 0, b, 0, b.length);
+                    got = hash(b);
+                } catch (MfsException e) {
+                    assertEquals(MfsException.Errno.ENOENT, e.errno(), where + " " + p);
+                    got = ABSENT;
+                }
+                if (!changedSinceSync.contains(p)) {
+                    int want = synced.containsKey(p) ? hash(synced.get(p)) : ABSENT;
+                    assertEquals(want, got, where + ": " + p + " differs from its fsynced state");
+                    checkedIntact++;
+                } else {
+                    assertTrue(allowed.getOrDefault(p, Set.of(ABSENT)).contains(got), where + ": " + p + " holds a state it never had");
+                }
+            }
+        }
     }
 
     static Set<Integer> allowedOf(Map<String, Set<Integer>> m, String p) { return m.computeIfAbsent(p, x -> new HashSet<>()); }
