@@ -60,6 +60,14 @@ echo "QEMU: $("$QEMU" --version | head -1)"
 
 qemu_full=$(qemu_time "$images/intmix.elf")
 qemu_startup=$(qemu_time "$images/hello.elf")
+# QEMU's CPU time (user + system) for one run: on a loaded host the steadier figure, and the
+# one to compare with IntmixRun's CPU seconds.
+qemu_cpu=""
+if [ -x /usr/bin/time ]; then
+    qemu_cpu=$( { /usr/bin/time -f '%U %S' "$QEMU" -machine virt -cpu rv64,h=false -bios none -nographic \
+        -monitor none -serial stdio -kernel "$images/intmix.elf" </dev/null >/dev/null; } 2>&1 | tail -1 |
+        awk '{ print $1 + $2 }')
+fi
 
 echo "ours: IntmixRun ($RUNS runs in one JVM; the first includes JIT warm-up)"
 ours=$("$JAVA" -Xss8m --enable-native-access=ALL-UNNAMED -cp "$jar" org.multios.benchmarks.IntmixRun "$RUNS")
@@ -87,5 +95,10 @@ echo "intmix: $instructions guest instructions"
 printf '%-34s %12s %12s\n' "" "seconds" "MIPS"
 printf '%-34s %12.3f %12.1f\n' "qemu-system-riscv64 (wall)" "$qemu_full" "$(echo "$instructions / $qemu_full / 1000000" | bc -l)"
 printf '%-34s %12.3f %12.1f\n' "qemu, minus start-up ($(printf %.3f "$qemu_startup") s)" "$qemu_net" "$(echo "$instructions / $qemu_net / 1000000" | bc -l)"
+if [ -n "$qemu_cpu" ]; then
+    printf '%-34s %12.3f %12.1f\n' "qemu CPU time (user + sys)" "$qemu_cpu" "$(echo "$instructions / $qemu_cpu / 1000000" | bc -l)"
+fi
 printf '%-34s %12.3f %12.1f\n' "multios riscv64-virt (best run)" "$ours_best" "$(echo "$instructions / $ours_best / 1000000" | bc -l)"
+ours_cpu=$(echo "$ours" | sed 's/.* cpu-seconds=\([0-9.]*\).*/\1/' | sort -n | head -1)
+printf '%-34s %12.3f %12.1f\n' "multios machine-thread CPU time" "$ours_cpu" "$(echo "$instructions / $ours_cpu / 1000000" | bc -l)"
 printf '%-34s %12s %12s\n' "multios JMH RiscvMipsBenchmark.mips" "" "$jmh_mips"
