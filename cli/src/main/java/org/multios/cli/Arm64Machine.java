@@ -18,10 +18,6 @@ final class Arm64Machine {
             console.close();
             throw new UserInputException("--gdb is not available for arm64 yet");
         }
-        if (cmd.trace != null) {
-            console.close();
-            throw new UserInputException("--trace is not available for arm64 yet");
-        }
         if (cmd.initrd != null) {
             console.close();
             throw new UserInputException("--initrd is not available for arm64 yet");
@@ -36,7 +32,8 @@ final class Arm64Machine {
                     .append(cmd.append)
                     .console(console)
                     .rtcBaseNanos(rtcBase)
-                    .realtime(cmd.realtime);
+                    .realtime(cmd.realtime)
+                    .trace(cmd.trace);
             if (cmd.maxInstructions != null) cfg.maxInstructions(cmd.maxInstructions);
             for (DiskSpec d : disks) cfg.disk(d);
             cfg.snapshot(cmd.snapshot);

@@ -49,6 +49,7 @@ public final class Arm64VirtBoard implements AutoCloseable {
     private final PciHostBridge pci;
     private final PciHostLayout pciLayout;
     private NvmePciFunction nvme;
+    private org.multios.core.trace.TraceSink trace;
     private volatile boolean guestStopped;
     private byte[] firmware;
     private ImageFile kernel;
@@ -112,6 +113,14 @@ public final class Arm64VirtBoard implements AutoCloseable {
             pci.plug(nvme);
         }
         planBoot();
+        if (cfg.trace != null) {
+            try {
+                trace = org.multios.core.trace.TraceSink.toFile(cfg.trace);
+            } catch (IOException e) {
+                throw new BoardException("cannot write trace file " + cfg.trace + ": " + e.getMessage());
+            }
+            for (A64Cpu cpu : cpus) cpu.setTrace(trace);
+        }
         machine.onReset(this::loadImages);
     }
 
@@ -208,6 +217,13 @@ public final class Arm64VirtBoard implements AutoCloseable {
             return machine.run();
         } finally {
             config.console.flush();
+            if (trace != null) {
+                try {
+                    trace.close();
+                } catch (IOException ignored) {
+                    // the trace is best effort once the run is over
+                }
+            }
         }
     }
 

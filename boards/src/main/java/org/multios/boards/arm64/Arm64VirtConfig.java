@@ -27,6 +27,7 @@ public final class Arm64VirtConfig {
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
+    Path trace;
 
     public Arm64VirtConfig cpus(int n) { this.cpus = n; return this; }
     public Arm64VirtConfig ramSize(long bytes) { this.ramSize = bytes; return this; }
@@ -40,4 +41,6 @@ public final class Arm64VirtConfig {
     public Arm64VirtConfig realtime(boolean b) { this.realtime = b; return this; }
     public Arm64VirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
     public Arm64VirtConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
+    /** Writes an instruction trace (docs/trace-format.md) to this file. */
+    public Arm64VirtConfig trace(Path p) { this.trace = p; return this; }
 }

@@ -43,4 +43,23 @@ class Arm64VirtSelftestTest {
         assertEquals(0, status);
         assertEquals(expected, out.toString());
     }
+
+    @Test
+    void traceLogsRegisterWritesAndStores(@TempDir Path dir) throws Exception {
+        Path elf = dir.resolve("selftest.elf");
+        try (InputStream in = getClass().getResourceAsStream("selftest.elf")) {
+            Files.copy(in, elf);
+        }
+        Path trace = dir.resolve("trace.txt");
+        Arm64VirtBoard board = Arm64VirtBoard.create(new Arm64VirtConfig().bios(new Firmware.None()).kernel(elf)
+                .trace(trace).maxInstructions(1000));
+        board.run();
+        board.close();
+        java.util.List<String> lines = Files.readAllLines(trace);
+        assertEquals(1000, lines.size());
+        // ldr x1, =stack_top; mov sp, x1
+        assertTrue(lines.get(0).matches("core   0: 1 0x0000000040080000 \\(0x58[0-9a-f]{6}\\) x1  0x00000000400[0-9a-f]{5}"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("core   0: 1 0x0000000040080004 (0x9100003f) sp  0x"), lines.get(1));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" mem 0x")), "no store logged");
+    }
 }

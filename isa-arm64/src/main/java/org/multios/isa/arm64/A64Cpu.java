@@ -62,6 +62,9 @@ public final class A64Cpu implements Cpu {
     private volatile boolean irqLine, fiqLine;
     private boolean poweredOn = true;
     private HypercallHandler hypercalls = (cpu, imm, smc) -> false;
+    private org.multios.core.trace.TraceSink trace;
+    private final long[] traceBefore = new long[33];
+    private final StringBuilder traceStores = new StringBuilder();
 
     /** Handles HVC/SMC the way QEMU does for a machine without EL2/EL3 firmware (PSCI). */
     @FunctionalInterface
@@ -86,6 +89,9 @@ public final class A64Cpu implements Cpu {
     public void setResetVector(long address) { this.resetVector = address; }
 
     public void setHypercallHandler(HypercallHandler h) { this.hypercalls = h; }
+
+    /** Writes one commit-log line per retired instruction (docs/trace-format.md), or stops with null. */
+    public void setTrace(org.multios.core.trace.TraceSink sink) { this.trace = sink; }
 
     public HypercallHandler hypercalls() { return hypercalls; }
 
@@ -149,6 +155,11 @@ public final class A64Cpu implements Cpu {
                 if (n > 0) break;
             }
             clock.setInFlight(n);
+            if (trace != null) {
+                stepTraced();
+                n++;
+                continue;
+            }
             try {
                 int insn = fetch(pc);
                 nextPc = pc + 4;
@@ -161,6 +172,32 @@ public final class A64Cpu implements Cpu {
         }
         clock.setInFlight(n);
         return n;
+    }
+
+    /** One instruction with its commit-log line: registers that changed and the stores made. */
+    private void stepTraced() {
+        long at = pc;
+        int elBefore = el;
+        System.arraycopy(x, 0, traceBefore, 0, 31);
+        traceBefore[31] = sp();
+        traceStores.setLength(0);
+        int insn;
+        try {
+            insn = fetch(pc);
+            nextPc = pc + 4;
+            executor.execute(insn);
+            pc = nextPc;
+        } catch (A64Trap t) {
+            return; // a trapping instruction does not retire
+        }
+        StringBuilder line = new StringBuilder(96);
+        line.append(String.format("core %3d: %d 0x%016x (0x%08x)", index, elBefore, at, insn));
+        for (int r = 0; r < 31; r++) {
+            if (x[r] != traceBefore[r]) line.append(String.format(" x%-2d 0x%016x", r, x[r]));
+        }
+        if (sp() != traceBefore[31] && el == elBefore) line.append(String.format(" sp  0x%016x", sp()));
+        line.append(traceStores);
+        trace.line(line);
     }
 
     @Override public boolean isWaiting() { return waiting || !poweredOn; }
@@ -300,6 +337,10 @@ public final class A64Cpu implements Cpu {
 
     /** Writes the low {@code size} bytes of {@code value} at virtual address {@code va}. */
     public void write(long va, int size, long value) {
+        if (trace != null) {
+            traceStores.append(String.format(" mem 0x%016x 0x", va));
+            for (int b = size - 1; b >= 0; b--) traceStores.append(String.format("%02x", (value >>> (8 * b)) & 0xff));
+        }
         int i = SoftTlb.index(va);
         long off = va & SoftTlb.PAGE_MASK;
         if (tlb.storeTag[i] == SoftTlb.vpn(va) && off + size <= 4096) {
