@@ -49,7 +49,7 @@ public final class Kernel {
 
     private final Map<Integer, Process> processes = new TreeMap<>();
     private final Map<Integer, Task> tasks = new HashMap<>();
-    private final Map<Long, List<Task>> futexWaiters = new HashMap<>();
+    private final Map<Object, List<Task>> futexWaiters = new HashMap<>();
     private final RunQueue runQueue = new RunQueue();
     private final List<Task> sleepers = new ArrayList<>();
     private Task current;
@@ -256,10 +256,10 @@ public final class Kernel {
         if (t.waitingOn != null) t.waitingOn.remove(t);
         t.waitingOn = null;
         sleepers.remove(t);
-        if (t.futexKey != -1) {
+        if (t.futexKey != null) {
             List<Task> l = futexWaiters.get(t.futexKey);
             if (l != null) { l.remove(t); if (l.isEmpty()) futexWaiters.remove(t.futexKey); }
-            t.futexKey = -1;
+            t.futexKey = null;
         }
         t.deadline = Long.MAX_VALUE;
         t.hasResult = withResult;
@@ -270,15 +270,22 @@ public final class Kernel {
 
     public void yield(Task t) { sliceEnd = 0; }
 
-    // ---- futexes (keyed by physical address, so shared mappings work) ----
+    // ---- futexes ----
 
-    public long futexWait(Task t, long key, long deadline) {
+    /**
+     * A futex's identity: private futexes (FUTEX_PRIVATE_FLAG) are (address space, virtual
+     * address), so copy-on-write copies do not move them; shared ones are the physical address,
+     * so every mapping of the page meets at the same key.
+     */
+    public record FutexKey(Object space, long address) {}
+
+    public long futexWait(Task t, FutexKey key, long deadline) {
         futexWaiters.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
         t.futexKey = key;
         return block(t, null, deadline, -Errno.ETIMEDOUT);
     }
 
-    public int futexWake(long key, int n) {
+    public int futexWake(FutexKey key, int n) {
         List<Task> l = futexWaiters.get(key);
         int woken = 0;
         while (l != null && !l.isEmpty() && woken < n) {
@@ -389,10 +396,10 @@ public final class Kernel {
         t.state = Task.State.DEAD;
         Process p = t.process;
         if (t.clearChildTid != 0 && !p.zombie && p.as != null) {
-            long pa = p.as.translate(t.clearChildTid, true);
-            if (pa >= 0) {
-                p.as.write(t.clearChildTid, new byte[4], 0, 4);
-                futexWake(pa, 1);
+            if (p.as.write(t.clearChildTid, new byte[4], 0, 4)) {
+                futexWake(new FutexKey(p.as, t.clearChildTid), 1);
+                long pa = p.as.translate(t.clearChildTid, false);
+                if (pa >= 0) futexWake(new FutexKey(null, pa), 1);
             }
         }
         p.threads.remove(t);

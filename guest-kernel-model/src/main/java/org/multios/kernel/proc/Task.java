@@ -25,7 +25,7 @@ public final class Task {
 
     // ---- sleeping ----
     public WaitQueue waitingOn;
-    public long futexKey = -1;
+    public Object futexKey;
     public long deadline = Long.MAX_VALUE;
     /** What the syscall returns when the deadline passes. */
     public long timeoutResult;

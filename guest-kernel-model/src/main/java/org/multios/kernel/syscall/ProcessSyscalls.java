@@ -152,6 +152,7 @@ final class ProcessSyscalls {
         if ((uaddr & 3) != 0) return -Errno.EINVAL;
         long pa = t.process.as.translate(uaddr, false);
         if (pa < 0) return -Errno.EFAULT;
+        Kernel.FutexKey key = (op & 128) != 0 ? new Kernel.FutexKey(t.process.as, uaddr) : new Kernel.FutexKey(null, pa);
         switch (cmd) {
             case 0, 9 -> { // FUTEX_WAIT, FUTEX_WAIT_BITSET
                 int cur = ByteBuffer.wrap(s.in(t, uaddr, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -163,9 +164,9 @@ final class ProcessSyscalls {
                     if (cmd == 0) deadline = k.now() + ns;
                     else deadline = ns - ((op & 256) != 0 ? k.bootEpochNanos : 0);
                 }
-                return k.futexWait(t, pa, deadline);
+                return k.futexWait(t, key, deadline);
             }
-            case 1, 10 -> { return k.futexWake(pa, val); } // FUTEX_WAKE, FUTEX_WAKE_BITSET
+            case 1, 10 -> { return k.futexWake(key, val); } // FUTEX_WAKE, FUTEX_WAKE_BITSET
             default -> { return s.unknown(98_000 + cmd); }
         }
     }
