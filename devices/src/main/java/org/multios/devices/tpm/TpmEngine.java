@@ -36,7 +36,7 @@ public final class TpmEngine implements Tpm {
     boolean powered = true;
     byte[] nullSeed;
     byte[] platformAuth = new byte[0];
-    int nextObject = 0x80000000, nextSession;
+    int nextSession;
     long contextSequence;
     int pcrUpdateCounter;
     final TpmPcrBanks pcrs;
@@ -131,7 +131,7 @@ public final class TpmEngine implements Tpm {
                 byte[] nonce = a.tpm2b(64);
                 int attrs = a.u8();
                 byte[] hmac = a.tpm2b(64);
-                if (h != RS_PW && !sessions.containsKey(h)) throw TpmRc.error(TpmRc.session(TpmRc.HANDLE, n));
+                if (h != RS_PW && !sessions.containsKey(h)) throw TpmRc.error(TpmRc.REFERENCE_S0 + n - 1);
                 if ((attrs & 0x18) != 0) throw TpmRc.error(TpmRc.session(TpmRc.ATTRIBUTES, n));
                 auths.add(new Auth(h, nonce, attrs, hmac));
             }
@@ -228,8 +228,10 @@ public final class TpmEngine implements Tpm {
         int kind = handle >>> 24;
         switch (kind) {
             case 0x80 -> {
+                // Transient handles run from TRANSIENT_FIRST over MAX_OBJECTS slots; beyond is a bad value (as the reference TPM).
+                if ((handle & 0xFFFFFF) >= MAX_OBJECTS) throw TpmRc.error(TpmRc.handle(TpmRc.VALUE, n));
                 TpmObject o = objects.get(handle);
-                if (o == null) throw TpmRc.error(TpmRc.handle(TpmRc.HANDLE, n));
+                if (o == null) throw TpmRc.error(TpmRc.REFERENCE_H0 + n - 1);
                 return o.name == null ? new TpmWriter().u32(handle).toBytes() : o.name;
             }
             case 0x01 -> {
@@ -247,7 +249,7 @@ public final class TpmEngine implements Tpm {
                 return new TpmWriter().u32(handle).toBytes();
             }
             case 0x02, 0x03 -> {
-                if (!sessions.containsKey(handle)) throw TpmRc.error(TpmRc.handle(TpmRc.HANDLE, n));
+                if (!sessions.containsKey(handle)) throw TpmRc.error(TpmRc.REFERENCE_H0 + n - 1);
                 return new TpmWriter().u32(handle).toBytes();
             }
             default -> throw TpmRc.error(TpmRc.handle(TpmRc.HANDLE, n));
@@ -271,16 +273,15 @@ public final class TpmEngine implements Tpm {
 
     TpmObject object(int handle, int n) {
         TpmObject o = objects.get(handle);
-        if (o == null) throw TpmRc.error(TpmRc.handle(TpmRc.HANDLE, n));
+        if (o == null) throw TpmRc.error(TpmRc.REFERENCE_H0 + n - 1);
         return o;
     }
 
     int addObject(TpmObject o) {
         if (objects.size() >= MAX_OBJECTS) throw TpmRc.error(TpmRc.OBJECT_MEMORY);
-        while (objects.containsKey(nextObject)) nextObject = 0x80000000 | ((nextObject + 1) & 0xFFFFFF);
-        int h = nextObject;
+        int h = 0x80000000;
+        while (objects.containsKey(h)) h++; // the lowest free slot, as the reference TPM hands them out
         objects.put(h, o);
-        nextObject = 0x80000000 | ((nextObject + 1) & 0xFFFFFF);
         return h;
     }
 

@@ -85,9 +85,9 @@ class TpmFuzzTest {
         // Trailing bytes after the last parameter.
         byte[] extra = TpmCommands.noSessions(TpmCc.GetRandom, new byte[] {0, 8, 0});
         assertEquals(TpmRc.SIZE, check(extra, t.execute(0, extra)));
-        // A handle that is not loaded: TPM_RC_HANDLE for handle 1.
-        byte[] noKey = TpmCommands.noSessions(TpmCc.ReadPublic, new byte[0], 0x80FFFFFF);
-        assertEquals(TpmRc.handle(TpmRc.HANDLE, 1), check(noKey, t.execute(0, noKey)));
+        // A transient handle that is not loaded: the warning TPM_RC_REFERENCE_H0.
+        byte[] noKey = TpmCommands.noSessions(TpmCc.ReadPublic, new byte[0], 0x80000030);
+        assertEquals(TpmRc.REFERENCE_H0, check(noKey, t.execute(0, noKey)));
         // A wrong password: TPM_RC_AUTH_FAIL for session 1.
         byte[] badAuth = TpmCommands.password(TpmCc.PCR_Extend, "x".getBytes(),
                 new TpmWriter().u32(0).toBytes(), TpmEngine.RH_OWNER);
