@@ -44,11 +44,12 @@ final class DisasmCommand implements Callable<Integer> {
         ElfFile elf;
         try {
             elf = ElfFile.parse(data);
-            elf.requireMachine(arch == Arch.ARM64 ? ElfFile.EM_AARCH64 : ElfFile.EM_RISCV);
+            elf.requireMachine(arch == Arch.ARM64 ? ElfFile.EM_AARCH64 : arch == Arch.X86_64 ? ElfFile.EM_X86_64 : ElfFile.EM_RISCV);
         } catch (ElfFormatException e) {
             throw new UserInputException(file + ": " + e.getMessage());
         }
         if (arch == Arch.ARM64) org.multios.isa.arm64.disasm.A64ElfListing.print(elf, file.toString(), top.out);
+        else if (arch == Arch.X86_64) org.multios.isa.x86.disasm.X86ElfListing.print(elf, file.toString(), top.out);
         else RvDisassembler.disassembleElf(elf, file.toString(), top.out);
         top.out.flush();
         return 0;
