@@ -44,6 +44,8 @@ public final class RvCpu implements Cpu {
     public long reservationAddr, reservationValue;
     /** Index of the instruction a compiled block is executing when it may trap. */
     public int jitIndex;
+    /** Instructions retired by earlier iterations of a compiled self-loop. */
+    public int jitBase;
     public int reservationSize;
 
     private final int hartId;
@@ -209,6 +211,11 @@ public final class RvCpu implements Cpu {
     /** MRET ({@code machine}) or SRET. */
     public void trapReturn(boolean machine) {
         RvTrapUnit.trapReturn(this, machine);
+    }
+
+    /** A compiled loop may run another iteration: no exit request, no pending enabled interrupt. */
+    public boolean loopMayContinue() {
+        return !exitRequested && (csr.mip() & csr.mie) == 0;
     }
 
     public void waitForInterrupt() {

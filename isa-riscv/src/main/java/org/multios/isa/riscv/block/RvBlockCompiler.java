@@ -40,15 +40,17 @@ public final class RvBlockCompiler {
     private static final ClassDesc CD_OP = ClassDesc.of(RvOp.class.getName());
     private static final ClassDesc CD_SELF = ClassDesc.of(RvBlockCompiler.class.getName());
     private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_CPU, CD_LONG_ARRAY, CD_MMU, CD_long);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_CPU, CD_LONG_ARRAY, CD_MMU, CD_long, CD_int);
+    private static final MethodTypeDesc Z_ = MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_boolean);
     private static final MethodTypeDesc J_J = MethodTypeDesc.of(CD_long, CD_long);
     private static final MethodTypeDesc V_JJ = MethodTypeDesc.of(CD_void, CD_long, CD_long);
     private static final MethodTypeDesc J_JJ = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc I_JJ = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final MethodTypeDesc J_OPJJ = MethodTypeDesc.of(CD_long, CD_OP, CD_long, CD_long);
 
-    // Local variable slots of run(): this, cpu, x, m, pc (2 slots), temp (2 slots).
-    private static final int CPU = 1, X = 2, M = 3, PC = 4, TMP = 6;
+    // Local variable slots of run(): this, cpu, x, m, pc (2 slots), limit, instructions
+    // retired by earlier loop iterations, temp (2 slots); guest registers follow.
+    private static final int CPU = 1, X = 2, M = 3, PC = 4, LIMIT = 6, DONE = 7, TMP = 8;
 
     private RvBlockCompiler() {}
 
@@ -71,6 +73,14 @@ public final class RvBlockCompiler {
             });
             clb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, cb -> new Emitter(cb, b).body());
         });
+        String dump = System.getProperty("multios.riscv.jitDump"); // directory for the class files
+        if (dump != null) {
+            try {
+                java.nio.file.Files.write(java.nio.file.Path.of(dump, name.displayName() + ".class"), bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         try {
             MethodHandles.Lookup l = LOOKUP.defineHiddenClass(bytes, true);
             return (RvCompiledBlock) l.lookupClass().getConstructor().newInstance();
@@ -89,6 +99,12 @@ public final class RvBlockCompiler {
         private final RvBlock b;
         private final int[] slots = new int[33];
         private final boolean[] dirty = new boolean[33];
+        private boolean selfLoop;
+
+        static boolean isBranch(int code) {
+            return code == RvUopCode.BEQ || code == RvUopCode.BNE || code == RvUopCode.BLT
+                    || code == RvUopCode.BGE || code == RvUopCode.BLTU || code == RvUopCode.BGEU;
+        }
 
         Emitter(CodeBuilder cb, RvBlock b) {
             this.cb = cb;
@@ -132,9 +148,16 @@ public final class RvBlockCompiler {
         }
 
     void body() {
-            loadRegisters();
             RvUop[] ops = b.uops;
             int n = ops.length;
+            RvUop end = ops[n - 1];
+            // A block whose final branch jumps back to its own start runs as a loop here.
+            selfLoop = isBranch(end.code) && b.offsets[n - 1] + end.imm == 0;
+            cb.loadConstant(0);
+            cb.istore(DONE);
+            loadRegisters();
+            Label top = cb.newLabel();
+            cb.labelBinding(top);
             for (int k = 0; k < n; k++) {
                 RvUop u = ops[k];
                 long off = b.offsets[k];
@@ -182,8 +205,30 @@ public final class RvBlockCompiler {
                         setPc(cb, c -> pcPlus(c, off + u.len));
                         ret(cb, k + 1);
                         cb.labelBinding(taken);
-                        setPc(cb, c -> pcPlus(c, off + u.imm));
-                        ret(cb, k + 1);
+                        if (selfLoop) {
+                            // Another iteration if the budget allows and nothing asks to stop.
+                            cb.iinc(DONE, n);
+                            writeBack(cb); // both ways on from here need x[] current
+                            Label exit = cb.newLabel();
+                            cb.iload(DONE);
+                            cb.loadConstant(n);
+                            cb.iadd();
+                            cb.iload(LIMIT);
+                            cb.if_icmpgt(exit);
+                            cb.aload(CPU);
+                            cb.invokevirtual(CD_CPU, "loopMayContinue", Z_);
+                            cb.ifeq(exit);
+                            cb.aload(CPU);
+                            cb.iload(DONE);
+                            cb.putfield(CD_CPU, "jitBase", CD_int);
+                            cb.goto_(top);
+                            cb.labelBinding(exit);
+                            setPc(cb, c -> pcPlus(c, 0));
+                            ret(cb, 0);
+                        } else {
+                            setPc(cb, c -> pcPlus(c, off + u.imm));
+                            ret(cb, k + 1);
+                        }
                         return;
                     }
                     default -> op(u, k, off);
@@ -342,6 +387,10 @@ public final class RvBlockCompiler {
         void ret(CodeBuilder c, int retired) {
             writeBackAll(c);
             c.loadConstant(retired);
+            if (selfLoop) {
+                c.iload(DONE);
+                c.iadd();
+            }
             c.ireturn();
         }
 

@@ -40,7 +40,7 @@ public final class RvExecutor {
         final RvUop[] ops = b.uops;
         if (limit >= ops.length) {
             RvCompiledBlock c = b.compiled;
-            if (c != null) return runCompiled(b, c);
+            if (c != null) return runCompiled(b, c, limit);
             if (++b.executions == RvBlockCompiler.THRESHOLD && RvBlockCompiler.THRESHOLD > 0 && RvBlockCompiler.compilable(b)) {
                 b.compiled = RvBlockCompiler.compile(b);
             }
@@ -151,21 +151,23 @@ public final class RvExecutor {
         }
     }
 
-    private int runCompiled(RvBlock b, RvCompiledBlock c) {
+    private int runCompiled(RvBlock b, RvCompiledBlock c, int limit) {
         long pc = cpu.pc;
+        cpu.jitBase = 0;
         try {
-            return c.run(cpu, x, mmu, pc);
+            // Loops inside compiled blocks stop now and then so the clock sees progress.
+            return c.run(cpu, x, mmu, pc, Math.min(limit, 1 << 14));
         } catch (RvTrap t) {
-            int k = cpu.jitIndex;
+            int k = cpu.jitIndex, base = cpu.jitBase;
             long at = pc + b.offsets[k];
             if (t.cause == RvTrap.CODE_MODIFIED) {
                 cpu.pc = at + b.uops[k].len;
-                return k + 1;
+                return base + k + 1;
             }
             cpu.pc = at;
-            cpu.enterSlowPath(k);
+            cpu.enterSlowPath(base + k);
             cpu.takeTrap(t);
-            return k;
+            return base + k;
         }
     }
 

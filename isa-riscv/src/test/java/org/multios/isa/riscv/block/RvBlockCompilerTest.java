@@ -100,4 +100,27 @@ class RvBlockCompilerTest {
         assertEquals(RvTrap.LOAD_ACCESS_FAULT, c.readCsr(0x342));
         assertEquals(RAM + 0x400, c.pc());
     }
+
+    @Test
+    void aBlockThatBranchesToItselfLoopsInsideTheCompiledCode() {
+        RvUop[] uops = {
+            new RvUop(new RvInsn(RvOp.ADDI, 1, 1, 0, 0, 0, -1, 0x13, 4)),
+            new RvUop(new RvInsn(RvOp.ADD, 2, 2, 1, 0, 0, 0, 0x33, 4)),
+            new RvUop(new RvInsn(RvOp.BNE, 0, 1, 0, 0, 0, -8, 0x63, 4)),
+        };
+        RvBlock b = new RvBlock(RAM, RAM, 3, uops);
+        b.compiled = RvBlockCompiler.compile(b);
+        RvCpu c = cpu();
+        c.setXreg(1, 100);
+        assertEquals(30, new RvExecutor(c).run(b, 31), "stops when another iteration would pass the limit");
+        assertEquals(90, c.xreg(1));
+        assertEquals(RAM, c.pc(), "back at the loop head");
+        assertEquals(270, new RvExecutor(c).run(b, 1000));
+        assertEquals(0, c.xreg(1));
+        assertEquals(4950, c.xreg(2));
+        assertEquals(RAM + 12, c.pc());
+        c.requestExit();
+        c.setXreg(1, 5);
+        assertEquals(3, new RvExecutor(c).run(b, 1000), "an exit request ends the loop after one iteration");
+    }
 }
