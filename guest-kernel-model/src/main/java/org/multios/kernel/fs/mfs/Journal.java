@@ -3,7 +3,8 @@ package org.multios.kernel.fs.mfs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.util.zip.CRC32C;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The write-ahead metadata journal (docs/mfs.md): one transaction at a time at the start of the
@@ -39,17 +40,17 @@ final class Journal {
         int i = 0;
         for (long home : images.keySet()) d.putLong(32 + 8 * i++, home);
         MetaBlock.seal(desc, MetaBlock.JDESC, start);
-        CRC32C crc = new CRC32C();
-        crc.update(desc);
+        MessageDigest sum = sha256();
+        sum.update(desc);
         write(start, desc);
         long at = start + 1;
         for (byte[] img : images.values()) {
-            crc.update(img);
+            sum.update(img);
             write(at++, img);
         }
         dev.flush(); // data blocks and journal images before the commit record
         byte[] commit = new byte[bs];
-        MetaBlock.le(commit).putLong(16, s).putInt(24, images.size()).putInt(28, (int) crc.getValue());
+        MetaBlock.le(commit).putLong(16, s).putInt(24, images.size()).put(32, sum.digest());
         MetaBlock.seal(commit, MetaBlock.JCOMMIT, at);
         write(at, commit);
         dev.flush(); // durable from here on
@@ -76,12 +77,12 @@ final class Journal {
         int count = d.getInt(24);
         seq = Math.max(seq, s);
         if (count <= 0 || count > capacity()) return 0;
-        CRC32C crc = new CRC32C();
-        crc.update(desc);
+        MessageDigest sum = sha256();
+        sum.update(desc);
         byte[][] imgs = new byte[count][];
         for (int i = 0; i < count; i++) {
             imgs[i] = read(start + 1 + i);
-            crc.update(imgs[i]);
+            sum.update(imgs[i]);
         }
         byte[] commit = read(start + 1 + count);
         try {
@@ -90,7 +91,9 @@ final class Journal {
             return 0;
         }
         ByteBuffer c = MetaBlock.le(commit);
-        if (c.getLong(16) != s || c.getInt(24) != count || c.getInt(28) != (int) crc.getValue()) return 0;
+        byte[] want = new byte[32];
+        c.get(32, want);
+        if (c.getLong(16) != s || c.getInt(24) != count || !MessageDigest.isEqual(want, sum.digest())) return 0;
         if (!writable) return -count; // caller must know the on-disk metadata is older than the journal
         for (int i = 0; i < count; i++) {
             long home = d.getLong(32 + 8 * i);
@@ -109,6 +112,20 @@ final class Journal {
         int count = d.getInt(24);
         for (int i = 0; i < count; i++) out.put(d.getLong(32 + 8 * i), read(start + 1 + i));
         return out;
+    }
+
+    /**
+     * The transaction checksum is SHA-256, not CRC32C: images of inode-table blocks are made of
+     * records that each end in their own CRC32C, and a CRC over such records cannot see one valid
+     * record replaced by another (a CRC over a message followed by its CRC is a constant), which a
+     * torn journal write produces exactly.
+     */
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private byte[] read(long b) throws IOException {

@@ -374,7 +374,6 @@ public final class MfsVolume implements AutoCloseable {
             throw new MfsException(Errno.ENOSPC, "no space left on the volume");
         }
         for (long[] r : runs) {
-            if (DBG && r[0] <= 158 && r[0] + r[1] > 155) System.out.println("alloc " + r[0] + "+" + r[1] + " fresh=" + fresh.get(155) + " pf=" + pendingFree.get(155));
             used.set((int) r[0], (int) (r[0] + r[1]));
             fresh.set((int) r[0], (int) (r[0] + r[1]));
             for (long b = r[0]; b < r[0] + r[1]; b += 1) markBitmap(b);
@@ -384,9 +383,7 @@ public final class MfsVolume implements AutoCloseable {
     }
 
     /** Frees a run: blocks allocated in this transaction at once, committed ones after the commit. */
-    static final boolean DBG = System.getenv("MFS_TRACE") != null;
     void free(long start, long count) {
-        if (DBG && start <= 158 && start + count > 155) System.out.println("free " + start + "+" + count + " fresh=" + fresh.get(155));
         for (long b = start; b < start + count; b++) {
             if (b < sb.dataStart() || b >= sb.totalBlocks() - 1) continue; // never free the fixed regions
             used.clear((int) b);
@@ -540,7 +537,6 @@ public final class MfsVolume implements AutoCloseable {
             for (int k : dirtyBitmap) images.put(sb.bitmapStart() + k, encodeBitmap(k, used));
             if (snapDirty) images.put(sb.snapTableBlock(), snaps.encode(bs, sb.snapTableBlock()));
             journal.commit(images);
-            if (DBG) System.out.println("commit seq " + journal.seq);
             for (long ino : dirtyInodes) {
                 Inode n = icache.get(ino);
                 if (n != null && n.free()) icache.remove(ino);

@@ -49,7 +49,7 @@ class MfsPowerLossTest {
             System.arraycopy(b, f, view, (int) o, l);
             pending.add(new long[] {o, l});
             pendingData.add(Arrays.copyOfRange(b, f, f + l));
-            if (++writes == crashAt) { captured = crash(crashRandom); lastDurable = durable.clone(); } // the power fails right after this write
+            if (++writes == crashAt) captured = crash(crashRandom); // the power fails right after this write // the power fails right after this write
         }
 
         public void flush() {
@@ -63,11 +63,6 @@ class MfsPowerLossTest {
             byte[] img = durable.clone();
             int mode = r.nextInt(3); // 0: lose all, 1: keep a random prefix of the writes, 2: random sectors
             int prefix = r.nextInt(pending.size() + 1);
-            if (System.getenv("MFS_TRACE") != null) {
-                StringBuilder sb = new StringBuilder("crash mode " + mode + " prefix " + prefix + ":");
-                for (int i = 0; i < pending.size(); i++) sb.append(' ').append(pending.get(i)[0] / 4096).append(pending.get(i)[1] == 4096 ? "" : "+" + pending.get(i)[1]);
-                System.out.println(sb);
-            }
             for (int i = 0; i < pending.size(); i++) {
                 long o = pending.get(i)[0];
                 byte[] d = pendingData.get(i);
@@ -136,14 +131,6 @@ class MfsPowerLossTest {
                         verifyCaptured(dev, r, "run " + run + " op " + i + " (fsync)", synced, allowed, changedSinceSync);
                     }
                     synced = copy(model);
-                    if (System.getenv("MFS_TRACE") != null) {
-                        byte[] noJournal = dev.durable.clone();
-                        Arrays.fill(noJournal, 4096, 8192, (byte) 0);
-                        try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(noJournal), MfsMountOptions.defaults())) {
-                            FsckReport fr = Fsck.check(w, false);
-                            if (!fr.clean()) System.out.println("run " + run + " op " + i + ": durable image after fsync: " + fr.problems);
-                        }
-                    }
                     changedSinceSync.clear();
                     allowed.clear();
                     for (Map.Entry<String, byte[]> e : model.entrySet()) allowedOf(allowed, e.getKey()).add(hash(e.getValue()));
@@ -153,14 +140,6 @@ class MfsPowerLossTest {
                 changedSinceSync.add(p);
                 allowedOf(allowed, p).add(model.containsKey(p) ? hash(model.get(p)) : ABSENT);
                 if (dev.captured != null) verifyCaptured(dev, r, "run " + run + " op " + i, synced, allowed, changedSinceSync);
-                if (System.getenv("MFS_TRACE") != null) {
-                    for (Map.Entry<Long, Inode> e : v.cache().entrySet()) {
-                        if (e.getValue().free()) continue;
-                        for (Extent x : e.getValue().extents.all())
-                            for (long b = x.pstart(); b < x.pstart() + x.plen(); b++)
-                                if (!v.used.get((int) b)) System.out.println("run " + run + " op " + i + " k=" + k + ": inode " + e.getKey() + " uses free block " + b);
-                    }
-                }
             }
             for (int c = 0; c < 4; c++) {
                 verify(dev.crash(r), "run " + run + " end crash " + c, synced, allowed, changedSinceSync);
@@ -174,7 +153,6 @@ class MfsPowerLossTest {
     }
 
     int crashes, checkedIntact, midCommit;
-    static byte[] lastDurable;
 
     void verifyCaptured(PowerLossDevice dev, Random r, String where, Map<String, byte[]> synced, Map<String, Set<Integer>> allowed,
                         Set<String> changed) throws Exception {
@@ -185,24 +163,6 @@ class MfsPowerLossTest {
     }
 
     void verify(byte[] img, String where, Map<String, byte[]> synced, Map<String, Set<Integer>> allowed, Set<String> changedSinceSync) throws Exception {
-        if (System.getenv("MFS_TRACE") != null) {
-            java.nio.ByteBuffer bb = MetaBlock.le(img);
-            int cnt = bb.getInt(4096 + 24);
-            long cb = 4096L * (2 + Math.max(0, Math.min(cnt, 60)));
-            StringBuilder diff = new StringBuilder();
-            for (int blk = 0; blk < img.length / 4096; blk++)
-                if (!Arrays.equals(img, blk * 4096, blk * 4096 + 4096, lastDurable, blk * 4096, blk * 4096 + 4096)) diff.append(' ').append(blk);
-            System.out.println(where + ": blocks differing from durable:" + diff);
-            for (int z = 0; z < 2; z++) {
-                byte[] c = lastDurable.clone();
-                if (z == 1) Arrays.fill(c, 4096, 8192, (byte) 0);
-                try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(c), MfsMountOptions.readOnlyMount())) {
-                    System.out.println(where + (z == 1 ? " durable without journal: " : " durable with journal: ") + Fsck.check(w, false).problems);
-                }
-            }
-            System.out.println(where + ": desc magic " + Integer.toHexString(bb.getInt(4096)) + " seq " + bb.getLong(4096 + 16) + " count " + cnt
-                    + " target0 " + bb.getLong(4096 + 32) + " | commit magic " + Integer.toHexString(bb.getInt((int) cb)) + " seq " + bb.getLong((int) cb + 16));
-        }
         try (MfsVolume w = MfsVolume.mount(new MemoryBlockDevice(img), MfsMountOptions.defaults())) {
             assertTrue(w.mountProblems().isEmpty(), where + ": " + w.mountProblems());
             FsckReport rep = Fsck.check(w, false);
