@@ -14,10 +14,6 @@ final class Arm64Machine {
     private Arm64Machine() {}
 
     static int run(MachineCommand cmd, StdioConsole console, long rtcBase, List<DiskSpec> disks) throws Exception {
-        if (cmd.gdb != null) {
-            console.close();
-            throw new UserInputException("--gdb is not available for arm64 yet");
-        }
         if (cmd.initrd != null) {
             console.close();
             throw new UserInputException("--initrd is not available for arm64 yet");
@@ -47,10 +43,23 @@ final class Arm64Machine {
         }
         console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
         int status;
+        org.multios.core.gdb.GdbServer gdbServer = null;
         try {
+            if (cmd.gdb != null) {
+                if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
+                try {
+                    gdbServer = org.multios.core.gdb.GdbServer.start(
+                            new org.multios.isa.arm64.gdb.A64DebugTarget(board.machine(), board.cpus(), board.traceSink()), cmd.gdb);
+                } catch (IOException e) {
+                    throw new UserInputException(Multios.firstLine(e.getMessage()));
+                }
+                cmd.top.message("gdb: listening on port " + gdbServer.port()
+                        + (cmd.gdbWait ? ", guest halted until a debugger attaches" : ""));
+            }
             status = board.run();
         } finally {
             console.close();
+            if (gdbServer != null) gdbServer.close();
             try {
                 board.close();
             } catch (IOException e) {

@@ -236,6 +236,8 @@ public final class Arm64VirtBoard implements AutoCloseable {
     public VirtualClock clock() { return clock; }
     public List<A64Cpu> cpus() { return List.copyOf(cpus); }
     public GicV3 gic() { return gic; }
+    /** The instruction trace, or null without {@code --trace} (the GDB stub switches it). */
+    public org.multios.core.trace.TraceSink traceSink() { return trace; }
     public Pl011Uart uart() { return uart; }
     public PciHostBridge pci() { return pci; }
     /** The generated device tree blob. */

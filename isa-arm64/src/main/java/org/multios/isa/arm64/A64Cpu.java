@@ -63,6 +63,7 @@ public final class A64Cpu implements Cpu {
     private boolean poweredOn = true;
     private HypercallHandler hypercalls = (cpu, imm, smc) -> false;
     private org.multios.core.trace.TraceSink trace;
+    private org.multios.core.debug.DebugHooks debugHooks;
     private final long[] traceBefore = new long[33];
     private final StringBuilder traceStores = new StringBuilder();
 
@@ -89,6 +90,9 @@ public final class A64Cpu implements Cpu {
     public void setResetVector(long address) { this.resetVector = address; }
 
     public void setHypercallHandler(HypercallHandler h) { this.hypercalls = h; }
+
+    /** Breakpoints, watchpoints and stepping of an attached debugger (null: none). */
+    public void setDebugHooks(org.multios.core.debug.DebugHooks hooks) { this.debugHooks = hooks; }
 
     /** Writes one commit-log line per retired instruction (docs/trace-format.md), or stops with null. */
     public void setTrace(org.multios.core.trace.TraceSink sink) { this.trace = sink; }
@@ -155,6 +159,8 @@ public final class A64Cpu implements Cpu {
                 if (n > 0) break;
             }
             clock.setInFlight(n);
+            org.multios.core.debug.DebugHooks hooks = debugHooks;
+            if (hooks != null && hooks.beforeInstruction(index, pc)) break;
             if (trace != null) {
                 stepTraced();
                 n++;
@@ -327,7 +333,9 @@ public final class A64Cpu implements Cpu {
             return r;
         }
         long pa = translate(va, ACCESS_LOAD, size);
-        fillTlb(SoftTlb.LOAD, va, pa);
+        org.multios.core.debug.DebugHooks hooks = debugHooks;
+        if (hooks != null && hooks.watchesPage(va)) hooks.dataAccess(index, va, size, false);
+        else fillTlb(SoftTlb.LOAD, va, pa);
         try {
             return bus.read(pa, size);
         } catch (BusErrorException e) {
@@ -373,7 +381,9 @@ public final class A64Cpu implements Cpu {
         } catch (BusErrorException e) {
             throw externalAbort(va, true);
         }
-        fillTlb(SoftTlb.STORE, va, pa);
+        org.multios.core.debug.DebugHooks hooks = debugHooks;
+        if (hooks != null && hooks.watchesPage(va)) hooks.dataAccess(index, va, size, true);
+        else fillTlb(SoftTlb.STORE, va, pa);
     }
 
     private A64Trap externalAbort(long va, boolean write) {

@@ -1,0 +1,50 @@
+package org.multios.isa.arm64.gdb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.multios.core.debug.DebugCpu;
+import org.multios.isa.arm64.TestCpu;
+
+/** GDB's view of a PE: aarch64-core register numbering, g-packet size, breakpoints through the hooks. */
+class A64DebugCpuTest {
+    @Test
+    void registersFollowGdbsAarch64CoreFeature() {
+        TestCpu t = new TestCpu();
+        t.cpu.x[5] = 0x1122334455667788L;
+        t.cpu.setSp(0x4000_1000L);
+        t.cpu.n = true;
+        A64DebugCpu d = new A64DebugCpu(t.cpu);
+        assertEquals(34, d.description().gPacketCount());
+        assertEquals(8 * 33 + 4, d.description().gPacketBytes());
+        assertTrue(d.description().document("target.xml").contains("<architecture>aarch64</architecture>"));
+        assertTrue(d.description().document("aarch64-core.xml").contains("org.gnu.gdb.aarch64.core"));
+        assertArrayEquals(new byte[] {(byte) 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11}, d.readRegister(5));
+        assertEquals(0x10, d.readRegister(A64TargetDescription.SP)[1]);
+        assertEquals((byte) 0xc5, d.readRegister(A64TargetDescription.CPSR)[0]); // I, F masked (bits 7:6), EL1h (0x5)
+        assertEquals((byte) 0x80, d.readRegister(A64TargetDescription.CPSR)[3]); // N
+        assertTrue(d.writeRegister(A64TargetDescription.PC, new byte[] {0x10, 0, 0, 0x40, 0, 0, 0, 0}));
+        assertEquals(0x4000_0010L, t.cpu.pc);
+        assertNull(d.readRegister(99));
+        assertEquals(DebugCpu.NO_TRANSLATION, d.translate(1L << 50, false));
+    }
+
+    @Test
+    void breakpointStopsBeforeTheInstruction() {
+        TestCpu t = new TestCpu();
+        A64DebugCpu d = new A64DebugCpu(t.cpu);
+        d.setDebugHooks(new org.multios.core.debug.DebugHooks() {
+            @Override public boolean beforeInstruction(int cpu, long pc) { return pc == TestCpu.CODE + 8; }
+            @Override public boolean watchesPage(long vaddr) { return false; }
+            @Override public void dataAccess(int cpu, long vaddr, int size, boolean write) { }
+        });
+        for (int i = 0; i < 4; i++) t.bus.write(TestCpu.CODE + 4L * i, 4, 0x91000400 | 0); // add x0, x0, #1
+        t.cpu.pc = TestCpu.CODE;
+        assertEquals(2, t.cpu.run(10));
+        assertEquals(TestCpu.CODE + 8, t.cpu.pc);
+        assertEquals(2, t.cpu.x[0]);
+    }
+}
