@@ -53,6 +53,7 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     private final TraceSink trace;
     private final PciHostBridge pci;
     private NvmePciFunction nvme;
+    private org.multios.devices.virtio.VirtioNetPciFunction net;
     private volatile boolean guestStopped;
 
     private RiscvVirtBoard(RiscvVirtConfig cfg, BootPlan plan) throws BoardException {
@@ -124,6 +125,16 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
                 throw new BoardException(e.getMessage());
             }
             pci.plug(nvme); // slot 1: 00:01.0, INTA on PLIC 33
+        }
+        if (cfg.net != null) {
+            try {
+                net = new org.multios.devices.virtio.VirtioNetPciFunction(clock, cfg.net.open(clock::nanos),
+                        cfg.net.mac() != null ? cfg.net.mac() : org.multios.devices.virtio.VirtioNetPciFunction.defaultMac(), 1500);
+            } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                closeQuietly();
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(net); // next free slot; INTx through the PLIC (no MSI controller here)
         }
 
         // QEMU reloads its ROM blobs (firmware, kernel, device tree, reset vector) on every reset.
@@ -207,6 +218,10 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     public void close() throws IOException {
         config.console.flush();
         if (trace != null) trace.close();
+        if (net != null) {
+            net.close();
+            net = null;
+        }
         if (nvme != null) {
             NvmePciFunction n = nvme;
             nvme = null;

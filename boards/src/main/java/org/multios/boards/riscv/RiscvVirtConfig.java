@@ -24,6 +24,8 @@ public final class RiscvVirtConfig {
     Path trace;
     final java.util.List<org.multios.devices.block.DiskSpec> disks = new java.util.ArrayList<>();
     boolean snapshot;
+    /** {@code --net}: a virtio-net function and its back end, or null for no NIC. */
+    org.multios.devices.net.NetSpec net;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -42,6 +44,7 @@ public final class RiscvVirtConfig {
     public RiscvVirtConfig disk(org.multios.devices.block.DiskSpec d) { disks.add(d); return this; }
     /** Every disk gets a temporary overlay deleted when the board closes. */
     public RiscvVirtConfig snapshot(boolean b) { this.snapshot = b; return this; }
+    public RiscvVirtConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
     public RiscvVirtConfig trace(Path p) { this.trace = p; return this; }
     public RiscvVirtConfig realtime(boolean b) { this.realtime = b; return this; }
     public RiscvVirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
