@@ -14,14 +14,14 @@ final class TpmContexts {
         if ((h >>> 24) == 0x02 || (h >>> 24) == 0x03) {
             // Sessions stay in the session table; the context only names them.
             byte[] plain = new TpmWriter().u32(h).toBytes();
-            c.out.u64(seq).u32(h).u32(TpmEngine.RH_NULL).tpm2b(protect(t, seq, plain));
+            c.out.u64(seq).u32(h).u32(TpmEngine.RH_NULL).tpm2b(protect(t, TpmEngine.RH_NULL, seq, plain));
             return;
         }
         TpmObject o = t.object(h, 1);
         if (o.pub == null) throw TpmRc.error(TpmRc.handle(TpmRc.TYPE, 1)); // hash sequences are not saved
         TpmWriter w = new TpmWriter().u32(0).bytes(o.pub.marshal2b()).tpm2b(o.authValue).tpm2b(o.seedValue)
                 .tpm2b(o.sensitive).u32(o.hierarchy).tpm2b(o.qualifiedName);
-        c.out.u64(seq).u32(0x80000000).u32(o.hierarchy).tpm2b(protect(t, seq, w.toBytes()));
+        c.out.u64(seq).u32(0x80000000).u32(o.hierarchy).tpm2b(protect(t, o.hierarchy, seq, w.toBytes()));
     }
 
     static void load(TpmEngine t, TpmCall c) {
@@ -30,7 +30,12 @@ final class TpmContexts {
         int hierarchy = c.in.u32();
         byte[] blob = c.in.tpm2b(4096);
         c.param = 0;
-        byte[] plain = unprotect(t, seq, blob);
+        try {
+            TpmHashCommands.hierarchy(hierarchy);
+        } catch (TpmException e) {
+            throw TpmRc.error(TpmRc.parameter(TpmRc.HIERARCHY, 1));
+        }
+        byte[] plain = unprotect(t, hierarchy, seq, blob);
         TpmReader r = new TpmReader(plain);
         r.onShort(TpmRc.parameter(TpmRc.INTEGRITY, 1));
         int h = r.u32();
@@ -51,23 +56,28 @@ final class TpmContexts {
         c.outHandle = t.addObject(o);
     }
 
-    private static byte[] keys(TpmEngine t, String label, long seq, int bits) {
-        return TpmKdf.kdfa(TpmAlg.SHA256, t.state.contextKey, label, new TpmWriter().u64(seq).toBytes(), new byte[0], bits);
+    /**
+     * Keys from the TPM's context key and the hierarchy's proof: a context saved before
+     * TPM2_Clear (new owner seed) or a TPM Reset (new null seed) no longer loads, as Part 1, 30.3 requires.
+     */
+    private static byte[] keys(TpmEngine t, int hierarchy, String label, long seq, int bits) {
+        byte[] key = TpmBasicCommands.concat(t.state.contextKey, t.proofOf(hierarchy));
+        return TpmKdf.kdfa(TpmAlg.SHA256, key, label, new TpmWriter().u64(seq).toBytes(), new byte[0], bits);
     }
 
-    private static byte[] protect(TpmEngine t, long seq, byte[] plain) {
-        byte[] enc = TpmKdf.aesCfb(true, keys(t, "CONTEXT", seq, 256), new byte[16], plain);
-        byte[] mac = TpmKdf.hmac(TpmAlg.SHA256, keys(t, "INTEGRITY", seq, 256), enc);
+    private static byte[] protect(TpmEngine t, int hierarchy, long seq, byte[] plain) {
+        byte[] enc = TpmKdf.aesCfb(true, keys(t, hierarchy, "CONTEXT", seq, 256), new byte[16], plain);
+        byte[] mac = TpmKdf.hmac(TpmAlg.SHA256, keys(t, hierarchy, "INTEGRITY", seq, 256), enc);
         return new TpmWriter().tpm2b(mac).bytes(enc).toBytes();
     }
 
-    private static byte[] unprotect(TpmEngine t, long seq, byte[] blob) {
+    private static byte[] unprotect(TpmEngine t, int hierarchy, long seq, byte[] blob) {
         TpmReader r = new TpmReader(blob);
         r.onShort(TpmRc.parameter(TpmRc.INTEGRITY, 1));
         byte[] mac = r.tpm2b(64);
         byte[] enc = r.rest();
-        if (!TpmKdf.equal(mac, TpmKdf.hmac(TpmAlg.SHA256, keys(t, "INTEGRITY", seq, 256), enc)))
+        if (!TpmKdf.equal(mac, TpmKdf.hmac(TpmAlg.SHA256, keys(t, hierarchy, "INTEGRITY", seq, 256), enc)))
             throw TpmRc.error(TpmRc.parameter(TpmRc.INTEGRITY, 1));
-        return TpmKdf.aesCfb(false, keys(t, "CONTEXT", seq, 256), new byte[16], enc);
+        return TpmKdf.aesCfb(false, keys(t, hierarchy, "CONTEXT", seq, 256), new byte[16], enc);
     }
 }

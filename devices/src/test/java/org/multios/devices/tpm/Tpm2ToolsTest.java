@@ -179,4 +179,32 @@ class Tpm2ToolsTest {
         ok("tpm2_nvundefine", "0x1500016", "-C", "o");
         assertNotEquals(0, tool("tpm2_nvread", "0x1500016", "-C", "o", "-s", "15").status());
     }
+
+    @Test
+    @Order(6)
+    void capabilitiesHashSessionsAndClear() throws Exception {
+        assertTrue(ok("tpm2_getcap", "properties-fixed").contains("value: \"2.0\""));
+        assertTrue(ok("tpm2_getcap", "algorithms").contains("ecdsa"));
+        assertTrue(ok("tpm2_getcap", "commands").contains("TPM2_CC_PCR_Extend"));
+        assertTrue(ok("tpm2_getcap", "pcrs").contains("sha256"));
+        ok("tpm2_getcap", "properties-variable");
+        ok("tpm2_getcap", "ecc-curves");
+        Files.writeString(dir.resolve("abc"), "abc");
+        ok("tpm2_hash", "-g", "sha256", "-C", "o", "-o", "abc.hash", "-t", "abc.tk", "abc");
+        assertArrayEquals(sha256("abc".getBytes(StandardCharsets.UTF_8)), Files.readAllBytes(dir.resolve("abc.hash")));
+        ok("tpm2_selftest", "-f");
+        ok("tpm2_stirrandom", "abc");
+        ok("tpm2_startauthsession", "-S", "session.ctx");
+        ok("tpm2_flushcontext", "session.ctx");
+        String before = ok("tpm2_readpublic", "-c", "primary.ctx");
+        ok("tpm2_clear", "-c", "l");
+        // Contexts saved under the old owner seed no longer load.
+        assertNotEquals(0, tool("tpm2_readpublic", "-c", "primary.ctx").status());
+        // After TPM2_Clear the owner seed is new: the same template gives another key.
+        ok("tpm2_createprimary", "-C", "o", "-G", "ecc", "-c", "after.ctx");
+        String after = ok("tpm2_readpublic", "-c", "after.ctx");
+        assertNotEquals(before.lines().filter(l -> l.startsWith("name:")).findFirst().orElseThrow(),
+                after.lines().filter(l -> l.startsWith("name:")).findFirst().orElseThrow());
+        ok("tpm2_shutdown");
+    }
 }
