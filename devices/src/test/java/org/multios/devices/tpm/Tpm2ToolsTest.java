@@ -146,6 +146,14 @@ class Tpm2ToolsTest {
             Files.writeString(dir.resolve("other"), "another message\n");
             assertNotEquals(0, tool("tpm2_verifysignature", "-c", k + ".ctx", "-g", "sha256", "-m", "other", "-s", k + ".sig").status());
         }
+        // tpm2-tools' default primary (an RSA-2048 storage key, AES-128-CFB) as the parent.
+        ok("tpm2_createprimary", "-C", "o", "-c", "rsaprimary.ctx");
+        ok("tpm2_create", "-C", "rsaprimary.ctx", "-G", "ecc:ecdsa-sha256:null", "-u", "k2.pub", "-r", "k2.priv");
+        ok("tpm2_load", "-C", "rsaprimary.ctx", "-u", "k2.pub", "-r", "k2.priv", "-c", "k2.ctx");
+        ok("tpm2_sign", "-c", "k2.ctx", "-g", "sha256", "-o", "k2.sig", "msg");
+        ok("tpm2_verifysignature", "-c", "k2.ctx", "-g", "sha256", "-m", "msg", "-s", "k2.sig");
+        // A blob is bound to its parent: loading it under another parent fails.
+        assertNotEquals(0, tool("tpm2_load", "-C", "primary.ctx", "-u", "k2.pub", "-r", "k2.priv", "-c", "k3.ctx").status());
         // A tampered private blob is refused by TPM2_Load (integrity HMAC).
         byte[] priv = Files.readAllBytes(dir.resolve("ecc.priv"));
         priv[priv.length - 5] ^= 1;
