@@ -262,6 +262,7 @@ public final class Kernel {
             t.futexKey = null;
         }
         t.deadline = Long.MAX_VALUE;
+        t.waitedSignals = 0;
         t.hasResult = withResult;
         t.result = result;
         t.state = Task.State.RUNNABLE;
@@ -304,6 +305,25 @@ public final class Kernel {
         return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
     }
 
+    /** rt_sigtimedwait: signals of set wake t even while blocked (they stay pending for the restarted call). */
+    public void watchSignals(Task t, long set) { t.waitedSignals = set; }
+
+    /** ITIMER_REAL: SIGALRM to p at deadline (0 = cancel), then every interval. */
+    public void setAlarm(Process p, long deadline, long interval) {
+        clock.cancel(p.alarmEvent);
+        p.alarmEvent = null;
+        p.alarmDeadline = deadline;
+        p.alarmInterval = interval;
+        if (deadline == 0) return;
+        p.alarmEvent = clock.schedule(deadline, () -> {
+            p.alarmEvent = null;
+            if (p.zombie) return;
+            sendSignal(p, SIGALRM, 0);
+            setAlarm(p, p.alarmInterval == 0 ? 0 : Math.max(now(), p.alarmDeadline) + p.alarmInterval, p.alarmInterval);
+            port.setTimerPending(true); // enter the kernel soon to deliver it
+        });
+    }
+
     /** A signal from a fault: delivered even when blocked or ignored (then it kills). */
     public void forceSignal(Task t, int sig, int code, long addr) {
         SigAction a = t.process.actions[sig];
@@ -320,8 +340,15 @@ public final class Kernel {
     public void sendSignal(Process p, int sig, int senderPid) {
         if (sig == 0 || p.zombie) return;
         SigAction a = p.actions[sig];
-        if (sig != SIGKILL && (a.handler() == 1 || (a.handler() == 0 && defaultIgnored(sig)))) return;
+        boolean ignored = a.handler() == 1 || (a.handler() == 0 && defaultIgnored(sig));
+        boolean anyBlocks = false;
+        for (Task t : p.threads) anyBlocks |= (t.sigBlocked & bit(sig)) != 0;
+        // An ignored signal is discarded at once, unless blocked (it may be sigwait'ed for).
+        if (sig != SIGKILL && ignored && !anyBlocks) return;
         p.sharedPending |= bit(sig);
+        for (Task t : p.threads) {
+            if ((t.waitedSignals & bit(sig)) != 0) { interrupt(t, sig); return; }
+        }
         for (Task t : p.threads) {
             if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0) { interrupt(t, sig); break; }
         }
@@ -331,9 +358,10 @@ public final class Kernel {
     public void sendSignal(Task t, int sig) {
         if (sig == 0) return;
         SigAction a = t.process.actions[sig];
-        if (sig != SIGKILL && (a.handler() == 1 || (a.handler() == 0 && defaultIgnored(sig)))) return;
+        boolean ignored = a.handler() == 1 || (a.handler() == 0 && defaultIgnored(sig));
+        if (sig != SIGKILL && ignored && (t.sigBlocked & bit(sig)) == 0) return;
         t.sigPending |= bit(sig);
-        if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0) interrupt(t, sig);
+        if (sig == SIGKILL || (t.sigBlocked & bit(sig)) == 0 || (t.waitedSignals & bit(sig)) != 0) interrupt(t, sig);
     }
 
     /**
@@ -342,6 +370,11 @@ public final class Kernel {
      */
     private void interrupt(Task t, int sig) {
         if (t.state != Task.State.BLOCKED) return;
+        if ((t.waitedSignals & bit(sig)) != 0) {
+            t.waitedSignals = 0;
+            wake(t, false, 0); // rt_sigtimedwait re-executes and takes the signal
+            return;
+        }
         boolean restart = t.restartable && sig != SIGKILL && (t.process.actions[sig].flags() & SigAction.SA_RESTART) != 0;
         if (restart) wake(t, false, 0); else wake(t, true, -Errno.EINTR);
     }
@@ -420,6 +453,7 @@ public final class Kernel {
     private void finishProcess(Process p, int waitStatus) {
         if (p.zombie) return;
         p.zombie = true;
+        clock.cancel(p.alarmEvent);
         p.waitStatus = waitStatus;
         p.fds.closeAll();
         releaseAddressSpace(p);

@@ -33,6 +33,9 @@ public final class Process {
     public long startNanos;
     /** User address of the sigreturn trampoline page. */
     public long sigreturnTrampoline;
+    /** ITIMER_REAL: next expiry (virtual ns, 0 = off), reload interval and its clock event. */
+    public long alarmDeadline, alarmInterval;
+    public org.multios.core.time.TimerEvent alarmEvent;
 
     public Process(int pid) {
         this.pid = pid;

@@ -35,6 +35,8 @@ public final class Task {
     public long result;
     /** The sleeping syscall may re-execute after a SA_RESTART handler. */
     public boolean restartable;
+    /** Signals that end a rt_sigtimedwait sleep (restarting it so it takes them). */
+    public long waitedSignals;
     final org.multios.kernel.Kernel kernel;
 
     public Task(org.multios.kernel.Kernel kernel, int tid, Process process, UserContext ctx) {

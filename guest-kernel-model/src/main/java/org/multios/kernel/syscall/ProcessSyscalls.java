@@ -124,7 +124,10 @@ final class ProcessSyscalls {
                 yield LinuxSyscalls.NO_RETURN;
             }
             case Sys.WAIT4 -> wait4(s, k, t, (int) a0, a1, (int) a2);
-            case Sys.RSEQ, Sys.CLONE3, Sys.RISCV_HWPROBE, Sys.GETITIMER, Sys.SETITIMER, Sys.RT_SIGTIMEDWAIT -> s.unknown(nr);
+            case Sys.GETITIMER -> itimer(s, k, t, (int) a0, 0, a1);
+            case Sys.SETITIMER -> itimer(s, k, t, (int) a0, a1, a2);
+            case Sys.RT_SIGTIMEDWAIT -> sigtimedwait(s, k, t, a0, a1, a2);
+            case Sys.RSEQ, Sys.CLONE3, Sys.RISCV_HWPROBE -> s.unknown(nr);
             default -> s.unknown(nr);
         };
     }
@@ -169,6 +172,49 @@ final class ProcessSyscalls {
             case 1, 10 -> { return k.futexWake(key, val); } // FUTEX_WAKE, FUTEX_WAKE_BITSET
             default -> { return s.unknown(98_000 + cmd); }
         }
+    }
+
+    /** ITIMER_REAL (SIGALRM in virtual time); the virtual and profiling timers are not kept. */
+    static long itimer(LinuxSyscalls s, Kernel k, Task t, int which, long newVa, long oldVa) {
+        if (which != 0) return which == 1 || which == 2 ? -Errno.ENOSYS : -Errno.EINVAL;
+        Process p = t.process;
+        if (oldVa != 0) {
+            long left = p.alarmDeadline == 0 ? 0 : Math.max(1000, p.alarmDeadline - k.now());
+            s.out(t, oldVa, LinuxSyscalls.le(32).putLong(p.alarmInterval / 1_000_000_000L).putLong(p.alarmInterval % 1_000_000_000L / 1000)
+                    .putLong(left / 1_000_000_000L).putLong(left % 1_000_000_000L / 1000).array());
+        }
+        if (newVa != 0) {
+            ByteBuffer b = ByteBuffer.wrap(s.in(t, newVa, 32)).order(ByteOrder.LITTLE_ENDIAN);
+            long interval = timeval(b.getLong(0), b.getLong(8)), value = timeval(b.getLong(16), b.getLong(24));
+            if (interval < 0 || value < 0) return -Errno.EINVAL;
+            k.setAlarm(p, value == 0 ? 0 : k.now() + value, interval);
+        }
+        return 0;
+    }
+
+    static long timeval(long sec, long usec) {
+        if (sec < 0 || usec < 0 || usec >= 1_000_000) return -1;
+        return Math.min(sec, 1L << 32) * 1_000_000_000L + usec * 1000;
+    }
+
+    /** rt_sigtimedwait: takes a pending signal of the set (waiting for one, with an optional timeout). */
+    static long sigtimedwait(LinuxSyscalls s, Kernel k, Task t, long setVa, long infoVa, long tsVa) {
+        long set = s.in64(t, setVa) & ~UNBLOCKABLE;
+        long pending = (t.sigPending | t.process.sharedPending) & set;
+        if (pending != 0) {
+            int sig = Long.numberOfTrailingZeros(pending) + 1;
+            long bit = 1L << (sig - 1);
+            if ((t.sigPending & bit) != 0) t.sigPending &= ~bit; else t.process.sharedPending &= ~bit;
+            if (infoVa != 0) s.out(t, infoVa, LinuxSyscalls.le(128).putInt(0, sig).array());
+            return sig;
+        }
+        long deadline = FileSyscalls.timeoutDeadline(s, t, tsVa);
+        if (deadline <= k.now()) return -Errno.EAGAIN;
+        // Sleep with the set unblocked so its signals wake us; they stay pending (not delivered)
+        // because the restarted call takes them first.
+        t.savedMask = -1;
+        k.watchSignals(t, set);
+        return k.block(t, null, deadline, -Errno.EAGAIN);
     }
 
     static long kill(Kernel k, Task t, int pid, int sig) {
