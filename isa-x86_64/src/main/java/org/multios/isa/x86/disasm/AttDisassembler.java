@@ -81,9 +81,9 @@ public final class AttDisassembler {
 
     private boolean isRegister(X86Insn in, OperandSpec o) {
         return switch (o.method()) {
-            case 'G', 'Z', 'R', 'C', 'D' -> true;
+            case 'G', 'Z', 'R', 'C', 'D', 'V' -> true;
             case 'E', 'W', 'M' -> in.mod == 3;
-            case 'F' -> !o.fixed().equals("DX") || true;
+            case 'F' -> true;
             default -> false;
         };
     }
@@ -109,6 +109,13 @@ public final class AttDisassembler {
         int size = ops.isEmpty() ? in.osize : operandSize(in, ops.get(0));
         return switch (m) {
             case "movsxd" -> "movslq";
+            case "mov" -> {
+                // a 64-bit immediate (B8+r with REX.W) or a 64-bit absolute offset (A0-A3) is "movabs"
+                boolean abs = ops.stream().anyMatch(o -> o.method() == 'I' && o.size() == 'v' && in.osize == 8
+                        || o.method() == 'O' && in.asize == 8);
+                String base = abs ? "movabs" : "mov";
+                yield registerSized ? base : base + suffix(size);
+            }
             case "movzx", "movsx" -> (m.equals("movzx") ? "movz" : "movs") + suffix(operandSize(in, ops.get(1))) + suffix(in.osize);
             case "imul1", "imul2", "imul3" -> registerSized ? "imul" : "imul" + suffix(size);
             case "cbw" -> in.osize == 2 ? "cbtw" : in.osize == 4 ? "cwtl" : "cltq";
@@ -123,7 +130,8 @@ public final class AttDisassembler {
                 yield m + suffix(in.osize);
             }
             case "call", "jmp" -> (ops.get(0).method() == 'J' || codeBits == 64) ? m : m + (registerSized ? "" : "" + suffix(in.osize));
-            case "ret", "leave", "hlt", "nop", "cpuid", "rdtsc", "rdmsr", "wrmsr", "cli", "sti", "cld", "std", "clc", "stc",
+            case "nop" -> ops.isEmpty() || registerSized ? m : m + suffix(in.osize);
+            case "ret", "leave", "hlt", "cpuid", "rdtsc", "rdmsr", "wrmsr", "cli", "sti", "cld", "std", "clc", "stc",
                     "cmc", "lahf", "sahf", "int3", "syscall", "sysret", "swapgs", "pause", "ud2", "wbinvd", "mfence", "lfence",
                     "sfence", "xlat" -> m;
             case "movs", "cmps", "stos", "lods", "scas", "ins", "outs" -> m + suffix(in.entry.operands().get(0).size() == 'b' ? 1 : size);
