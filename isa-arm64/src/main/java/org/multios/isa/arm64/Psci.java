@@ -59,8 +59,8 @@ public final class Psci implements A64Cpu.HypercallHandler {
             }
             default -> NOT_SUPPORTED;
         };
-        cpu.x[0] = (fn & 0x4000_0000) != 0 ? result : result & 0xffffffffL | (result < 0 ? 0xffffffff00000000L & 0 : 0);
-        if ((fn & 0x4000_0000) == 0) cpu.x[0] = result & 0xffffffffL;
+        // SMC64 function ids return in X0; SMC32 ones in W0 (the upper half reads as zero)
+        cpu.x[0] = (fn & 0x4000_0000) != 0 ? result : result & 0xffffffffL;
         return true;
     }
 
