@@ -75,7 +75,7 @@ final class TpmBasicCommands {
         if (!TpmAlg.isHash(authHash)) throw TpmRc.error(TpmRc.parameter(TpmRc.HASH, 5));
         if (type != TpmSession.HMAC && type != TpmSession.POLICY && type != TpmSession.TRIAL)
             throw TpmRc.error(TpmRc.parameter(TpmRc.VALUE, 3));
-        if (symAlg != TpmAlg.NULL && (symAlg != TpmAlg.AES || symMode != TpmAlg.CFB))
+        if (symAlg != TpmAlg.NULL && (symAlg != TpmAlg.AES || symMode != TpmAlg.CFB || (symBits != 128 && symBits != 256)))
             throw TpmRc.error(TpmRc.parameter(TpmRc.SYMMETRIC, 4));
         if (nonceCaller.length < 16) throw TpmRc.error(TpmRc.parameter(TpmRc.SIZE, 1));
         if (tpmKey != TpmEngine.RH_NULL) throw TpmRc.error(TpmRc.handle(TpmRc.KEY, 1)); // salted sessions: not implemented

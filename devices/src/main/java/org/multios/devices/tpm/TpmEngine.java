@@ -141,9 +141,22 @@ public final class TpmEngine implements Tpm {
 
         // Authorization of each handle that needs it, by the session in the same position.
         byte[] cpHashInput = null;
+        int decryptSession = -1, encryptSession = -1;
         for (int i = 0; i < auths.size(); i++) {
             Auth a = auths.get(i);
-            if ((a.attributes() & (SESSION_DECRYPT | SESSION_ENCRYPT)) != 0) throw TpmRc.error(TpmRc.session(TpmRc.ATTRIBUTES, i + 1));
+            if ((a.attributes() & (SESSION_DECRYPT | SESSION_ENCRYPT)) != 0) {
+                // Parameter encryption (Part 1, 21): AES-CFB sessions only, one of each kind, first parameter a TPM2B.
+                TpmSession s = sessions.get(a.handle());
+                if (s == null || s.symAlg != TpmAlg.AES) throw TpmRc.error(TpmRc.session(TpmRc.SYMMETRIC, i + 1));
+                if ((a.attributes() & SESSION_DECRYPT) != 0) {
+                    if (decryptSession >= 0 || !TpmParameterEncryption.commandStartsWith2b(cc)) throw TpmRc.error(TpmRc.session(TpmRc.ATTRIBUTES, i + 1));
+                    decryptSession = i;
+                }
+                if ((a.attributes() & SESSION_ENCRYPT) != 0) {
+                    if (encryptSession >= 0 || !TpmParameterEncryption.responseStartsWith2b(cc)) throw TpmRc.error(TpmRc.session(TpmRc.ATTRIBUTES, i + 1));
+                    encryptSession = i;
+                }
+            }
             if (a.handle() == RS_PW) {
                 if (i >= spec.authHandles()) throw TpmRc.error(TpmRc.session(TpmRc.VALUE, i + 1));
                 if (a.nonce().length != 0) throw TpmRc.error(TpmRc.session(TpmRc.NONCE, i + 1));
@@ -162,6 +175,11 @@ public final class TpmEngine implements Tpm {
             }
         }
 
+        if (decryptSession >= 0) {
+            TpmSession s = sessions.get(auths.get(decryptSession).handle());
+            byte[] key = decryptSession < spec.authHandles() ? hmacKey(s, handles[decryptSession], names[decryptSession], decryptSession + 1) : s.sessionKey;
+            params = TpmParameterEncryption.cfb(false, s, key, s.nonceCaller, s.nonceTpm, params);
+        }
         TpmCall call = new TpmCall(cc, locality, handles, new TpmReader(params));
         try {
             spec.handler().run(call);
@@ -178,6 +196,15 @@ public final class TpmEngine implements Tpm {
         TpmWriter w = new TpmWriter().u16(tag).u32(0).u32(TpmRc.SUCCESS);
         if (call.outHandle != null) w.u32(call.outHandle);
         if (tag == ST_SESSIONS) {
+            for (Auth a : auths) {
+                TpmSession s = a.handle() == RS_PW ? null : sessions.get(a.handle());
+                if (s != null) s.nonceTpm = randomBytes(TpmAlg.digestSize(s.authHash));
+            }
+            if (encryptSession >= 0 && sessions.containsKey(auths.get(encryptSession).handle())) {
+                TpmSession s = sessions.get(auths.get(encryptSession).handle());
+                byte[] key = encryptSession < spec.authHandles() ? hmacKey(s, handles[encryptSession], names[encryptSession], encryptSession + 1) : s.sessionKey;
+                rparams = TpmParameterEncryption.cfb(true, s, key, s.nonceTpm, s.nonceCaller, rparams);
+            }
             w.u32(rparams.length).bytes(rparams);
             byte[] rpInput = null;
             for (int i = 0; i < auths.size(); i++) {
@@ -191,8 +218,6 @@ public final class TpmEngine implements Tpm {
                     w.u16(0).u8(a.attributes()).u16(0);
                     continue;
                 }
-                s.nonceTpm = TpmState.rnd(random);
-                s.nonceTpm = java.util.Arrays.copyOf(s.nonceTpm, TpmAlg.digestSize(s.authHash) > 32 ? 32 : TpmAlg.digestSize(s.authHash));
                 if (rpInput == null) rpInput = new TpmWriter().u32(TpmRc.SUCCESS).u32(cc).bytes(rparams).toBytes();
                 byte[] key = i < spec.authHandles() ? hmacKey(s, handles[i], names[i], i + 1) : s.sessionKey;
                 byte[] rpHash = TpmAlg.hash(s.authHash, rpInput);

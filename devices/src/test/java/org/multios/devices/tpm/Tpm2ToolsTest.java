@@ -184,6 +184,20 @@ class Tpm2ToolsTest {
         ok("tpm2_nvwrite", "0x1500016", "-C", "o", "-i", "nv.in");
         ok("tpm2_nvread", "0x1500016", "-C", "o", "-s", "15", "-o", "nv.out");
         assertEquals("MultiOS NV data", Files.readString(dir.resolve("nv.out")));
+        // Index authValue through an HMAC session that also encrypts the parameters both ways (AES-128-CFB).
+        ok("tpm2_nvdefine", "0x1500017", "-C", "o", "-s", "16", "-a", "ownerread|ownerwrite|authread|authwrite", "-p", "secret");
+        ok("tpm2_startauthsession", "-S", "enc.ctx", "--hmac-session");
+        ok("tpm2_sessionconfig", "enc.ctx", "--enable-decrypt", "--enable-encrypt");
+        Files.writeString(dir.resolve("enc.in"), "parameter crypto");
+        ok("tpm2_nvwrite", "0x1500017", "-C", "0x1500017", "-P", "session:enc.ctx+secret", "-i", "enc.in");
+        ok("tpm2_nvread", "0x1500017", "-C", "0x1500017", "-P", "session:enc.ctx+secret", "-s", "16", "-o", "enc.out");
+        assertEquals("parameter crypto", Files.readString(dir.resolve("enc.out")));
+        // The TPM decrypted what it stored: a plain password read gives the same text.
+        ok("tpm2_nvread", "0x1500017", "-C", "0x1500017", "-P", "secret", "-s", "16", "-o", "plain.out");
+        assertEquals("parameter crypto", Files.readString(dir.resolve("plain.out")));
+        assertNotEquals(0, tool("tpm2_nvread", "0x1500017", "-C", "0x1500017", "-P", "wrong", "-s", "16").status());
+        ok("tpm2_flushcontext", "enc.ctx");
+        ok("tpm2_nvundefine", "0x1500017", "-C", "o");
         ok("tpm2_nvundefine", "0x1500016", "-C", "o");
         assertNotEquals(0, tool("tpm2_nvread", "0x1500016", "-C", "o", "-s", "15").status());
     }
