@@ -69,6 +69,13 @@ final class MachineCommand implements Callable<Integer> {
     @Option(names = "--snapshot", description = "Write disk changes to temporary overlays deleted at exit.")
     boolean snapshot;
 
+    @Option(names = "--net", paramLabel = "user|socket,listen=PORT|socket,connect=H:P|socket,mcast=G:P|pcap=FILE|none",
+            description = "A virtio-net NIC and its back end; options ,pcap=FILE ,mac=XX:.. ,tftp=DIR ,bootfile=NAME (see docs/network.md).")
+    String net;
+
+    @Option(names = "--tftp", paramLabel = "DIR", description = "Serve DIR read-only over TFTP on the user network's gateway 10.0.2.2 (implies --net user).")
+    Path tftp;
+
     @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
             description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given).")
     String gdb;
@@ -115,6 +122,15 @@ final class MachineCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
+        org.multios.devices.net.NetSpec netSpec = null;
+        if (net != null || tftp != null) {
+            try {
+                netSpec = org.multios.devices.net.NetSpec.parse(net != null ? net : "user").withTftp(tftp);
+            } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                throw usage(e.getMessage());
+            }
+            if (arch != Arch.RISCV64) throw usage("--net is only wired into the riscv64-virt board so far");
+        }
         long rtcBase = switch (rtc) {
             case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
             case "host" -> GoldfishRtc.hostBase();
@@ -141,6 +157,7 @@ final class MachineCommand implements Callable<Integer> {
             if (maxInstructions != null) cfg.maxInstructions(maxInstructions);
             for (DiskSpec d : diskSpecs) cfg.disk(d);
             cfg.snapshot(snapshot);
+            cfg.net(netSpec);
             board = RiscvVirtBoard.create(cfg);
         } catch (Exception | Error e) {
             console.close();
