@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define KERNEL ((void *)0xfffffffffffff000UL)
@@ -46,6 +47,24 @@ int main(void) {
     show("bad fd", syscall(SYS_write, 12345, buf, 1));
     show("unknown syscall", syscall(4000));
     show("kill bad signal", syscall(SYS_kill, getpid(), 1000));
+    int fd = open("/tmp/bad.txt", O_CREAT | O_RDWR, 0600);
+    show("pread negative offset", syscall(SYS_pread64, fd, buf, 8, -5L));
+    show("ftruncate negative", syscall(SYS_ftruncate, fd, -1L));
+    int dfd = open("/", O_RDONLY | O_DIRECTORY);
+    show("getdents negative count", syscall(SYS_getdents64, dfd, buf, -1L));
+    show("getdents tiny buffer", syscall(SYS_getdents64, dfd, buf, 4));
+    long cur = syscall(SYS_brk, 0);
+    printf("brk huge leaves the break %d\n", syscall(SYS_brk, 0x7ffffffffffff000L) == cur);
+    printf("brk into the kernel leaves the break %d\n", syscall(SYS_brk, 0xfffffffffffff000UL) == cur);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* rt_sigreturn with a garbage stack: the kernel must kill only us */
+        __asm__ volatile("li sp, 16\n li a7, 139\n ecall" ::: "memory");
+        _exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    printf("bogus sigreturn killed the child by signal %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
     printf("still alive\n");
     return 0;
 }

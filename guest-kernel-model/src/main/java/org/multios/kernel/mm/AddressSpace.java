@@ -205,7 +205,7 @@ public final class AddressSpace {
 
     /** brk(2): moves the program break; returns the break in effect afterwards. */
     public long setBrk(long want) {
-        if (want < brkStart) return brk;
+        if (want < brkStart || want > userTop) return brk;
         long oldTop = (brk + PAGE - 1) & -PAGE, newTop = (want + PAGE - 1) & -PAGE;
         if (newTop > oldTop) {
             if (overlaps(oldTop, newTop) || newTop >= mmapBase) return brk;

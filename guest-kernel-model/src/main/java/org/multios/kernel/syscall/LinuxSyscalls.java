@@ -89,9 +89,9 @@ public final class LinuxSyscalls {
         try {
             return switch (nr) {
                 case Sys.READ -> read(t, (int) a0, a1, a2, -1);
-                case Sys.PREAD64 -> read(t, (int) a0, a1, a2, a3);
+                case Sys.PREAD64 -> read(t, (int) a0, a1, a2, a3 < 0 ? -2 : a3);
                 case Sys.WRITE -> write(t, (int) a0, a1, a2, -1);
-                case Sys.PWRITE64 -> write(t, (int) a0, a1, a2, a3);
+                case Sys.PWRITE64 -> write(t, (int) a0, a1, a2, a3 < 0 ? -2 : a3);
                 case Sys.READV -> vector(t, (int) a0, a1, a2, false);
                 case Sys.WRITEV -> vector(t, (int) a0, a1, a2, true);
                 case Sys.OPENAT -> openat(t, (int) a0, str(t, a1), (int) a2, (int) a3);
@@ -100,7 +100,7 @@ public final class LinuxSyscalls {
                 case Sys.FSTAT -> { out(t, a1, FileSyscalls.stat(t.process.fds.get((int) a0).inode())); yield 0; }
                 case Sys.NEWFSTATAT -> { out(t, a2, FileSyscalls.stat(lookupAt(t, (int) a0, a1, (int) a3))); yield 0; }
                 case Sys.STATX -> { out(t, a4, FileSyscalls.statx(lookupAt(t, (int) a0, a1, (int) a2))); yield 0; }
-                case Sys.GETDENTS64 -> FileSyscalls.getdents(this, t, t.process.fds.get((int) a0), a1, a2);
+                case Sys.GETDENTS64 -> a2 < 0 ? -Errno.EINVAL : FileSyscalls.getdents(this, t, t.process.fds.get((int) a0), a1, a2);
                 case Sys.IOCTL -> ioctl(t, (int) a0, a1, a2);
                 case Sys.FCNTL -> fcntl(t, (int) a0, (int) a1, a2);
                 case Sys.DUP -> { OpenFile f = t.process.fds.get((int) a0); f.retain(); yield t.process.fds.install(f, false, 0); }
@@ -119,8 +119,8 @@ public final class LinuxSyscalls {
                 case Sys.FCHMOD -> { t.process.fds.get((int) a0).inode().chmod((int) a1); yield 0; }
                 case Sys.FCHMODAT -> { lookupAt(t, (int) a0, a1, 0).chmod((int) a2); yield 0; }
                 case Sys.FCHOWNAT, Sys.FCHOWN, Sys.UTIMENSAT, Sys.SYNC, Sys.FSYNC, Sys.FDATASYNC -> 0;
-                case Sys.FTRUNCATE -> { OpenFile f = t.process.fds.get((int) a0); if (!f.canWrite()) throw new KernelException(Errno.EINVAL); f.inode().truncate(a1); yield 0; }
-                case Sys.TRUNCATE -> { Inode i = k.vfs.resolve(t.process.cwd, str(t, a0), true).inode(); if (i.isDir()) throw new KernelException(Errno.EISDIR); i.truncate(a1); yield 0; }
+                case Sys.FTRUNCATE -> { OpenFile f = t.process.fds.get((int) a0); if (!f.canWrite() || a1 < 0) throw new KernelException(Errno.EINVAL); f.inode().truncate(a1); yield 0; }
+                case Sys.TRUNCATE -> { if (a1 < 0) throw new KernelException(Errno.EINVAL); Inode i = k.vfs.resolve(t.process.cwd, str(t, a0), true).inode(); if (i.isDir()) throw new KernelException(Errno.EISDIR); i.truncate(a1); yield 0; }
                 case Sys.STATFS, Sys.FSTATFS -> { out(t, a1, new byte[120]); yield 0; }
                 case Sys.PPOLL -> FileSyscalls.ppoll(this, t, a0, a1, a2, a3);
                 case Sys.PSELECT6 -> FileSyscalls.pselect(this, t, (int) a0, a1, a2, a3, a4);
@@ -129,6 +129,10 @@ public final class LinuxSyscalls {
             };
         } catch (KernelException e) {
             return -e.errno();
+        } catch (RuntimeException e) {
+            // A kernel bug must not take the system down with the one process that hit it.
+            k.log.println("multios: kernel: internal error in syscall " + nr + ": " + e);
+            return -Errno.EINVAL;
         }
     }
 
@@ -208,6 +212,7 @@ public final class LinuxSyscalls {
         OpenFile f = t.process.fds.get(fd);
         if (!f.canRead()) throw new KernelException(Errno.EBADF);
         if (len < 0) throw new KernelException(Errno.EINVAL);
+        if (offset < -1) throw new KernelException(Errno.EINVAL);
         int n = (int) Math.min(len, MAX_IO);
         if (n > 0 && t.process.as.translate(buf, true) < 0) throw fault();
         byte[] b = new byte[n];
@@ -224,6 +229,7 @@ public final class LinuxSyscalls {
         OpenFile f = t.process.fds.get(fd);
         if (!f.canWrite()) throw new KernelException(Errno.EBADF);
         if (len < 0) throw new KernelException(Errno.EINVAL);
+        if (offset < -1) throw new KernelException(Errno.EINVAL);
         int n = (int) Math.min(len, MAX_IO);
         byte[] b = in(t, buf, n);
         int r;

@@ -63,7 +63,8 @@ final class ProcessSyscalls {
             }
             case Sys.RT_SIGRETURN -> {
                 long mask = k.port.popSignalFrame(t.ctx, p.as);
-                if (mask == -1 && t.ctx.pc == 0) { k.forceSignal(t, Kernel.SIGSEGV, 0, 0); yield LinuxSyscalls.NO_RETURN; }
+                // Saved masks never block SIGKILL/SIGSTOP, so -1 only means "frame unreadable".
+                if (mask == -1) { k.forceSignal(t, Kernel.SIGSEGV, 1, t.ctx.sp()); yield LinuxSyscalls.NO_RETURN; }
                 t.sigBlocked = mask & ~UNBLOCKABLE;
                 yield LinuxSyscalls.NO_RETURN;
             }
@@ -326,7 +327,7 @@ final class ProcessSyscalls {
             if (Long.compareUnsigned(max, p.rlimMax[res]) > 0) return -Errno.EPERM;
             p.rlimCur[res] = cur;
             p.rlimMax[res] = max;
-            if (res == Kernel.RLIMIT_NOFILE) p.fds.setLimit((int) Math.min(cur, 1 << 20));
+            if (res == Kernel.RLIMIT_NOFILE) p.fds.setLimit(cur < 0 ? 1 << 20 : (int) Math.min(cur, 1 << 20));
         }
         return 0;
     }
