@@ -60,10 +60,10 @@ final class TpmObjectCommands {
         TpmReader sc = c.p(1).sub(c.in.u16());
         SensitiveCreate sens = new SensitiveCreate(sc.tpm2b(64), sc.tpm2b(128));
         if (sc.remaining() != 0) throw TpmRc.error(TpmRc.SIZE);
-        int pubSize = c.p(2).u16();
-        TpmReader pr = c.in.sub(pubSize);
-        byte[] template = new TpmReader(pr.rest()).rest();
-        TpmPublic pub = TpmPublic.read(new TpmReader(template));
+        byte[] template = c.p(2).bytes(c.in.u16());
+        TpmReader tr = new TpmReader(template);
+        TpmPublic pub = TpmPublic.read(tr);
+        if (tr.remaining() != 0) throw TpmRc.error(TpmRc.SIZE);
         byte[] outsideInfo = c.p(3).tpm2b(64);
         List<TpmPcrBanks.Selection> creationPcr = TpmPcrBanks.readSelection(c.p(4));
         c.param = 2;
