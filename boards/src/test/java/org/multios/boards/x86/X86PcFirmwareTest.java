@@ -75,10 +75,12 @@ class X86PcFirmwareTest {
     }
 
     @Test
-    void uBootRomGoesFromResetVectorTo64BitPromptAndListsPci(@TempDir Path dir) throws Exception {
+    void uBootRomGoesFromResetVectorTo64BitPromptListsPciAndReadsNvme(@TempDir Path dir) throws Exception {
         requireRom();
         Path img = dir.resolve("disk.img");
-        Files.write(img, new byte[1 << 20]);
+        byte[] disk = new byte[1 << 20];
+        System.arraycopy("MULTIOS!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, disk, 0, 8);
+        Files.write(img, disk);
         try (Session s = new Session(new X86PcConfig().bios(new Firmware.File(UBOOT_ROM))
                 .disk(DiskSpec.parse(img + ",readonly")))) {
             s.expect("U-Boot SPL 20");
@@ -99,6 +101,14 @@ class X86PcFirmwareTest {
             assertTrue(pci.matches("(?s).*00\\.00\\.00\\s+0x1b36\\s+0x0008\\s+Bridge device.*"), pci);
             assertTrue(pci.matches("(?s).*00\\.01\\.00\\s+0x8086\\s+0x7000\\s+Bridge device.*"), pci);
             assertTrue(pci.matches("(?s).*00\\.02\\.00\\s+0x1b36\\s+0x0010\\s+Mass storage controller.*"), pci);
+
+            s.command("nvme scan");
+            String info = s.command("nvme info");
+            assertTrue(info.contains("Capacity: 1.0 MB") && info.contains("2048 x 512"), info);
+            String read = s.command("nvme read 1000000 0 1");
+            assertTrue(read.contains("1 blocks read: OK"), read);
+            String dump = s.command("md.b 1000000 8");
+            assertTrue(dump.contains("4d 55 4c 54 49 4f 53 21"), dump);
         }
     }
 }
