@@ -78,6 +78,15 @@ class RunHostileTest {
     }
 
     @Test
+    void randomSyscallsLeaveTheKernelUp() {
+        Result r = run("run", "--", prog("sysfuzz"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("; kernel alive"), r.out());
+        assertFalse(r.err().contains("internal error"), r.err());
+        assertFalse(r.err().contains("panic"), r.err());
+    }
+
+    @Test
     void oneLineErrorsForUnrunnablePrograms() throws Exception {
         Result missing = run("run", "--", "/nonexistent/prog");
         assertEquals(1, missing.status());
