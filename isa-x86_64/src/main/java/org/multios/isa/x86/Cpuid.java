@@ -26,7 +26,7 @@ public final class Cpuid {
     public int[] query(int leaf, int subleaf) {
         return switch (leaf) {
             case 0 -> vendor(7);
-            case 1 -> new int[] {SIGNATURE, 0x0001_0800, POPCNT, FPU | PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH};
+            case 1 -> new int[] {SIGNATURE, 0x0001_0800, POPCNT, PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH};
             case 7 -> new int[] {0, 0, 0, 0};
             case 0x8000_0000 -> new int[] {0x8000_0008, 0, 0, 0};
             case 0x8000_0001 -> new int[] {SIGNATURE, 0, LZCNT, SYSCALL | NX | LM | RDTSCP};
