@@ -26,7 +26,9 @@ public final class A64DecodeTable {
     private static final A64DecodeTable DEFAULT = load();
 
     private final List<Pattern> patterns;
-    private final Pattern[][] byOp0 = new Pattern[16][];
+    // the same per-group lists as flat arrays: the lookup is on the hot path of every instruction
+    private final int[][] masks = new int[16][], values = new int[16][];
+    private final A64Op[][] ops = new A64Op[16][];
 
     A64DecodeTable(List<Pattern> patterns) {
         this.patterns = List.copyOf(patterns);
@@ -36,7 +38,15 @@ public final class A64DecodeTable {
                 int m = p.mask() & (0xf << 25);
                 if (((op0 << 25) & m) == (p.value() & m)) l.add(p);
             }
-            byOp0[op0] = l.toArray(new Pattern[0]);
+
+            masks[op0] = new int[l.size()];
+            values[op0] = new int[l.size()];
+            ops[op0] = new A64Op[l.size()];
+            for (int k = 0; k < l.size(); k++) {
+                masks[op0][k] = l.get(k).mask();
+                values[op0][k] = l.get(k).value();
+                ops[op0][k] = l.get(k).op();
+            }
         }
     }
 
@@ -47,8 +57,10 @@ public final class A64DecodeTable {
 
     /** The encoding class of {@code insn}, or {@link A64Op#UNDEFINED}. */
     public A64Op decode(int insn) {
-        for (Pattern p : byOp0[(insn >>> 25) & 0xf]) {
-            if (p.matches(insn)) return p.op();
+        int g = (insn >>> 25) & 0xf;
+        int[] m = masks[g], v = values[g];
+        for (int k = 0; k < m.length; k++) {
+            if ((insn & m[k]) == v[k]) return ops[g][k];
         }
         return A64Op.UNDEFINED;
     }

@@ -16,6 +16,10 @@ public final class A64Executor {
     private final A64DecodeTable table = A64DecodeTable.standard();
     private final A64LoadStore ldst;
     private final A64System sys;
+    /** Direct-mapped cache of decoded encoding classes: words repeat (loops), the table scan need not. */
+    private static final int CACHE_BITS = 14;
+    private final int[] cachedWord = new int[1 << CACHE_BITS];
+    private final A64Op[] cachedOp = new A64Op[1 << CACHE_BITS];
 
     public A64Executor(A64Cpu cpu) {
         this.cpu = cpu;
@@ -25,7 +29,13 @@ public final class A64Executor {
     }
 
     public void execute(int insn) {
-        A64Op op = table.decode(insn);
+        int slot = (insn ^ (insn >>> CACHE_BITS) ^ (insn >>> 28)) & ((1 << CACHE_BITS) - 1);
+        A64Op op = cachedOp[slot];
+        if (op == null || cachedWord[slot] != insn) {
+            op = table.decode(insn);
+            cachedWord[slot] = insn;
+            cachedOp[slot] = op;
+        }
         switch (op) {
             case ADR -> adr(insn, false);
             case ADRP -> adr(insn, true);
