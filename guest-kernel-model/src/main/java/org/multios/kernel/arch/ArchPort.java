@@ -51,6 +51,12 @@ public interface ArchPort {
     /** Raises or clears the kernel's timer interrupt request. */
     void setTimerPending(boolean pending);
 
+    /**
+     * Whether the user's struct sigaction has an sa_restorer field between sa_flags and
+     * sa_mask (arm64, x86_64: yes; riscv64: no, it returns through the vDSO/trampoline).
+     */
+    default boolean sigactionHasRestorer() { return false; }
+
     /** Pushes a signal frame for handler on the user stack at sp; false when the stack is not writable. */
     boolean pushSignalFrame(UserContext ctx, AddressSpace as, long sp, int sig, long handler, long restorer,
                             long blockedMask, int code, long faultAddr, int senderPid, long altStackSp, long altStackSize);

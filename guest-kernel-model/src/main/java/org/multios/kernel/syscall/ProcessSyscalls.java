@@ -257,16 +257,23 @@ final class ProcessSyscalls {
         return 0;
     }
 
-    /** struct sigaction for riscv64: handler, flags, mask (no sa_restorer field). */
+    /** struct sigaction: handler, flags, [restorer,] mask — the restorer field only where the port has one. */
     static long sigaction(LinuxSyscalls s, Task t, int sig, long act, long oact) {
         if (sig < 1 || sig > 64) return -Errno.EINVAL;
+        boolean restorer = s.kernel().port.sigactionHasRestorer();
+        int size = restorer ? 32 : 24, maskAt = restorer ? 24 : 16;
         SigAction old = t.process.actions[sig];
         if (act != 0) {
             if (sig == Kernel.SIGKILL || sig == Kernel.SIGSTOP) return -Errno.EINVAL;
-            ByteBuffer b = ByteBuffer.wrap(s.in(t, act, 24)).order(ByteOrder.LITTLE_ENDIAN);
-            t.process.actions[sig] = new SigAction(b.getLong(0), b.getLong(8), 0, b.getLong(16) & ~UNBLOCKABLE);
+            ByteBuffer b = ByteBuffer.wrap(s.in(t, act, size)).order(ByteOrder.LITTLE_ENDIAN);
+            t.process.actions[sig] = new SigAction(b.getLong(0), b.getLong(8), restorer ? b.getLong(16) : 0,
+                    b.getLong(maskAt) & ~UNBLOCKABLE);
         }
-        if (oact != 0) s.out(t, oact, LinuxSyscalls.le(24).putLong(old.handler()).putLong(old.flags()).putLong(old.mask()).array());
+        if (oact != 0) {
+            ByteBuffer o = LinuxSyscalls.le(size).putLong(0, old.handler()).putLong(8, old.flags()).putLong(maskAt, old.mask());
+            if (restorer) o.putLong(16, old.restorer());
+            s.out(t, oact, o.array());
+        }
         return 0;
     }
 
