@@ -74,6 +74,13 @@ public final class FdTable {
         for (int fd = 0; fd < files.length; fd++) if (files[fd] != null) close(fd);
     }
 
+    /** The open descriptor numbers, ascending. */
+    public java.util.List<Integer> openFds() {
+        java.util.List<Integer> l = new java.util.ArrayList<>();
+        for (int fd = 0; fd < files.length; fd++) if (files[fd] != null) l.add(fd);
+        return l;
+    }
+
     public int highest() {
         for (int fd = files.length - 1; fd >= 0; fd--) if (files[fd] != null) return fd;
         return -1;

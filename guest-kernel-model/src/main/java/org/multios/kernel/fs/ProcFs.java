@@ -43,13 +43,33 @@ public final class ProcFs implements FileSystem {
         }
         Process p = k.process(pid);
         if (p == null || p.zombie) throw new KernelException(Errno.ENOENT);
-        return new Dir(() -> List.of("exe", "stat", "status", "maps", "cmdline"), n -> switch (n) {
+        return new Dir(() -> List.of("exe", "fd", "stat", "status", "maps", "cmdline"), n -> switch (n) {
             case "exe" -> new TmpFs.Symlink(p.exePath);
+            case "fd" -> fdDir(p);
             case "cmdline" -> new Text(() -> String.join("\0", p.argv) + (p.argv.isEmpty() ? "" : "\0"));
             case "stat" -> new Text(() -> stat(p));
             case "status" -> new Text(() -> status(p));
             case "maps" -> new Text(() -> maps(p));
             default -> throw new KernelException(Errno.ENOENT);
+        });
+    }
+
+    /** /proc/PID/fd: a link per open descriptor naming what it refers to (as readlink shows it on Linux). */
+    private Inode fdDir(Process p) {
+        return new Dir(() -> p.fds == null ? List.of() : p.fds.openFds().stream().map(String::valueOf).toList(), n -> {
+            int fd;
+            try {
+                fd = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                throw new KernelException(Errno.ENOENT);
+            }
+            if (p.fds == null || !p.fds.isOpen(fd)) throw new KernelException(Errno.ENOENT);
+            OpenFile f = p.fds.get(fd);
+            Inode i = f.inode();
+            String target = f.path != null ? f.path.path()
+                    : (i.mode() & Inode.S_IFMT) == Inode.S_IFIFO ? "pipe:[" + i.ino() + "]"
+                    : (i.mode() & Inode.S_IFMT) == Inode.S_IFCHR ? "/dev/console" : "anon_inode:[" + i.ino() + "]";
+            return new TmpFs.Symlink(target);
         });
     }
 
