@@ -2,6 +2,7 @@ package org.multios.devices.net;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,32 @@ class SocketNetBackendTest {
                 for (int i = 0; i < 100; i++) b.transmit(frame(2, "burst " + i));
                 for (int i = 0; i < 100; i++) assertEquals("burst " + i, new String(atA.poll(5, TimeUnit.SECONDS), 14, ("burst " + i).length()));
             }
+        }
+    }
+
+    @Test
+    void multicastSegmentJoinsThreeMachines() throws Exception {
+        int port = 20000 + new java.util.Random().nextInt(20000);
+        SocketNetBackend[] m = new SocketNetBackend[3];
+        List<LinkedBlockingQueue<byte[]>> in = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                try {
+                    m[i] = SocketNetBackend.multicast("239.255.8.8", port);
+                } catch (java.io.IOException e) {
+                    org.junit.jupiter.api.Assumptions.assumeTrue(false, "no multicast here: " + e.getMessage());
+                }
+                LinkedBlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
+                in.add(q);
+                m[i].attach(q::add);
+            }
+            byte[] f = frame(1, "to everyone");
+            m[0].transmit(f);
+            assertArrayEquals(f, in.get(1).poll(5, TimeUnit.SECONDS));
+            assertArrayEquals(f, in.get(2).poll(5, TimeUnit.SECONDS));
+            assertNull(in.get(0).poll(300, TimeUnit.MILLISECONDS), "own frames are not looped back");
+        } finally {
+            for (SocketNetBackend b : m) if (b != null) b.close();
         }
     }
 
