@@ -26,6 +26,13 @@ public final class I8259Pic implements InterruptSource {
 
         @Override
         public void write(long offset, int size, long value) {
+            synchronized (I8259Pic.this) {
+                writeRegister(offset, value);
+                update();
+            }
+        }
+
+        private void writeRegister(long offset, long value) {
             int v = (int) value & 0xff;
             if (offset == 0) {
                 if ((v & 0x10) != 0) { // ICW1
@@ -82,25 +89,36 @@ public final class I8259Pic implements InterruptSource {
     }
 
     public final Chip master = new Chip(), slave = new Chip();
+    /** The INTR output, recomputed on every change so the CPU polls it without taking the lock. */
+    private volatile boolean output;
+
+    private void update() {
+        master.raise(2, slave.best() >= 0);
+        output = master.best() >= 0;
+    }
 
     /** The input line for ISA IRQ 0-15. */
     public InterruptLine irq(int n) {
         return level -> {
             synchronized (this) {
                 if (n < 8) master.raise(n, level);
-                else {
-                    slave.raise(n - 8, level);
-                    master.raise(2, slave.best() >= 0);
-                }
+                else slave.raise(n - 8, level);
+                update();
             }
         };
     }
 
     @Override
-    public synchronized boolean pending() { return master.best() >= 0; }
+    public boolean pending() { return output; }
 
     @Override
     public synchronized int acknowledge() {
+        int v = acknowledgeVector();
+        update();
+        return v;
+    }
+
+    private int acknowledgeVector() {
         int m = master.best();
         if (m < 0) return master.vectorBase + 7; // spurious
         master.irr &= ~(1 << m);
@@ -116,8 +134,9 @@ public final class I8259Pic implements InterruptSource {
         return master.vectorBase + m;
     }
 
-    public void reset() {
+    public synchronized void reset() {
         master.reset();
         slave.reset();
+        update();
     }
 }
