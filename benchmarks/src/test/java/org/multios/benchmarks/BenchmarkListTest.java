@@ -19,6 +19,7 @@ class BenchmarkListTest {
             String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(list.contains("org.multios.benchmarks.jmh_generated.RiscvMipsBenchmark_mips_jmhTest"), list);
             assertTrue(list.contains("org.multios.benchmarks.jmh_generated.RiscvMipsBenchmark_fullRun_jmhTest"), list);
+            assertTrue(list.contains("org.multios.benchmarks.jmh_generated.RiscvMipsBenchmark_mipsWarm_jmhTest"), list);
         }
     }
 
