@@ -60,7 +60,7 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
                 case "bootfile" -> bootFile = value;
                 case "pcap" -> pcap = Path.of(value);
                 case "mac" -> mac = mac(value);
-                case "hostfwd" -> throw new NetSpecException("--net: hostfwd is not supported yet (TCP NAT is not implemented)");
+                case "hostfwd" -> throw new NetSpecException("--net: hostfwd is not supported yet (only guest-initiated TCP is forwarded)");
                 default -> throw new NetSpecException("--net: unknown option '" + key + "'");
             }
         }

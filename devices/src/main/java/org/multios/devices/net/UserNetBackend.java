@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at 10.0.2.2 (which stands for the host: 10.0.2.2 maps to 127.0.0.1) with a DNS proxy
  * at 10.0.2.3, as QEMU's slirp lays it out. The gateway answers ARP for both, echo
  * requests, DHCP (lease 10.0.2.15), TFTP from {@code --tftp DIR}, forwards DNS queries to
- * the host's resolver and NATs other UDP to host sockets. TCP is not forwarded yet:
- * a SYN is refused with a RST, so guest connects fail fast instead of hanging. Everything the gateway itself answers is answered synchronously
+ * the host's resolver, NATs other UDP to host sockets and guest-initiated TCP
+ * connections through {@link TcpNat} (a refused host connect answers the SYN with RST). Everything the gateway itself answers is answered synchronously
  * inside {@link #transmit}, so a guest's DHCP/ARP/ping/TFTP exchange is deterministic.
  */
 public final class UserNetBackend implements NetBackend {
@@ -35,6 +35,7 @@ public final class UserNetBackend implements NetBackend {
     private final DhcpServer dhcp;
     private final TftpServer tftp;
     private final InetSocketAddress resolver;
+    private final TcpNat tcp = new TcpNat(this);
     private final AtomicInteger ipId = new AtomicInteger();
     private final Map<Long, UdpFlow> udpFlows = new ConcurrentHashMap<>();
     private volatile NetBackend.FrameSink toGuest = f -> {};
@@ -118,33 +119,9 @@ public final class UserNetBackend implements NetBackend {
         switch (p.proto()) {
             case PROTO_ICMP -> icmp(f, p);
             case PROTO_UDP -> fromGuestUdp(f, p);
-            case PROTO_TCP -> refuseTcp(f, p);
+            case PROTO_TCP -> tcp.fromGuest(f, p);
             default -> {}
         }
-    }
-
-    /** RFC 793 reset generation for a segment to a port nobody listens on. */
-    private void refuseTcp(byte[] f, Ipv4 p) {
-        int at = p.payloadAt(), n = p.payloadLength();
-        if (n < 20) return;
-        int flags = f[at + 13] & 0x3f;
-        if ((flags & 0x04) != 0) return; // never answer a RST
-        int dataOffset = (f[at + 12] >>> 4 & 0xf) * 4;
-        if (dataOffset < 20 || dataOffset > n) return;
-        int seqLen = n - dataOffset + ((flags & 0x02) != 0 ? 1 : 0) + ((flags & 0x01) != 0 ? 1 : 0);
-        byte[] t = new byte[20];
-        put16(t, 0, u16(f, at + 2));
-        put16(t, 2, u16(f, at));
-        if ((flags & 0x10) != 0) {
-            put32(t, 4, u32(f, at + 8)); // seq = their ack
-            t[13] = 0x04;
-        } else {
-            put32(t, 8, u32(f, at + 4) + seqLen);
-            t[13] = 0x14; // RST+ACK
-        }
-        t[12] = 0x50;
-        put16(t, 16, ~sum(t, 0, 20, pseudoSum(p.dst(), p.src(), PROTO_TCP, 20)) & 0xffff);
-        sendIp(p.dst(), p.src(), PROTO_TCP, t);
     }
 
     private void icmp(byte[] f, Ipv4 p) {
@@ -261,6 +238,7 @@ public final class UserNetBackend implements NetBackend {
     public void close() {
         if (closed) return;
         closed = true;
+        tcp.close();
         List<UdpFlow> flows = new ArrayList<>(udpFlows.values());
         for (UdpFlow f : flows) {
             try { f.channel.close(); } catch (IOException ignored) {}

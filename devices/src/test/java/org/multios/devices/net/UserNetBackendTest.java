@@ -217,19 +217,87 @@ class UserNetBackendTest {
         }
     }
 
+    static byte[] tcp(int sport, int dport, int seq, int ack, int flags, byte[] data) {
+        byte[] t = new byte[20 + data.length];
+        put16(t, 0, sport); put16(t, 2, dport); put32(t, 4, seq); put32(t, 8, ack);
+        t[12] = 0x50; t[13] = (byte) flags; put16(t, 14, 65535);
+        System.arraycopy(data, 0, t, 20, data.length);
+        put16(t, 16, ~sum(t, 0, t.length, pseudoSum(GUEST, GW, PROTO_TCP, t.length)) & 0xffff);
+        return ethernet(UserNetBackend.GATEWAY_MAC, GUEST_MAC, ETHERTYPE_IPV4, ipv4(GUEST, GW, PROTO_TCP, 1, t));
+    }
+
+    /** A TCP segment to the guest: {seq, ack, flags, payload offset, payload length} after checking its checksum. */
+    static int[] seg(byte[] r) {
+        assertNotNull(r, "segment expected");
+        Ipv4 p = Ipv4.parse(r);
+        assertNotNull(p);
+        assertEquals(PROTO_TCP, p.proto());
+        int at = p.payloadAt();
+        assertEquals(0, ~sum(r, at, p.payloadLength(), pseudoSum(p.src(), p.dst(), PROTO_TCP, p.payloadLength())) & 0xffff, "TCP checksum");
+        int off = (r[at + 12] >>> 4 & 0xf) * 4;
+        return new int[] {u32(r, at + 4), u32(r, at + 8), r[at + 13] & 0x3f, at + off, p.payloadLength() - off};
+    }
+
     @Test
-    void tcpSynIsRefusedWithReset() throws Exception {
+    void tcpToAClosedHostPortIsRefusedWithReset() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { port = s.getLocalPort(); }
         try (UserNetBackend b = open(null)) {
-            byte[] syn = new byte[20];
-            put16(syn, 0, 40000); put16(syn, 2, 80); put32(syn, 4, 1000); syn[12] = 0x50; syn[13] = 0x02; put16(syn, 14, 8192);
-            put16(syn, 16, ~sum(syn, 0, 20, pseudoSum(GUEST, GW, PROTO_TCP, 20)) & 0xffff);
-            b.transmit(ethernet(UserNetBackend.GATEWAY_MAC, GUEST_MAC, ETHERTYPE_IPV4, ipv4(GUEST, GW, PROTO_TCP, 1, syn)));
-            byte[] r = toGuest.poll();
-            Ipv4 p = Ipv4.parse(r);
-            int at = p.payloadAt();
-            assertEquals(0x14, r[at + 13], "RST+ACK");
-            assertEquals(1001, u32(r, at + 8));
-            assertEquals(0, ~sum(r, at, 20, pseudoSum(p.src(), p.dst(), PROTO_TCP, 20)) & 0xffff);
+            b.transmit(tcp(40000, port, 1000, 0, 0x02, new byte[0]));
+            int[] r = seg(toGuest.poll(5, TimeUnit.SECONDS));
+            assertEquals(0x14, r[2], "RST+ACK");
+            assertEquals(1001, r[1]);
+            b.transmit(tcp(40001, port, 5, 9, 0x10, new byte[0])); // stray ACK: RST with seq = its ack
+            int[] r2 = seg(toGuest.poll(5, TimeUnit.SECONDS));
+            assertEquals(0x04, r2[2]);
+            assertEquals(9, r2[0]);
+        }
+    }
+
+    @Test
+    void tcpNatSplicesAGuestConnectionOntoAHostSocket() throws Exception {
+        byte[] big = new byte[200_000];
+        new Random(5).nextBytes(big);
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()); UserNetBackend b = open(null)) {
+            Thread host = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    byte[] req = s.getInputStream().readNBytes(5);
+                    s.getOutputStream().write(("got " + new String(req)).getBytes());
+                    s.getOutputStream().write(big);
+                    s.shutdownOutput();
+                    s.getInputStream().readAllBytes(); // until the guest's FIN
+                } catch (Exception ignored) {}
+            });
+            int port = server.getLocalPort();
+            b.transmit(tcp(41000, port, 100, 0, 0x02, new byte[0]));
+            int[] synack = seg(toGuest.poll(5, TimeUnit.SECONDS));
+            assertEquals(0x12, synack[2], "SYN+ACK");
+            assertEquals(101, synack[1]);
+            int rcv = synack[0] + 1;
+            b.transmit(tcp(41000, port, 101, rcv, 0x10, new byte[0]));
+            b.transmit(tcp(41000, port, 101, rcv, 0x18, "hello".getBytes()));
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            boolean fin = false;
+            boolean droppedOnce = false;
+            while (!fin) {
+                byte[] f = toGuest.poll(5, TimeUnit.SECONDS);
+                int[] s = seg(f);
+                if (s[4] > 0 && !droppedOnce && got.size() > 50_000) { droppedOnce = true; continue; } // lose one: must come again
+                if (s[0] != rcv) { b.transmit(tcp(41000, port, 106, rcv, 0x10, new byte[0])); continue; } // out of order: dup ACK
+                got.write(f, s[3], s[4]);
+                rcv += s[4];
+                if ((s[2] & 0x01) != 0) { fin = true; rcv += 1; }
+                b.transmit(tcp(41000, port, 106, rcv, 0x10, new byte[0]));
+            }
+            byte[] all = got.toByteArray();
+            assertEquals("got hello", new String(all, 0, 9));
+            assertArrayEquals(big, java.util.Arrays.copyOfRange(all, 9, all.length));
+            assertTrue(droppedOnce);
+            b.transmit(tcp(41000, port, 106, rcv, 0x11, new byte[0])); // our FIN
+            int[] last = seg(toGuest.poll(5, TimeUnit.SECONDS));
+            assertEquals(107, last[1], "FIN acknowledged");
+            host.join(5000);
+            assertFalse(host.isAlive(), "host side saw the guest's FIN");
         }
     }
 
