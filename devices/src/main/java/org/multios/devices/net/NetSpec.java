@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * A parsed {@code --net} argument:
  * <pre>
- *   user[,tftp=DIR][,bootfile=NAME][,mac=52:54:00:..][,pcap=FILE]
+ *   user[,tftp=DIR][,bootfile=NAME][,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]...[,mac=52:54:00:..][,pcap=FILE]
  *   socket,listen=[HOST:]PORT | socket,connect=HOST:PORT | socket,mcast=GROUP:PORT  [,mac=..][,pcap=FILE]
  *   pcap=FILE          (no network, frames still captured)
  *   none
@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * {@code --tftp DIR} on the command line is the same as {@code tftp=DIR}. Errors are
  * {@link NetSpecException}s with a one-line message for the user.
  */
-public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFile, Path pcap, byte[] mac) {
+public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFile, Path pcap, byte[] mac, java.util.List<PortForward> forwards) {
     public enum Kind { NONE, USER, LISTEN, CONNECT, MCAST }
 
     public static final class NetSpecException extends IllegalArgumentException {
@@ -41,6 +41,7 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
         Path tftp = null, pcap = null;
         String bootFile = null;
         byte[] mac = null;
+        java.util.List<PortForward> forwards = new java.util.ArrayList<>();
         for (int i = first; i < parts.length; i++) {
             String p = parts[i];
             int eq = p.indexOf('=');
@@ -60,13 +61,15 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
                 case "bootfile" -> bootFile = value;
                 case "pcap" -> pcap = Path.of(value);
                 case "mac" -> mac = mac(value);
-                case "hostfwd" -> throw new NetSpecException("--net: hostfwd is not supported yet (only guest-initiated TCP is forwarded)");
+                case "hostfwd" -> forwards.add(PortForward.parse(value));
                 default -> throw new NetSpecException("--net: unknown option '" + key + "'");
             }
         }
         if (kind == null) throw new NetSpecException("--net socket needs listen=PORT, connect=HOST:PORT or mcast=GROUP:PORT");
-        if ((tftp != null || bootFile != null) && kind != Kind.USER) throw new NetSpecException("--net: tftp and bootfile need the user back end");
-        return new NetSpec(kind, host, port, tftp, bootFile, pcap, mac);
+        if ((tftp != null || bootFile != null || !forwards.isEmpty()) && kind != Kind.USER) {
+            throw new NetSpecException("--net: tftp, bootfile and hostfwd need the user back end");
+        }
+        return new NetSpec(kind, host, port, tftp, bootFile, pcap, mac, java.util.List.copyOf(forwards));
     }
 
     private static int port(String s) {
@@ -94,7 +97,7 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
     public NetSpec withTftp(Path dir) {
         if (dir == null) return this;
         if (kind != Kind.USER) throw new NetSpecException("--tftp needs --net user");
-        return new NetSpec(kind, host, port, dir, bootFile, pcap, mac);
+        return new NetSpec(kind, host, port, dir, bootFile, pcap, mac, forwards);
     }
 
     /** Opens the back end (sockets, files); {@code nanos} timestamps pcap records. */
@@ -104,7 +107,7 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
             if (tftp != null && !Files.isDirectory(tftp)) throw new NetSpecException("--tftp: not a directory: " + tftp);
             b = switch (kind) {
                 case NONE -> null;
-                case USER -> new UserNetBackend(tftp, bootFile);
+                case USER -> new UserNetBackend(tftp, bootFile, forwards);
                 case LISTEN -> SocketNetBackend.listen(host, port);
                 case CONNECT -> SocketNetBackend.connect(host, port);
                 case MCAST -> SocketNetBackend.multicast(host, port);

@@ -37,6 +37,8 @@ final class TcpNat {
         int dupAcks;
         byte[] unacked = new byte[0];
         boolean established, finSent, finReceived, done;
+        /** We opened it (hostfwd): our SYN goes first. */
+        boolean active;
 
         Conn(long key, int guestIp, int guestPort, int dstIp, int dstPort) {
             this.key = key;
@@ -97,7 +99,17 @@ final class TcpNat {
         synchronized (c) {
             if (c.done) return;
             if ((flags & RST) != 0) { c.finish(); return; }
-            if (!c.established) return; // still connecting: the guest's SYN retransmits are ignored
+            if (!c.established) {
+                if (c.active && (flags & (SYN | ACK)) == (SYN | ACK) && ack == c.iss + 1) {
+                    c.rcvNxt = seq + 1;
+                    c.sndUna = c.sndNxt = c.iss + 1;
+                    c.guestWindow = win;
+                    c.established = true;
+                    c.send(ACK, c.sndNxt, null, 0, 0);
+                    Thread.ofVirtual().name("multios-tcp-nat").start(() -> pump(c, false));
+                }
+                return; // passive: still connecting, the guest's SYN retransmits are ignored
+            }
             if ((flags & ACK) != 0 && ack == c.sndUna && c.sndUna != c.sndNxt && n == off && (flags & FIN) == 0) {
                 if (++c.dupAcks == 3) retransmit(c); // fast retransmit (RFC 5681 §3.2)
             }
@@ -153,12 +165,54 @@ final class TcpNat {
             }
             return;
         }
-        pump(c);
+        pump(c, true);
+    }
+
+    /** Listens on the host for one {@code hostfwd} rule; each accepted connection is opened towards the guest. */
+    void listen(PortForward fwd) throws IOException {
+        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(fwd.bindAddress() == null ? java.net.InetAddress.getLoopbackAddress()
+                : java.net.InetAddress.getByName(fwd.bindAddress()), fwd.hostPort()));
+        servers.add(server);
+        Thread.ofVirtual().name("multios-hostfwd").start(() -> {
+            try {
+                while (!closed) {
+                    SocketChannel ch = server.accept();
+                    int port = nextPort();
+                    long key = (long) fwd.guestPort() << 48 | (UserNetBackend.GATEWAY & 0xffffffffL) << 16 | port;
+                    Conn c = new Conn(key, UserNetBackend.GUEST, fwd.guestPort(), UserNetBackend.GATEWAY, port);
+                    c.active = true;
+                    c.ch = ch;
+                    c.iss = (int) (key * 0x9E3779B97F4A7C15L >>> 32);
+                    c.sndUna = c.iss;
+                    c.sndNxt = c.iss + 1;
+                    conns.put(key, c);
+                    synchronized (c) { c.send(SYN, c.iss, null, 0, 0); }
+                    Thread.ofVirtual().name("multios-tcp-rto").start(() -> retransmitLoop(c));
+                }
+            } catch (IOException e) {
+                // server closed
+            }
+        });
+    }
+
+    private final java.util.List<java.nio.channels.ServerSocketChannel> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private int nextPort = 1024;
+
+    private synchronized int nextPort() {
+        for (int i = 0; i < 64512; i++) {
+            int p = nextPort;
+            nextPort = nextPort == 65535 ? 1024 : nextPort + 1;
+            long probe = (UserNetBackend.GATEWAY & 0xffffffffL) << 16 | p;
+            boolean used = conns.keySet().stream().anyMatch(k -> (k & 0xffff_ffff_ffffL) == probe);
+            if (!used) return p;
+        }
+        return nextPort;
     }
 
     /** Host-to-guest direction: reads the host socket while the guest's window has room. */
-    private void pump(Conn c) {
-        Thread.ofVirtual().name("multios-tcp-rto").start(() -> retransmitLoop(c));
+    private void pump(Conn c, boolean startRto) {
+        if (startRto) Thread.ofVirtual().name("multios-tcp-rto").start(() -> retransmitLoop(c));
         ByteBuffer buf = ByteBuffer.allocate(MSS);
         try {
             while (true) {
@@ -220,7 +274,7 @@ final class TcpNat {
     /** Re-sends the oldest unacknowledged segment (or the FIN). */
     private void retransmit(Conn c) {
         if (c.sndUna == c.iss) {
-            c.send(SYN | ACK, c.iss, null, 0, 0); // our SYN-ACK was lost
+            c.send(c.active ? SYN : SYN | ACK, c.iss, null, 0, 0); // our SYN (or SYN-ACK) was lost
         } else if (c.unacked.length > 0) {
             // Go-back-N: the guest drops out-of-order segments, so everything after the hole is needed again.
             for (int at = 0; at < c.unacked.length; at += MSS) {
@@ -255,6 +309,9 @@ final class TcpNat {
 
     void close() {
         closed = true;
+        for (java.nio.channels.ServerSocketChannel s : servers) {
+            try { s.close(); } catch (IOException ignored) {}
+        }
         for (Conn c : conns.values()) {
             synchronized (c) { c.finish(); }
         }

@@ -59,10 +59,19 @@ public final class UserNetBackend implements NetBackend {
      * @param tftpRoot directory served over TFTP, or null for no TFTP server
      * @param bootFile file name announced by DHCP, or null
      */
-    public UserNetBackend(Path tftpRoot, String bootFile) throws IOException {
+    public UserNetBackend(Path tftpRoot, String bootFile) throws IOException { this(tftpRoot, bootFile, List.of()); }
+
+    /** @param forwards {@code hostfwd} rules: host listening sockets carried into the guest */
+    public UserNetBackend(Path tftpRoot, String bootFile, List<PortForward> forwards) throws IOException {
         dhcp = new DhcpServer(GATEWAY, GUEST, NETMASK, DNS, bootFile);
         tftp = tftpRoot == null ? null : new TftpServer(tftpRoot);
         resolver = hostResolver();
+        try {
+            for (PortForward f : forwards) tcp.listen(f);
+        } catch (IOException e) {
+            tcp.close();
+            throw new IOException("hostfwd: cannot listen: " + e.getMessage(), e);
+        }
     }
 
     public UserNetBackend() throws IOException { this(null, null); }

@@ -86,8 +86,10 @@ class SocketNetBackendTest {
         assertEquals(NetSpec.Kind.MCAST, NetSpec.parse("socket,mcast=230.0.0.1:1234").kind());
         assertEquals(NetSpec.Kind.NONE, NetSpec.parse("pcap=/tmp/a.pcap").kind());
         assertEquals(NetSpec.Kind.USER, NetSpec.parse("user,tftp=/srv,bootfile=x").kind());
+        NetSpec fwd = NetSpec.parse("user,hostfwd=tcp::8080-:80,hostfwd=tcp:0.0.0.0:2222-10.0.2.15:22");
+        assertEquals(List.of(new PortForward(null, 8080, 80), new PortForward("0.0.0.0", 2222, 22)), fwd.forwards());
         for (String bad : new String[] {"bogus", "socket", "socket,connect=nohost", "socket,listen=0", "socket,listen=70000",
-                "user,hostfwd=tcp::8080-:80", "user,mac=01:00:00:00:00:01", "user,mac=zz", "user,what=1", "socket,listen=1,tftp=/x",
+                "user,hostfwd=udp::1-:2", "user,hostfwd=tcp::1-10.0.2.9:2", "socket,listen=1,hostfwd=tcp::1-:2", "user,mac=01:00:00:00:00:01", "user,mac=zz", "user,what=1", "socket,listen=1,tftp=/x",
                 "user,listen=5"}) {
             NetSpec.NetSpecException e = assertThrows(NetSpec.NetSpecException.class, () -> NetSpec.parse(bad), bad);
             assertFalse(e.getMessage().contains("\n"), bad);

@@ -226,7 +226,7 @@ class UserNetBackendTest {
         return ethernet(UserNetBackend.GATEWAY_MAC, GUEST_MAC, ETHERTYPE_IPV4, ipv4(GUEST, GW, PROTO_TCP, 1, t));
     }
 
-    /** A TCP segment to the guest: {seq, ack, flags, payload offset, payload length} after checking its checksum. */
+    /** A TCP segment to the guest: {seq, ack, flags, payload offset, payload length, source port} after checking its checksum. */
     static int[] seg(byte[] r) {
         assertNotNull(r, "segment expected");
         Ipv4 p = Ipv4.parse(r);
@@ -235,7 +235,7 @@ class UserNetBackendTest {
         int at = p.payloadAt();
         assertEquals(0, ~sum(r, at, p.payloadLength(), pseudoSum(p.src(), p.dst(), PROTO_TCP, p.payloadLength())) & 0xffff, "TCP checksum");
         int off = (r[at + 12] >>> 4 & 0xf) * 4;
-        return new int[] {u32(r, at + 4), u32(r, at + 8), r[at + 13] & 0x3f, at + off, p.payloadLength() - off};
+        return new int[] {u32(r, at + 4), u32(r, at + 8), r[at + 13] & 0x3f, at + off, p.payloadLength() - off, u16(r, at)};
     }
 
     @Test
@@ -298,6 +298,32 @@ class UserNetBackendTest {
             assertEquals(107, last[1], "FIN acknowledged");
             host.join(5000);
             assertFalse(host.isAlive(), "host side saw the guest's FIN");
+        }
+    }
+
+    @Test
+    void hostfwdCarriesAHostConnectionIntoTheGuest() throws Exception {
+        int hostPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { hostPort = s.getLocalPort(); }
+        try (UserNetBackend b = new UserNetBackend(null, null, List.of(new PortForward(null, hostPort, 80)))) {
+            b.attach(toGuest::add);
+            try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), hostPort)) {
+                int[] syn = seg(toGuest.poll(5, TimeUnit.SECONDS));
+                assertEquals(0x02, syn[2], "SYN towards the guest");
+                int gwPort = syn[5]; // the guest (us) answers from port 80 to the gateway's ephemeral port
+                client.getOutputStream().write("GET /".getBytes());
+                b.transmit(tcp(80, gwPort, 7000, syn[0] + 1, 0x12, new byte[0]));
+                int[] ack = seg(toGuest.poll(5, TimeUnit.SECONDS));
+                assertEquals(0x10, ack[2] & 0x10);
+                assertEquals(7001, ack[1]);
+                byte[] d = toGuest.poll(5, TimeUnit.SECONDS);
+                int[] data = seg(d);
+                assertEquals("GET /", new String(d, data[3], data[4]));
+                b.transmit(tcp(80, gwPort, 7001, data[0] + data[4], 0x18, "200 OK".getBytes()));
+                int[] ack2 = seg(toGuest.poll(5, TimeUnit.SECONDS));
+                assertEquals(7007, ack2[1]);
+                assertEquals("200 OK", new String(client.getInputStream().readNBytes(6)));
+            }
         }
     }
 
