@@ -18,6 +18,8 @@ import org.multios.devices.pci.MsiSink;
 import org.multios.devices.pci.PciHostBridge;
 import org.multios.devices.pci.PciHostLayout;
 import org.multios.devices.rtc.Pl031Rtc;
+import org.multios.devices.tpm.TpmEngine;
+import org.multios.devices.tpm.TpmTisInterface;
 import org.multios.devices.uart.Pl011Uart;
 import org.multios.isa.arm64.A64Cpu;
 import org.multios.isa.arm64.Psci;
@@ -45,6 +47,7 @@ public final class Arm64VirtBoard implements AutoCloseable {
     private final GicV3 gic;
     private final Pl011Uart uart;
     private final Pl031Rtc rtc;
+    private TpmEngine tpm;
     private final CfiFlash flash0, flash1;
     private final PciHostBridge pci;
     private final PciHostLayout pciLayout;
@@ -95,6 +98,16 @@ public final class Arm64VirtBoard implements AutoCloseable {
         rtc = new Pl031Rtc(clock, gic.spi(Arm64VirtMemoryMap.RTC_SPI), cfg.rtcBaseNanos);
         bus.addMmio("uart0", Arm64VirtMemoryMap.UART.base, Arm64VirtMemoryMap.UART.size, uart);
         bus.addMmio("rtc", Arm64VirtMemoryMap.RTC.base, Arm64VirtMemoryMap.RTC.size, rtc);
+        if (cfg.tpm) {
+            try {
+                tpm = TpmEngine.open(cfg.tpmState);
+            } catch (IOException e) {
+                throw new BoardException("cannot open TPM state " + cfg.tpmState + ": " + e.getMessage());
+            }
+            bus.addMmio("tpm-tis", TpmTisInterface.ARM_VIRT_BASE, TpmTisInterface.SIZE, new TpmTisInterface(tpm));
+            // _TPM_Init on every machine reset: the firmware has to send TPM2_Startup again.
+            machine.onReset(tpm::powerOn);
+        }
 
         InterruptLine[] intx = new InterruptLine[4];
         for (int i = 0; i < 4; i++) intx[i] = gic.spi(Arm64VirtMemoryMap.PCIE_FIRST_SPI + i);
@@ -171,7 +184,7 @@ public final class Arm64VirtBoard implements AutoCloseable {
             }
         }
         if (fw == null && kernel == null) throw new BoardException("nothing to run: give --bios FILE or --kernel FILE");
-        fdt = Arm64VirtDeviceTree.build(config.cpus, config.ramSize, pciLayout, config.append);
+        fdt = Arm64VirtDeviceTree.build(config.cpus, config.ramSize, pciLayout, config.append, config.tpm);
     }
 
     /** arm64 Linux Image header: "ARM\x64" at 0x38, text_offset at 8 (0x80000 when not an Image). */

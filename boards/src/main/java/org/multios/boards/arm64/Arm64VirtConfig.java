@@ -28,6 +28,8 @@ public final class Arm64VirtConfig {
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
     Path trace;
+    boolean tpm;
+    Path tpmState;
 
     public Arm64VirtConfig cpus(int n) { this.cpus = n; return this; }
     public Arm64VirtConfig ramSize(long bytes) { this.ramSize = bytes; return this; }
@@ -43,4 +45,9 @@ public final class Arm64VirtConfig {
     public Arm64VirtConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
     /** Writes an instruction trace (docs/trace-format.md) to this file. */
     public Arm64VirtConfig trace(Path p) { this.trace = p; return this; }
+    /**
+     * Adds a TPM 2.0 behind a TIS interface where QEMU's {@code -device tpm-tis-device} sits
+     * (0x0c000000); {@code stateFile} keeps its state across runs, null keeps it in memory only.
+     */
+    public Arm64VirtConfig tpm(Path stateFile) { this.tpm = true; this.tpmState = stateFile; return this; }
 }

@@ -1,6 +1,7 @@
 package org.multios.boards.arm64;
 
 import org.multios.core.fdt.FdtWriter;
+import org.multios.devices.tpm.TpmTisInterface;
 import org.multios.devices.pci.PciDeviceTree;
 import org.multios.devices.pci.PciHostLayout;
 
@@ -17,6 +18,10 @@ final class Arm64VirtDeviceTree {
     private static final int GIC_SPI = 0, GIC_PPI = 1, IRQ_LEVEL_HIGH = 4;
 
     static byte[] build(int cpus, long ramSize, PciHostLayout pci, String bootargs) {
+        return build(cpus, ramSize, pci, bootargs, false);
+    }
+
+    static byte[] build(int cpus, long ramSize, PciHostLayout pci, String bootargs, boolean tpm) {
         FdtWriter f = new FdtWriter();
         f.beginNode("");
         f.propU32("interrupt-parent", PHANDLE_GIC);
@@ -44,6 +49,14 @@ final class Arm64VirtDeviceTree {
 
         primecell(f, "pl031", Arm64VirtMemoryMap.RTC, Arm64VirtMemoryMap.RTC_SPI, "arm,pl031", new String[] {"apb_pclk"});
         primecell(f, "pl011", Arm64VirtMemoryMap.UART, Arm64VirtMemoryMap.UART_SPI, "arm,pl011", new String[] {"uartclk", "apb_pclk"});
+
+        if (tpm) {
+            // As QEMU's add_tpm_tis_fdt_node: no interrupt, drivers poll.
+            f.beginNode(String.format("tpm_tis@%x", TpmTisInterface.ARM_VIRT_BASE));
+            f.propString("compatible", TpmTisInterface.FDT_COMPATIBLE);
+            f.propU64("reg", TpmTisInterface.ARM_VIRT_BASE, TpmTisInterface.SIZE);
+            f.endNode();
+        }
 
         f.beginNode("pmu");
         f.propU32("interrupts", GIC_PPI, 7, IRQ_LEVEL_HIGH);
