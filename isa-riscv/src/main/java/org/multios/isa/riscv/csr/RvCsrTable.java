@@ -118,8 +118,9 @@ public final class RvCsrTable {
         // PMP: on RV64 only the even pmpcfg registers exist.
         for (int i = 0; i < 16; i += 2) {
             int idx = i;
-            def(PMPCFG0 + i, "pmpcfg" + i, null, f -> f.cpu.mmu().pmp.readCfg(idx / 2),
-                    (f, v) -> { f.cpu.mmu().pmp.writeCfg(idx / 2, v); f.cpu.mmu().flushAll(); });
+            // Pmp takes the CSR's own number N: pmpcfg2 holds entries 8..15.
+            def(PMPCFG0 + i, "pmpcfg" + i, null, f -> f.cpu.mmu().pmp.readCfg(idx),
+                    (f, v) -> { f.cpu.mmu().pmp.writeCfg(idx, v); f.cpu.mmu().flushAll(); });
         }
         for (int i = 0; i < 64; i++) {
             int idx = i;
