@@ -73,6 +73,9 @@ final class MachineCommand implements Callable<Integer> {
             description = "A virtio-net NIC and its back end; options ,pcap=FILE ,mac=XX:.. ,tftp=DIR ,bootfile=NAME (see docs/network.md).")
     String net;
 
+    /** The parsed {@code --net}/{@code --tftp}, for the per-architecture runners (null: no NIC). */
+    org.multios.devices.net.NetSpec netSpec;
+
     @Option(names = "--tftp", paramLabel = "DIR", description = "Serve DIR read-only over TFTP on the user network's gateway 10.0.2.2 (implies --net user).")
     Path tftp;
 
@@ -122,14 +125,14 @@ final class MachineCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        org.multios.devices.net.NetSpec netSpec = null;
+        netSpec = null;
         if (net != null || tftp != null) {
             try {
                 netSpec = org.multios.devices.net.NetSpec.parse(net != null ? net : "user").withTftp(tftp);
             } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
                 throw usage(e.getMessage());
             }
-            if (arch != Arch.RISCV64) throw usage("--net is only wired into the riscv64-virt board so far");
+            if (arch == Arch.X86_64) throw usage("--net is not wired into the x86_64-pc board yet");
         }
         long rtcBase = switch (rtc) {
             case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;

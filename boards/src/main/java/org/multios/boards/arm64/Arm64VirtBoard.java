@@ -52,6 +52,7 @@ public final class Arm64VirtBoard implements AutoCloseable {
     private final PciHostBridge pci;
     private final PciHostLayout pciLayout;
     private NvmePciFunction nvme;
+    private org.multios.devices.virtio.VirtioNetPciFunction net;
     private org.multios.core.trace.TraceSink trace;
     private volatile boolean guestStopped;
     private byte[] firmware;
@@ -124,6 +125,18 @@ public final class Arm64VirtBoard implements AutoCloseable {
                 throw new BoardException(e.getMessage());
             }
             pci.plug(nvme);
+        }
+        if (cfg.net != null) {
+            try {
+                net = new org.multios.devices.virtio.VirtioNetPciFunction(clock, cfg.net.open(clock::nanos),
+                        cfg.net.mac() != null ? cfg.net.mac() : org.multios.devices.virtio.VirtioNetPciFunction.defaultMac(), 1500);
+            } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                if (nvme != null) {
+                    try { nvme.close(); } catch (IOException ignored) {}
+                }
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(net); // INTx through the GIC (the PCI host has no MSI controller here)
         }
         planBoot();
         if (cfg.trace != null) {
@@ -259,6 +272,10 @@ public final class Arm64VirtBoard implements AutoCloseable {
     @Override
     public void close() throws IOException {
         config.console.flush();
+        if (net != null) {
+            net.close();
+            net = null;
+        }
         if (nvme != null) {
             NvmePciFunction n = nvme;
             nvme = null;

@@ -24,6 +24,8 @@ public final class Arm64VirtConfig {
     long rtcBaseNanos = GoldfishRtc.DEFAULT_EPOCH_NANOS;
     final List<DiskSpec> disks = new ArrayList<>();
     boolean snapshot;
+    /** {@code --net}: a virtio-net function and its back end, or null for no NIC. */
+    org.multios.devices.net.NetSpec net;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -40,6 +42,7 @@ public final class Arm64VirtConfig {
     public Arm64VirtConfig rtcBaseNanos(long t) { this.rtcBaseNanos = t; return this; }
     public Arm64VirtConfig disk(DiskSpec d) { disks.add(d); return this; }
     public Arm64VirtConfig snapshot(boolean b) { this.snapshot = b; return this; }
+    public Arm64VirtConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
     public Arm64VirtConfig realtime(boolean b) { this.realtime = b; return this; }
     public Arm64VirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
     public Arm64VirtConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
