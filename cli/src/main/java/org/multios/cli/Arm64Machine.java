@@ -33,6 +33,7 @@ final class Arm64Machine {
             if (cmd.maxInstructions != null) cfg.maxInstructions(cmd.maxInstructions);
             for (DiskSpec d : disks) cfg.disk(d);
             cfg.snapshot(cmd.snapshot);
+            if (cmd.tpm) cfg.tpm(cmd.tpmState);
             cfg.net(cmd.netSpec);
             board = Arm64VirtBoard.create(cfg);
         } catch (BoardException e) {

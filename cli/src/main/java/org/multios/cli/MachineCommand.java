@@ -79,6 +79,12 @@ final class MachineCommand implements Callable<Integer> {
     @Option(names = "--tftp", paramLabel = "DIR", description = "Serve DIR read-only over TFTP on the user network's gateway 10.0.2.2 (implies --net user).")
     Path tftp;
 
+    @Option(names = "--tpm", description = "A TPM 2.0 behind a TIS interface where QEMU's tpm-tis-device sits (arm64).")
+    boolean tpm;
+
+    @Option(names = "--tpm-state", paramLabel = "FILE", description = "With --tpm: keep the TPM's state in FILE across runs.")
+    Path tpmState;
+
     @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
             description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given).")
     String gdb;
@@ -117,6 +123,8 @@ final class MachineCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
+        if (tpmState != null && !tpm) throw usage("--tpm-state needs --tpm");
+        if (tpm && arch != Arch.ARM64) throw usage("--tpm is only wired into the arm64-virt board so far");
         List<DiskSpec> diskSpecs = new ArrayList<>();
         for (String d : disks) {
             try {

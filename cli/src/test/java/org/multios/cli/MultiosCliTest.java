@@ -95,6 +95,17 @@ class MultiosCliTest {
     }
 
     @Test
+    void tpmOptions() {
+        run("machine", "--arch", "riscv64", "--tpm", "--kernel", "x").assertOneLineError(2, "--tpm is only wired into the arm64-virt board");
+        run("machine", "--arch", "arm64", "--tpm-state", "/tmp/s", "--kernel", "x").assertOneLineError(2, "--tpm-state needs --tpm");
+        // with the TPM the arm64 board builds and runs (here: stopped by the instruction limit)
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(
+                java.nio.file.Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin")) || "1".equals(System.getenv("MULTIOS_REQUIRE_ORACLES")));
+        Result r = run("machine", "--arch", "arm64", "--tpm", "--max-instructions", "200000");
+        assertEquals(MachineCommand.EXIT_INSTRUCTION_LIMIT, r.status(), r.err());
+    }
+
+    @Test
     void usageErrors() {
         run("machine", "--frobnicate").assertOneLineError(2, "--frobnicate");
         run("machine", "--kernel").assertOneLineError(2, "--kernel");
