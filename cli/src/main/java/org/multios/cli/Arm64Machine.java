@@ -51,7 +51,7 @@ final class Arm64Machine {
                 if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
                 try {
                     gdbServer = org.multios.core.gdb.GdbServer.start(
-                            new org.multios.isa.arm64.gdb.A64DebugTarget(board.machine(), board.cpus(), board.traceSink()), cmd.gdb);
+                            org.multios.isa.arm64.gdb.A64DebugTarget.of(board.machine(), board.cpus(), board.traceSink()), cmd.gdb);
                 } catch (IOException e) {
                     throw new UserInputException(Multios.firstLine(e.getMessage()));
                 }

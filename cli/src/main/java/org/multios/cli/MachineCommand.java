@@ -181,7 +181,7 @@ final class MachineCommand implements Callable<Integer> {
             if (gdb != null) {
                 if (gdbWait) board.machine().pause(); // run() then halts before the first instruction
                 try {
-                    gdbServer = GdbServer.start(new RvDebugTarget(board.machine(), board.harts(), board.traceSink()), gdb);
+                    gdbServer = GdbServer.start(RvDebugTarget.of(board.machine(), board.harts(), board.traceSink()), gdb);
                 } catch (IOException e) {
                     throw new UserInputException(Multios.firstLine(e.getMessage()));
                 }

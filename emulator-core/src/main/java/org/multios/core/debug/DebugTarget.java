@@ -1,7 +1,11 @@
 package org.multios.core.debug;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.multios.core.machine.Machine;
+import org.multios.core.trace.TraceSink;
 
 /**
  * A machine as the GDB stub sees it: the machine (pause, resume, reset, bus) and one
@@ -24,6 +28,30 @@ public interface DebugTarget {
         return new DebugTarget() {
             @Override public Machine machine() { return machine; }
             @Override public List<DebugCpu> cpus() { return list; }
+        };
+    }
+
+    /**
+     * A target over a machine's CPUs of one ISA: {@code view} makes each CPU's debug view, and
+     * {@code monitor trace on|off} hands {@code trace} (the {@code --trace} sink, or null when the
+     * run has none) to every CPU through {@code setTrace}.
+     */
+    static <C> DebugTarget of(Machine machine, List<C> cpus, Function<C, DebugCpu> view,
+                              BiConsumer<C, TraceSink> setTrace, TraceSink trace) {
+        List<C> own = List.copyOf(cpus);
+        List<DebugCpu> views = new ArrayList<>();
+        for (C c : own) views.add(view.apply(c));
+        List<DebugCpu> list = List.copyOf(views);
+        return new DebugTarget() {
+            @Override public Machine machine() { return machine; }
+            @Override public List<DebugCpu> cpus() { return list; }
+
+            @Override
+            public boolean setTrace(boolean on) {
+                if (trace == null) return false;
+                for (C c : own) setTrace.accept(c, on ? trace : null);
+                return true;
+            }
         };
     }
 }

@@ -93,7 +93,7 @@ class GdbMultiarchTest {
         machine.addCpu(cpu);
         machine.pause(); // --gdb-wait: halt before the first instruction
         machineThread = Thread.ofPlatform().daemon().name("machine").start(machine::run);
-        server = GdbServer.start(new RvDebugTarget(machine, List.of(cpu), null), "127.0.0.1:0");
+        server = GdbServer.start(RvDebugTarget.of(machine, List.of(cpu), null), "127.0.0.1:0");
     }
 
     @AfterEach
