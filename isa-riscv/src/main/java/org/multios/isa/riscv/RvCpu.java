@@ -187,8 +187,13 @@ public final class RvCpu implements Cpu {
     /** Retired count as the counters see it before the instruction now executing. */
     public long retiredForCounters() { return retired + blockIndex; }
 
+    /** Virtual nanoseconds per tick of the {@code time} CSR (10 MHz, as the CLINT's mtime). */
+    public static final long NANOS_PER_TIME_TICK = 100;
+
+    public VirtualClock clock() { return clock; }
+
     public long time() {
-        return timeSource != null ? timeSource.getAsLong() : clock.preciseNanos() / 100;
+        return timeSource != null ? timeSource.getAsLong() : clock.preciseNanos() / NANOS_PER_TIME_TICK;
     }
 
     /** Called before an instruction leaves the fast path: counters and time see its position. */

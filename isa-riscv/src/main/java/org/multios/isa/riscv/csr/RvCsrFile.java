@@ -1,5 +1,7 @@
 package org.multios.isa.riscv.csr;
 
+import org.multios.core.time.TimerEvent;
+import org.multios.core.time.VirtualClock;
 import org.multios.isa.riscv.RvCpu;
 import org.multios.isa.riscv.trap.RvTrap;
 
@@ -25,6 +27,11 @@ public final class RvCsrFile {
     public long mcounteren, mcountinhibit, menvcfg;
     // Supervisor level
     public long stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg;
+    /** Sstc: the supervisor timer compare value (reset to all-ones: no interrupt). */
+    public long stimecmp;
+    /** STIP as the Sstc comparator drives it while menvcfg.STCE is set: 0 or {@link #STIP}. */
+    long sstcLevel;
+    private TimerEvent sstcEvent;
     // Floating point
     public int fflags, frm;
     // Counters: value = retired + offset while counting, frozen value while inhibited.
@@ -39,6 +46,10 @@ public final class RvCsrFile {
     /** Exceptions medeleg can delegate (not ecall from M; reserved causes stay zero). */
     public static final long DELEGABLE_EXCEPTIONS = 0xb3ffL & ~(1L << RvTrap.ECALL_FROM_M);
 
+    /** menvcfg.STCE (Sstc): stimecmp is enabled and drives mip.STIP. */
+    public static final long MENVCFG_STCE = 1L << 63;
+    public static final long STIP = 1L << RvTrap.IRQ_STI;
+
     private static long ext(char c) { return 1L << (c - 'A'); }
 
     public RvCsrFile(RvCpu cpu) {
@@ -51,11 +62,43 @@ public final class RvCsrFile {
         mtvec = mscratch = mepc = mcause = mtval = 0;
         mcounteren = mcountinhibit = menvcfg = 0;
         stvec = sscratch = sepc = scause = stval = satp = scounteren = senvcfg = 0;
+        stimecmp = -1L;
+        updateSstc();
         fflags = frm = 0;
         cycleOffset = instretOffset = cycleFrozen = instretFrozen = 0;
     }
 
-    public long mip() { return mipSoftware | mipLines; }
+    /** With STCE set, STIP is the comparator's alone (software cannot write it in mip). */
+    public long mip() { return (menvcfg < 0 ? mipSoftware & ~STIP : mipSoftware) | mipLines | sstcLevel; }
+
+    /**
+     * Sstc: re-evaluates STIP = (time >= stimecmp) while menvcfg.STCE is set, and schedules a
+     * virtual-clock event for the moment {@code time} reaches stimecmp (called on writes to
+     * stimecmp and menvcfg, and by that event).
+     */
+    public void updateSstc() {
+        VirtualClock clock = cpu.clock();
+        clock.cancel(sstcEvent);
+        sstcEvent = null;
+        if (menvcfg >= 0) {
+            sstcLevel = 0;
+            return;
+        }
+        long now = cpu.time();
+        if (Long.compareUnsigned(now, stimecmp) >= 0) {
+            sstcLevel = STIP;
+            return;
+        }
+        sstcLevel = 0;
+        // time = virtual ns / NANOS_PER_TIME_TICK (+ a constant): the comparator trips after
+        // this many ticks. Far-future values (all-ones) need no event.
+        long ticks = stimecmp - now;
+        if (ticks < 0 || ticks > Long.MAX_VALUE / RvCpu.NANOS_PER_TIME_TICK / 4) return;
+        sstcEvent = clock.schedule(clock.preciseNanos() + ticks * RvCpu.NANOS_PER_TIME_TICK, () -> {
+            sstcEvent = null;
+            updateSstc();
+        });
+    }
 
     /** mstatus as software reads it: SD summarises FS. */
     public long readMstatus() {

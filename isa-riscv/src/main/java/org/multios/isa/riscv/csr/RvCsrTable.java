@@ -22,6 +22,7 @@ public final class RvCsrTable {
     public static final int FFLAGS = 0x001, FRM = 0x002, FCSR = 0x003;
     public static final int CYCLE = 0xc00, TIME = 0xc01, INSTRET = 0xc02;
     public static final int SSTATUS = 0x100, SIE = 0x104, STVEC = 0x105, SCOUNTEREN = 0x106, SENVCFG = 0x10a;
+    public static final int STIMECMP = 0x14d;
     public static final int SSCRATCH = 0x140, SEPC = 0x141, SCAUSE = 0x142, STVAL = 0x143, SIP = 0x144, SATP = 0x180;
     public static final int MVENDORID = 0xf11, MARCHID = 0xf12, MIMPID = 0xf13, MHARTID = 0xf14, MCONFIGPTR = 0xf15;
     public static final int MSTATUS = 0x300, MISA = 0x301, MEDELEG = 0x302, MIDELEG = 0x303, MIE = 0x304, MTVEC = 0x305;
@@ -57,6 +58,12 @@ public final class RvCsrTable {
         return p != 0 || (f.scounteren & bit) != 0;
     };
 
+    /**
+     * stimecmp (Sstc): below M it needs menvcfg.STCE and mcounteren.TM, else it is an illegal
+     * instruction (Sstc spec, "stimecmp").
+     */
+    private static final Guard SSTC = (f, p, n) -> p == 3 || (f.menvcfg < 0 && (f.mcounteren & 2) != 0);
+
     /** satp in S-mode traps when mstatus.TVM is set. */
     private static final Guard TVM = (f, p, n) -> p == 3 || (f.mstatus & Mstatus.TVM) == 0;
 
@@ -88,6 +95,7 @@ public final class RvCsrTable {
         def(STVAL, "stval", null, f -> f.stval, (f, v) -> f.stval = v);
         def(SIP, "sip", null, f -> f.mip() & f.mideleg,
                 (f, v) -> { long m = f.mideleg & (1L << RvTrap.IRQ_SSI); f.mipSoftware = (f.mipSoftware & ~m) | (v & m); });
+        def(STIMECMP, "stimecmp", SSTC, f -> f.stimecmp, (f, v) -> { f.stimecmp = v; f.updateSstc(); });
         def(SATP, "satp", TVM, f -> f.satp, RvCsrTable::writeSatp);
 
         // Machine information.
@@ -105,15 +113,19 @@ public final class RvCsrTable {
         def(MIE, "mie", null, f -> f.mie, (f, v) -> f.mie = v & RvCsrFile.ALL_INTERRUPTS);
         def(MTVEC, "mtvec", null, f -> f.mtvec, (f, v) -> f.mtvec = legalTvec(f.mtvec, v));
         def(MCOUNTEREN, "mcounteren", null, f -> f.mcounteren, (f, v) -> f.mcounteren = v & 0xffff_ffffL);
-        def(MENVCFG, "menvcfg", null, f -> f.menvcfg, (f, v) -> f.menvcfg = v & 1); // FIOM only
+        // FIOM and STCE (Sstc); the rest is hard-wired to zero.
+        def(MENVCFG, "menvcfg", null, f -> f.menvcfg, (f, v) -> { f.menvcfg = v & (1 | RvCsrFile.MENVCFG_STCE); f.updateSstc(); });
         def(MCOUNTINHIBIT, "mcountinhibit", null, f -> f.mcountinhibit, RvCsrFile::writeMcountinhibit);
         for (int i = 3; i < 32; i++) def(0x320 + i, "mhpmevent" + i, null, f -> 0, IGNORE);
         def(MSCRATCH, "mscratch", null, f -> f.mscratch, (f, v) -> f.mscratch = v);
         def(MEPC, "mepc", null, f -> f.mepc, (f, v) -> f.mepc = v & ~1L);
         def(MCAUSE, "mcause", null, f -> f.mcause, (f, v) -> f.mcause = v);
         def(MTVAL, "mtval", null, f -> f.mtval, (f, v) -> f.mtval = v);
-        def(MIP, "mip", null, RvCsrFile::mip,
-                (f, v) -> { long m = RvCsrFile.S_INTERRUPTS; f.mipSoftware = (f.mipSoftware & ~m) | (v & m); });
+        // With menvcfg.STCE set, STIP is read-only (the Sstc comparator drives it).
+        def(MIP, "mip", null, RvCsrFile::mip, (f, v) -> {
+            long m = RvCsrFile.S_INTERRUPTS & (f.menvcfg < 0 ? ~RvCsrFile.STIP : -1L);
+            f.mipSoftware = (f.mipSoftware & ~m) | (v & m);
+        });
 
         // PMP: on RV64 only the even pmpcfg registers exist.
         for (int i = 0; i < 16; i += 2) {
