@@ -71,6 +71,10 @@ class GdbMultiarchArm64Test {
                 continue
                 echo === monitor\\n
                 monitor info registers
+                echo === sysregs\\n
+                p/x $SCTLR_EL1
+                p/x $CURRENTEL
+                p/x $MIDR_EL1
                 echo === spin\\n
                 delete
                 echo SPINNING\\n
@@ -119,6 +123,8 @@ class GdbMultiarchArm64Test {
         assertTrue(hb.contains("Hardware assisted breakpoint 3 at"), out);
         assertTrue(hb.matches("(?s).*Breakpoint 3, spin \\(\\) at .*"), out);
         assertTrue(s.get("monitor").contains("SCTLR_EL1"), out);
+        // System registers by name (org.qemu.gdb.aarch64.sysregs): reset SCTLR_EL1, EL1, Cortex-A57's MIDR.
+        assertTrue(s.get("sysregs").matches("(?s)\\$\\d+ = 0x30d00800\n\\$\\d+ = 0x4\n\\$\\d+ = 0x411fd070\n"), s.get("sysregs"));
 
         assertTrue(s.get("spin").contains("SIGINT"), "Ctrl-C stops the spinning guest:\n" + out);
         Matcher spins = Pattern.compile("\\$\\d+ = (\\d+)").matcher(s.get("interrupted"));

@@ -5,6 +5,7 @@ import org.multios.core.debug.DebugHooks;
 import org.multios.core.debug.TargetDescription;
 import org.multios.core.machine.Cpu;
 import org.multios.isa.arm64.A64Cpu;
+import org.multios.isa.arm64.sysreg.SysRegInfo;
 
 /** One AArch64 PE as GDB sees it, over {@link A64Cpu}'s public state. */
 public final class A64DebugCpu implements DebugCpu {
@@ -21,7 +22,8 @@ public final class A64DebugCpu implements DebugCpu {
     public byte[] readRegister(int regnum) {
         var r = description().register(regnum);
         if (r == null) return null;
-        long v = switch (regnum) {
+        SysRegInfo sys = A64TargetDescription.SYSREGS.get(regnum);
+        long v = sys != null ? cpu.sysregs.read(sys) : switch (regnum) {
             case A64TargetDescription.SP -> cpu.sp();
             case A64TargetDescription.PC -> cpu.pc;
             case A64TargetDescription.CPSR -> cpu.spsrValue();
@@ -38,6 +40,12 @@ public final class A64DebugCpu implements DebugCpu {
         if (r == null || value.length != r.byteSize()) return false;
         long v = 0;
         for (int i = value.length - 1; i >= 0; i--) v = v << 8 | (value[i] & 0xff);
+        SysRegInfo sys = A64TargetDescription.SYSREGS.get(regnum);
+        if (sys != null) {
+            if (sys.kind() != SysRegInfo.Kind.RW && sys.kind() != SysRegInfo.Kind.FN) return false; // constants
+            cpu.sysregs.write(sys, v); // as MSR would: SCTLR/TTBR/TCR writes flush the TLB
+            return true;
+        }
         switch (regnum) {
             case A64TargetDescription.SP -> cpu.setSp(v);
             case A64TargetDescription.PC -> cpu.pc = v;

@@ -28,8 +28,38 @@ class A64DebugCpuTest {
         assertEquals((byte) 0x80, d.readRegister(A64TargetDescription.CPSR)[3]); // N
         assertTrue(d.writeRegister(A64TargetDescription.PC, new byte[] {0x10, 0, 0, 0x40, 0, 0, 0, 0}));
         assertEquals(0x4000_0010L, t.cpu.pc);
-        assertNull(d.readRegister(99));
+        assertNull(d.readRegister(A64TargetDescription.SYSREG_BASE + A64TargetDescription.SYSREGS.size()));
         assertEquals(DebugCpu.NO_TRANSLATION, d.translate(1L << 50, false));
+    }
+
+    /** System registers: one per implemented table row, read and written as MRS/MSR would, constants refused. */
+    @Test
+    void systemRegistersFollowTheCpusTable() {
+        TestCpu t = new TestCpu();
+        A64DebugCpu d = new A64DebugCpu(t.cpu);
+        var desc = d.description();
+        assertTrue(desc.document("system-registers.xml").contains("org.qemu.gdb.aarch64.sysregs"));
+        int sctlr = regnum(desc, "SCTLR_EL1"), vbar = regnum(desc, "VBAR_EL1"), midr = regnum(desc, "MIDR_EL1");
+        assertTrue(sctlr >= A64TargetDescription.SYSREG_BASE);
+        assertEquals(0x30d0_0800L, le(d.readRegister(sctlr)));
+        assertEquals(0x411f_d070L, le(d.readRegister(midr)));
+        assertTrue(d.writeRegister(vbar, new byte[] {0, 0x08, 0, 0x40, 0, 0, 0, 0}));
+        assertEquals(0x4000_0800L, t.cpu.sysregs.vbarEl1);
+        assertTrue(!d.writeRegister(midr, new byte[8]), "MIDR is a constant");
+        assertEquals(0x411f_d070L, le(d.readRegister(midr)));
+        // Reading must have no side effects, so GDB never sees the interrupt-acknowledge register.
+        assertTrue(desc.registers().stream().noneMatch(r -> r.name().startsWith("ICC_IAR")));
+        assertNull(desc.register(A64TargetDescription.V0), "no FPU feature without FP state");
+    }
+
+    static int regnum(org.multios.core.debug.TargetDescription desc, String name) {
+        return desc.registers().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().regnum();
+    }
+
+    static long le(byte[] b) {
+        long v = 0;
+        for (int i = b.length - 1; i >= 0; i--) v = v << 8 | (b[i] & 0xff);
+        return v;
     }
 
     @Test
