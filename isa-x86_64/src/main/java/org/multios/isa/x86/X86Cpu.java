@@ -69,6 +69,8 @@ public final class X86Cpu implements Cpu {
     public java.util.function.Consumer<String> faultTrace;
 
     public boolean halted;
+    /** The debugger's hooks, or null (always, without breakpoints, watchpoints or a step to watch for). */
+    private org.multios.core.debug.DebugHooks debugHooks;
     /** Interrupts stay blocked for one instruction after STI and MOV SS/POP SS. */
     public boolean interruptShadow;
     private volatile boolean exitRequested;
@@ -151,6 +153,8 @@ public final class X86Cpu implements Cpu {
                 if (vector >= 0) interrupts.deliver(vector, false, 0, false, rip);
             }
             if (halted) break;
+            org.multios.core.debug.DebugHooks hooks = debugHooks;
+            if (hooks != null && hooks.beforeInstruction(index, linearPc())) break;
             interruptShadow = false;
             instructionStart = rip;
             try {
@@ -177,6 +181,12 @@ public final class X86Cpu implements Cpu {
     public void syncClock() { clock.setInFlight(retiredInRun); }
 
     @Override public boolean isWaiting() { return halted; }
+
+    /** Installs (or with null removes) the GDB stub's hooks; see {@link org.multios.core.debug.DebugHooks}. */
+    public void setDebugHooks(org.multios.core.debug.DebugHooks hooks) { this.debugHooks = hooks; }
+
+    /** The linear address of the next instruction (CS base + RIP; RIP itself in 64-bit code). */
+    public long linearPc() { return codeBits == 64 ? rip : (seg[Segment.CS].base + rip) & 0xffffffffL; }
 
     @Override public long pc() { return seg[Segment.CS].base + rip; }
 
@@ -319,6 +329,8 @@ public final class X86Cpu implements Cpu {
 
     /** Reads {@code size} bytes at a linear address (page-crossing accesses split per byte). */
     public long readLinear(long linear, int size, int access) {
+        org.multios.core.debug.DebugHooks hooks = debugHooks;
+        if (hooks != null && access != X86PageWalker.EXECUTE) watch(hooks, linear, size, false);
         if (((linear & 0xfff) + size) > 0x1000) {
             long v = 0;
             for (int i = 0; i < size; i++) v |= (readPhys(translate(linear + i, access), 1) & 0xff) << (8 * i);
@@ -329,6 +341,8 @@ public final class X86Cpu implements Cpu {
     }
 
     public void writeLinear(long linear, int size, long v) {
+        org.multios.core.debug.DebugHooks hooks = debugHooks;
+        if (hooks != null) watch(hooks, linear, size, true);
         if (((linear & 0xfff) + size) > 0x1000) {
             long[] pas = new long[size];
             for (int i = 0; i < size; i++) pas[i] = translate(linear + i, X86PageWalker.WRITE);
@@ -336,6 +350,13 @@ public final class X86Cpu implements Cpu {
             return;
         }
         writePhys(translate(linear, X86PageWalker.WRITE), size, v);
+    }
+
+    /** Reports a data access on a watched page to the debugger, once it is known not to fault. */
+    private void watch(org.multios.core.debug.DebugHooks hooks, long linear, int size, boolean write) {
+        if (!hooks.watchesPage(linear) && !hooks.watchesPage(linear + size - 1)) return;
+        translate(linear, write ? X86PageWalker.WRITE : X86PageWalker.READ); // a fault is raised before the stop is recorded
+        hooks.dataAccess(index, linear, size, write);
     }
 
     /** Segment base plus offset (the offset already truncated to the address size). */
