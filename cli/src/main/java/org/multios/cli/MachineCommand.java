@@ -73,6 +73,13 @@ final class MachineCommand implements Callable<Integer> {
             description = "A virtio-net NIC and its back end; options ,pcap=FILE ,mac=XX:.. ,tftp=DIR ,bootfile=NAME (see docs/network.md).")
     String net;
 
+    @Option(names = "--display", paramLabel = "none|png=FILE|window",
+            description = "Add a bochs-display-compatible PCI display with a 2D engine; show it nowhere, in FILE (PNG, rewritten as it changes) or in a window (see docs/display.md).")
+    String display;
+
+    /** The parsed {@code --display} (null: no display device). */
+    org.multios.devices.display.host.DisplaySpec displaySpec;
+
     /** The parsed {@code --net}/{@code --tftp}, for the per-architecture runners (null: no NIC). */
     org.multios.devices.net.NetSpec netSpec;
 
@@ -142,6 +149,15 @@ final class MachineCommand implements Callable<Integer> {
             }
             if (arch == Arch.X86_64) throw usage("--net is not wired into the x86_64-pc board yet");
         }
+        displaySpec = null;
+        if (display != null) {
+            try {
+                displaySpec = org.multios.devices.display.host.DisplaySpec.parse(display);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            if (arch != Arch.RISCV64) throw usage("--display is only wired into the riscv64-virt board so far");
+        }
         long rtcBase = switch (rtc) {
             case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
             case "host" -> GoldfishRtc.hostBase();
@@ -169,6 +185,7 @@ final class MachineCommand implements Callable<Integer> {
             for (DiskSpec d : diskSpecs) cfg.disk(d);
             cfg.snapshot(snapshot);
             cfg.net(netSpec);
+            cfg.display(displaySpec);
             board = RiscvVirtBoard.create(cfg);
         } catch (Exception | Error e) {
             console.close();

@@ -54,6 +54,8 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     private final PciHostBridge pci;
     private NvmePciFunction nvme;
     private org.multios.devices.virtio.VirtioNetPciFunction net;
+    private org.multios.devices.display.BochsDisplayFunction display;
+    private org.multios.devices.display.DisplayRefresh displayRefresh;
     private volatile boolean guestStopped;
 
     private RiscvVirtBoard(RiscvVirtConfig cfg, BootPlan plan) throws BoardException {
@@ -136,6 +138,17 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
             }
             pci.plug(net); // next free slot; INTx through the PLIC (no MSI controller here)
         }
+        if (cfg.display != null) {
+            display = new org.multios.devices.display.BochsDisplayFunction(clock);
+            try {
+                displayRefresh = new org.multios.devices.display.DisplayRefresh(clock, display,
+                        cfg.display.open("MultiOS riscv64-virt"), 100_000_000);
+            } catch (IllegalStateException e) {
+                closeQuietly();
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(display); // next free slot
+        }
 
         // QEMU reloads its ROM blobs (firmware, kernel, device tree, reset vector) on every reset.
         machine.onReset(() -> plan.load(bus));
@@ -213,11 +226,18 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
 
     public PciHostBridge pci() { return pci; }
 
+    /** The PCI display ({@code --display}), or null. */
+    public org.multios.devices.display.BochsDisplayFunction display() { return display; }
+
     /** Flushes the console and closes the disks (waits for their I/O; deletes snapshot overlays). */
     @Override
     public void close() throws IOException {
         config.console.flush();
         if (trace != null) trace.close();
+        if (displayRefresh != null) {
+            displayRefresh.close();
+            displayRefresh = null;
+        }
         if (net != null) {
             net.close();
             net = null;

@@ -26,6 +26,8 @@ public final class RiscvVirtConfig {
     boolean snapshot;
     /** {@code --net}: a virtio-net function and its back end, or null for no NIC. */
     org.multios.devices.net.NetSpec net;
+    /** {@code --display}: a bochs-display-compatible PCI display and where its picture goes, or null for none. */
+    org.multios.devices.display.host.DisplaySpec display;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -45,6 +47,7 @@ public final class RiscvVirtConfig {
     /** Every disk gets a temporary overlay deleted when the board closes. */
     public RiscvVirtConfig snapshot(boolean b) { this.snapshot = b; return this; }
     public RiscvVirtConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
+    public RiscvVirtConfig display(org.multios.devices.display.host.DisplaySpec d) { this.display = d; return this; }
     public RiscvVirtConfig trace(Path p) { this.trace = p; return this; }
     public RiscvVirtConfig realtime(boolean b) { this.realtime = b; return this; }
     public RiscvVirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
