@@ -10,6 +10,8 @@ import java.util.function.IntConsumer;
 import org.multios.core.time.TimerEvent;
 import org.multios.core.time.VirtualClock;
 import org.multios.kernel.arch.ArchPort;
+import org.multios.kernel.arch.KernelTimer;
+import org.multios.kernel.driver.InterruptController;
 import org.multios.kernel.arch.Trap;
 import org.multios.kernel.fs.Vfs;
 import org.multios.kernel.mm.AddressSpace;
@@ -47,6 +49,27 @@ public final class Kernel {
     public final long bootEpochNanos;
     public final java.util.SplittableRandom random;
 
+    /** The interrupt controller of a booted kernel (null for {@code run}: no devices). */
+    public InterruptController irq;
+    /** reboot(2)'s way to the hardware (null: reboot is refused with EPERM, as for {@code run}). */
+    public PowerControl power;
+    /** Run before a power-off or restart: file systems sync and unmount here. */
+    public final List<Runnable> shutdownHooks = new ArrayList<>();
+    /** The kernel log ring (dmesg); {@code run} keeps one too, it just has no console. */
+    public KernelLog klog;
+    /** uname's nodename (sethostname). */
+    public String hostname = "multios";
+    /** The kernel command line (/proc/cmdline). */
+    public String commandLine = "";
+    /** Mounted file systems as /proc/mounts lists them. */
+    public final List<Mount> mounts = new ArrayList<>();
+    /** Virtual time when this kernel started (uptime counts from here). */
+    public long startNanos;
+
+    /** One line of /proc/mounts. */
+    public record Mount(String device, String path, String type, String options) {}
+
+    private KernelTimer timer;
     private final Map<Integer, Process> processes = new TreeMap<>();
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final Map<Object, List<Task>> futexWaiters = new HashMap<>();
@@ -54,8 +77,6 @@ public final class Kernel {
     private final List<Task> sleepers = new ArrayList<>();
     private Task current;
     private long sliceEnd;
-    private TimerEvent timerEvent;
-    private long timerDeadline = Long.MAX_VALUE;
     private int nextId = 1;
     private IntConsumer onInitExit = s -> {};
     /** Longest a program may run (virtual ns), for hostile-program tests; Long.MAX_VALUE = none. */
@@ -72,6 +93,26 @@ public final class Kernel {
         this.bootEpochNanos = bootEpochNanos;
         this.random = new java.util.SplittableRandom(randomSeed);
         this.syscalls = new LinuxSyscalls(this);
+        this.timer = new EventTimer(clock, port);
+        this.startNanos = clock.preciseNanos();
+        this.klog = new KernelLog(() -> now() - startNanos);
+    }
+
+    /** Replaces the default (clock-event) timer, e.g. with the CPU's own compare register. */
+    public void setTimer(KernelTimer t) { timer = t; }
+
+    /** Nanoseconds of virtual time since this kernel started. */
+    public long uptimeNanos() { return now() - startNanos; }
+
+    /** Sends sig to every live process of group pgrp (the terminal's ^C, kill(-pgrp)); false when there is none. */
+    public boolean signalGroup(int pgrp, int sig) {
+        boolean any = false;
+        for (Process q : new ArrayList<>(processes.values())) {
+            if (q.zombie || q.pgid != pgrp) continue;
+            sendSignal(q, sig, 0);
+            any = true;
+        }
+        return any;
     }
 
     public void onInitExit(IntConsumer c) { onInitExit = c; }
@@ -128,8 +169,12 @@ public final class Kernel {
         Task t = fromUser ? current : null;
         if (t != null) port.saveUserState(t.ctx);
         switch (trap.kind()) {
-            case TIMER -> port.setTimerPending(false);
-            case EXTERNAL, OTHER -> { if (t != null) forceSignal(t, SIGILL, 0, 0); }
+            case TIMER -> timer.acknowledge();
+            case EXTERNAL -> {
+                if (irq != null) irq.handlePending();
+                else if (t != null) forceSignal(t, SIGILL, 0, 0);
+            }
+            case OTHER -> { if (t != null) forceSignal(t, SIGILL, 0, 0); }
             case SYSCALL -> {
                 if (t != null) {
                     t.ctx.pc += port.abi().insnLength();
@@ -220,12 +265,7 @@ public final class Kernel {
         if (running != null) deadline = runQueue.isEmpty() && sleepers.isEmpty() ? now() + 10 * SLICE_NANOS : sliceEnd;
         for (Task s : sleepers) deadline = Math.min(deadline, s.deadline);
         if (timeLimitNanos != Long.MAX_VALUE) deadline = Math.min(deadline, timeLimitNanos + 1);
-        if (deadline == timerDeadline && timerEvent != null) return;
-        clock.cancel(timerEvent);
-        timerEvent = null;
-        timerDeadline = deadline;
-        if (deadline == Long.MAX_VALUE) return;
-        timerEvent = clock.schedule(Math.max(deadline, now()), () -> { timerEvent = null; timerDeadline = Long.MAX_VALUE; port.setTimerPending(true); });
+        timer.arm(deadline);
     }
 
     /** Puts the current task to sleep on q (and/or until deadline); the syscall returns BLOCKED. */
@@ -320,7 +360,7 @@ public final class Kernel {
             if (p.zombie) return;
             sendSignal(p, SIGALRM, 0);
             setAlarm(p, p.alarmInterval == 0 ? 0 : Math.max(now(), p.alarmDeadline) + p.alarmInterval, p.alarmInterval);
-            port.setTimerPending(true); // enter the kernel soon to deliver it
+            timer.kick(); // enter the kernel soon to deliver it
         });
     }
 

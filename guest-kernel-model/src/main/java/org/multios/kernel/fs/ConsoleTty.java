@@ -18,6 +18,9 @@ public final class ConsoleTty {
     private final WaitQueue readers = new WaitQueue();
     private final Inode inode = new SyntheticInode(Inode.S_IFCHR | 0620);
     private int winRows = 24, winCols = 80;
+    /** Job control: the foreground process group (gets the ^C, ^\ and ^Z signals) and the controlling session. */
+    private int foregroundGroup = 1, session;
+    public static final long TIOCSCTTY = 0x540e, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
 
     /** transmit: one byte to the device; signal: a signal for the foreground process group. */
     public ConsoleTty(IntConsumer transmit, IntConsumer signal) {
@@ -26,11 +29,20 @@ public final class ConsoleTty {
 
     public LineDiscipline discipline() { return ld; }
 
+    public int foregroundGroup() { return foregroundGroup; }
+
+    public void setForegroundGroup(int pgrp) { foregroundGroup = pgrp; }
+
+    /** Makes this the controlling terminal of session sid (TIOCSCTTY, or the kernel for init). */
+    public void setSession(int sid) { session = sid; }
+
     /** A byte from the device (receive interrupt). */
     public void receive(int b) {
         ld.receive(b);
         if (ld.readable()) readers.wakeAll();
     }
+
+    private static byte[] le32(int v) { return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array(); }
 
     /** Opens the terminal (each open gets its own file description on the one device). */
     public OpenFile open(int flags) {
@@ -82,8 +94,18 @@ public final class ConsoleTty {
                     winCols = w.getShort(2);
                     return 0;
                 }
-                if (request == HostConsole.TIOCGPGRP) return mem.write(arg, new byte[] {1, 0, 0, 0}) ? 0 : -Errno.EFAULT;
-                if (request == HostConsole.TIOCSPGRP) return 0;
+                if (request == HostConsole.TIOCGPGRP) return mem.write(arg, le32(foregroundGroup)) ? 0 : -Errno.EFAULT;
+                if (request == HostConsole.TIOCSPGRP) {
+                    byte[] v = new byte[4];
+                    if (!mem.read(arg, v)) return -Errno.EFAULT;
+                    int pgrp = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                    if (pgrp <= 0) return -Errno.EINVAL;
+                    foregroundGroup = pgrp;
+                    return 0;
+                }
+                if (request == TIOCGSID) return session == 0 ? -Errno.ENOTTY : mem.write(arg, le32(session)) ? 0 : -Errno.EFAULT;
+                if (request == TIOCSCTTY || request == TIOCNOTTY) return 0;
+                if (request == HostConsole.FIONREAD) return mem.write(arg, le32(ld.available())) ? 0 : -Errno.EFAULT;
                 return -Errno.ENOTTY;
             }
         };

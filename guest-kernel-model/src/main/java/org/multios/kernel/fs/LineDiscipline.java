@@ -102,6 +102,14 @@ public final class LineDiscipline {
     /** True when a read would not block. */
     public boolean readable() { return canonical() ? !ready.isEmpty() : !raw.isEmpty(); }
 
+    /** Bytes a read could return now (FIONREAD). */
+    public int available() {
+        if (!canonical()) return raw.size();
+        int n = 0;
+        for (byte[] l : ready) n += l.length;
+        return n;
+    }
+
     /** Copies available input into b; 0 = end of file (canonical ^D on an empty line); -1 = nothing yet. */
     public int read(byte[] b, int off, int len) {
         if (canonical()) {

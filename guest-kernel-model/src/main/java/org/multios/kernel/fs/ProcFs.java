@@ -18,7 +18,7 @@ public final class ProcFs implements FileSystem {
     public ProcFs(Kernel k) {
         this.k = k;
         this.root = new Dir(() -> {
-            List<String> names = new ArrayList<>(List.of("self", "meminfo", "cpuinfo", "uptime"));
+            List<String> names = new ArrayList<>(List.of("self", "meminfo", "cpuinfo", "uptime", "version", "cmdline", "mounts"));
             for (Process p : k.processes()) if (!p.zombie) names.add(Integer.toString(p.pid));
             return names;
         }, this::rootLookup);
@@ -32,7 +32,10 @@ public final class ProcFs implements FileSystem {
             case "self": return new TmpFs.Symlink(Integer.toString(k.current() == null ? 1 : k.current().process.pid));
             case "meminfo": return new Text(this::meminfo);
             case "cpuinfo": return new Text(() -> "processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc\nmmu\t\t: sv39\n\n");
-            case "uptime": return new Text(() -> String.format("%.2f 0.00\n", k.now() / 1e9));
+            case "uptime": return new Text(() -> String.format("%.2f 0.00\n", k.uptimeNanos() / 1e9));
+            case "version": return new Text(() -> VERSION);
+            case "cmdline": return new Text(() -> k.commandLine + "\n");
+            case "mounts": return new Text(this::mounts);
             default:
         }
         int pid;
@@ -71,6 +74,15 @@ public final class ProcFs implements FileSystem {
                     : (i.mode() & Inode.S_IFMT) == Inode.S_IFCHR ? "/dev/console" : "anon_inode:[" + i.ino() + "]";
             return new TmpFs.Symlink(target);
         });
+    }
+
+    /** /proc/version, in Linux's layout. */
+    public static final String VERSION = "MultiOS version 6.1.0-multios (multios@java) #1 MultiOS\n";
+
+    private String mounts() {
+        StringBuilder sb = new StringBuilder();
+        for (Kernel.Mount m : k.mounts) sb.append(m.device()).append(' ').append(m.path()).append(' ').append(m.type()).append(' ').append(m.options()).append(" 0 0\n");
+        return sb.toString();
     }
 
     private String comm(Process p) { return p.exePath.substring(p.exePath.lastIndexOf('/') + 1); }

@@ -44,6 +44,24 @@ public final class BuddyAllocator {
 
     public long freeFrames() { return freeFrames; }
 
+    /**
+     * Hands the frames [first, first+count) to the allocator (they were reserved: a booted
+     * kernel starts with nothing and adds the memory map's usable ranges), as the largest
+     * aligned blocks that fit, merging with free buddies.
+     */
+    public void addFree(int first, int count) {
+        if (first < 0 || count < 0 || first + count > frames) throw new IllegalArgumentException("frames " + first + "+" + count + " outside 0.." + frames);
+        int end = first + count;
+        reserved.clear(first, end);
+        int f = first;
+        while (f < end) {
+            int order = MAX_ORDER;
+            while (order > 0 && ((f & ((1 << order) - 1)) != 0 || f + (1 << order) > end)) order--;
+            free(base + ((long) f << 12), order);
+            f += 1 << order;
+        }
+    }
+
     private void push(int f, int order) {
         freeOrder[f] = (byte) order;
         prev[f] = -1;

@@ -23,10 +23,30 @@ public final class PageFrameAllocator {
         java.util.Arrays.fill(used, -1L);
         this.refs = new short[frames];
         this.buddy = new BuddyAllocator(base, frames, (int) ((reservedBytes + 4095) >>> 12));
+        this.managed = frames;
+    }
+
+    /** Frames this allocator manages (RAM minus what was never given to it). */
+    private int managed;
+
+    /** A booted kernel's allocator: covers [base, base+size) but owns nothing until {@link #addFree}. */
+    public static PageFrameAllocator empty(long base, long size) {
+        PageFrameAllocator a = new PageFrameAllocator(base, size, size);
+        a.managed = 0;
+        return a;
+    }
+
+    /** Gives the allocator the whole pages inside [pa, pa+len) (a usable range of the memory map). */
+    public void addFree(long pa, long len) {
+        long lo = Math.max(base, (pa + 4095) & ~4095L), hi = Math.min(base + ((long) frames << 12), (pa + len) & ~4095L);
+        if (hi <= lo) return;
+        int first = (int) ((lo - base) >>> 12), count = (int) ((hi - lo) >>> 12);
+        buddy.addFree(first, count);
+        managed += count;
     }
 
     public int freeFrames() { return bitmapFree + (int) buddy.freeFrames(); }
-    public int totalFrames() { return frames; }
+    public int totalFrames() { return managed; }
 
     /** A frame's physical address, or -1 when memory is exhausted. */
     public long allocate() {

@@ -128,6 +128,9 @@ final class ProcessSyscalls {
             case Sys.GETITIMER -> itimer(s, k, t, (int) a0, 0, a1);
             case Sys.SETITIMER -> itimer(s, k, t, (int) a0, a1, a2);
             case Sys.RT_SIGTIMEDWAIT -> sigtimedwait(s, k, t, a0, a1, a2);
+            case Sys.SYSLOG -> SystemSyscalls.syslog(s, k, t, (int) a0, a1, a2);
+            case Sys.REBOOT -> SystemSyscalls.reboot(k, t, (int) a0, (int) a1, (int) a2);
+            case Sys.SETHOSTNAME -> SystemSyscalls.sethostname(s, k, a0, a1, t);
             case Sys.RSEQ, Sys.CLONE3, Sys.RISCV_HWPROBE -> s.unknown(nr);
             default -> s.unknown(nr);
         };
@@ -295,7 +298,7 @@ final class ProcessSyscalls {
 
     static byte[] uname(Kernel k) {
         byte[] b = new byte[390];
-        String[] f = {"MultiOS", "multios", "6.1.0-multios", "#1 MultiOS", k.port.name(), "(none)"};
+        String[] f = {"MultiOS", k.hostname, "6.1.0-multios", "#1 MultiOS", k.port.name(), "(none)"};
         for (int i = 0; i < f.length; i++) {
             byte[] v = f[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             System.arraycopy(v, 0, b, 65 * i, Math.min(64, v.length));

@@ -92,6 +92,18 @@ public final class RiscvPort implements ArchPort {
         cpu.setPrivilege(1);
     }
 
+    /**
+     * A booted kernel's hart set-up: firmware already did the M-mode part (PMP, delegation,
+     * menvcfg.STCE, counters), so only S-mode state is written: the trap vector, the kernel
+     * page table, the S timer and external interrupt enables, and U's counter access.
+     */
+    public void initSupervisor() {
+        cpu.writeCsr(STVEC, VECTOR_VA);
+        cpu.writeCsr(SATP, kernelTemplate.satp());
+        cpu.writeCsr(SIE, (1L << 5) | (1L << 9));
+        cpu.writeCsr(SCOUNTEREN, 7);
+    }
+
     /** Starts the hart in the idle loop: the kernel's first scheduling decision comes with the first trap. */
     public void enterIdleNow() {
         cpu.setPc(VECTOR_VA + 0x10);
