@@ -76,3 +76,9 @@ echo "$programs" | while IFS=: read -r name extra files; do
     $CC $CFLAGS $LDFLAGS -o "$out/$name.elf" "$build_dir/crt0.o" "$build_dir/rt.o" $objs -lgcc
     echo "built $name.elf"
 done
+
+# The boot chain (stage 1, stage 2, kernel stub, multios.cfg) has its own script and output
+# directory (FIRMWARE_OUT overrides it); only a full build rebuilds it.
+if [ -z "$only" ]; then
+    OUT="${FIRMWARE_OUT:-}" "$here/firmware/riscv64/build.sh"
+fi

@@ -1,0 +1,103 @@
+/*
+ * Stage 1 firmware (docs/boot.md, docs/firmware.md): M-mode, entered from the reset ROM.
+ * Console, memory and harts from the device tree, PCI enumeration with BAR assignment, NVMe
+ * bring-up, GPT, the MFS boot partition, then /boot/stage2.bin at 0x80200000 in S-mode with
+ * the delegation OpenSBI would set up. Stays resident as a minimal SBI (sbi.c).
+ */
+#include "fw.h"
+#include "stage1.h"
+
+const char *fw_stage_name = "stage1";
+
+#define STAGE2_BASE 0x80200000UL
+#define STAGE2_MAX  0x00200000UL      /* up to the kernel at 0x80400000 */
+
+extern char __stage1_end[];
+
+void fw_halt(void) {
+    clear_csr(mstatus, 1 << 3);       /* MIE */
+    write_csr(mie, 0);
+    for (;;) __asm__ volatile("wfi");
+}
+
+static void memory_from_fdt(const void *fdt, uint64_t *lo, uint64_t *hi) {
+    int depth, found = 0;
+    *lo = ~0ull;
+    *hi = 0;
+    for (int n = fdt_next_node(fdt, -1, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
+        int len;
+        const char *type = fdt_prop(fdt, n, "device_type", &len);
+        if (!type || fw_strcmp(type, "memory") != 0) continue;
+        uint64_t base, size;
+        for (int i = 0; fdt_reg(fdt, n, i, &base, &size) == 0; i++) {
+            if (!size) continue;
+            fw_log("memory: %lx-%lx (%lu MiB)", base, base + size - 1, size >> 20);
+            if (base < *lo) *lo = base;
+            if (base + size > *hi) *hi = base + size;
+            found = 1;
+        }
+    }
+    if (!found) fw_die("no memory node in the device tree");
+}
+
+static int count_harts(const void *fdt) {
+    int cpus = fdt_path(fdt, "/cpus"), depth = 0, n = 0;
+    if (cpus < 0) return 0;
+    int base = 0;
+    for (int c = fdt_next_node(fdt, -1, &depth); c >= 0; c = fdt_next_node(fdt, c, &depth))
+        if (c == cpus) { base = depth; break; }
+    int d = base;
+    for (int c = fdt_next_node(fdt, cpus, &d); c >= 0 && d > base; c = fdt_next_node(fdt, c, &d)) {
+        int len;
+        const char *type = fdt_prop(fdt, c, "device_type", &len);
+        if (d == base + 1 && type && fw_strcmp(type, "cpu") == 0) n++;
+    }
+    return n;
+}
+
+void stage1_main(unsigned long hartid, const void *fdt) {
+    uint64_t t0 = fw_rdtime();
+    (void)t0;
+    if (fdt_valid(fdt) != 0) {
+        fw_log("MultiOS stage 1 firmware, hart %lu", hartid);
+        fw_die("no valid device tree at a1 (%p)", fdt);
+    }
+    fw_console_init(fdt);
+    fw_timebase_init(fdt);
+    fw_log("MultiOS stage 1 firmware (M-mode), boot hart %lu", hartid);
+    fw_log("device tree at %lx, timebase %lu Hz, %d hart%s", (uint64_t)(uintptr_t)fdt, fw_timebase_hz,
+           count_harts(fdt), count_harts(fdt) == 1 ? "" : "s");
+    uint64_t ram_lo, ram_hi;
+    memory_from_fdt(fdt, &ram_lo, &ram_hi);
+    sbi_init(fdt, hartid);
+
+    struct pci_host host;
+    pci_host_from_fdt(fdt, &host);
+    fw_log("pci: ECAM at %lx, memory window %lx-%lx", host.ecam, host.mem_base, host.mem_base + host.mem_size - 1);
+    pci_enumerate(&host);
+    unsigned dev, fn;
+    if (pci_find_class(&host, 0x010802, &dev, &fn) != 0) fw_die("no disk: no NVMe controller (PCI class 01/08/02) found");
+    uint64_t bar = pci_bar64(&host, dev, fn, 0);
+    fw_log("nvme: controller at 00:%02x.%u, registers at %lx", dev, fn, bar);
+    nvme_init((uintptr_t)bar, 1);
+
+    struct gpt_part boot;
+    gpt_find(GPT_TYPE_MULTIOS_BOOT, "boot", &boot, 1);
+    mfs_mount(boot.first_lba * nvme_block_size, (boot.last_lba - boot.first_lba + 1) * nvme_block_size, 1);
+
+    static const char path[] = "/boot/stage2.bin";
+    struct mfs_inode n;
+    if (mfs_lookup(path, &n) != 0) fw_die("%s not found on the boot partition", path);
+    if (n.size == 0) fw_die("%s is empty", path);
+    if (n.size > STAGE2_MAX) fw_die("%s is %lu bytes; stage 2 must fit in %lu bytes below the kernel", path, n.size, STAGE2_MAX);
+    if (STAGE2_BASE + STAGE2_MAX > ram_hi || STAGE2_BASE < ram_lo || (uintptr_t)__stage1_end > STAGE2_BASE)
+        fw_die("RAM %lx-%lx cannot hold stage 2 at %lx", ram_lo, ram_hi - 1, STAGE2_BASE);
+    uint64_t f0 = (uintptr_t)fdt, f1 = f0 + fdt_size(fdt);
+    if (f0 < STAGE2_BASE + n.size && f1 > STAGE2_BASE) fw_die("the device tree at %lx lies where stage 2 goes", f0);
+    mfs_read(&n, path, 0, (void *)STAGE2_BASE, n.size);
+    __asm__ volatile("fence.i" ::: "memory");
+    fw_log("loaded %s (%lu bytes) at %lx", path, n.size, STAGE2_BASE);
+    nvme_disable();
+    fw_log("entering stage 2 (S-mode) at %lx", STAGE2_BASE);
+    enter_supervisor(hartid, fdt, STAGE2_BASE);
+}
