@@ -48,6 +48,8 @@ public final class Kernel {
     public final LinuxSyscalls syscalls;
     public final long bootEpochNanos;
     public final java.util.SplittableRandom random;
+    /** The disks and their file systems (set by {@code Storage.probe}); null without a storage stack. */
+    public org.multios.kernel.storage.Storage storage;
 
     /** The interrupt controller of a booted kernel (null for {@code run}: no devices). */
     public InterruptController irq;

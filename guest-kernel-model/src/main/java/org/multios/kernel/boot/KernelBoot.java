@@ -309,6 +309,7 @@ public final class KernelBoot {
         // ---- ROOT ON STORAGE: KERNEL-STORAGE (engineer 4) wires the NVMe root here. ----
         // With root= given, org.multios.kernel.storage.Storage.mountRoot(Kernel, KernelCommandLine)
         // mounts it (and makes it "/"); until that class exists, the initrd root stays.
+        org.multios.kernel.storage.Storage.probe(k, dt); // PCI + NVMe + GPT: /dev/nvme0n1, nvme0n1p1, ...
         if (cmd.root() != null) mountRoot(k, cmd);
 
         k.hostname = hostname(vfs);

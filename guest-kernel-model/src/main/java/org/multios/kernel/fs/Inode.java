@@ -24,6 +24,12 @@ public interface Inode {
     default long mtimeNanos() { return 0; }
     default long rdev() { return 0; }
     default int dev() { return 1; }
+    default int uid() { return 0; }
+    default int gid() { return 0; }
+    default long atimeNanos() { return mtimeNanos(); }
+    default long ctimeNanos() { return mtimeNanos(); }
+    /** 512-byte blocks allocated (st_blocks). */
+    default long blocks() { return (size() + 511) / 512; }
 
     default boolean isDir() { return (mode() & S_IFMT) == S_IFDIR; }
     default boolean isSymlink() { return (mode() & S_IFMT) == S_IFLNK; }
@@ -48,6 +54,15 @@ public interface Inode {
     default int write(long offset, byte[] buf, int off, int len) { throw new KernelException(isDir() ? Errno.EISDIR : Errno.EINVAL); }
     default void truncate(long length) { throw new KernelException(isDir() ? Errno.EISDIR : Errno.EINVAL); }
     default void chmod(int mode) { throw new KernelException(Errno.EPERM); }
+    /** chown; -1 leaves one unchanged. File systems without owners accept and ignore it. */
+    default void chown(int uid, int gid) {}
+    /** utimensat: times in ns since the epoch; {@link #TIME_OMIT} leaves one unchanged. */
+    default void setTimes(long atimeNanos, long mtimeNanos) {}
+    long TIME_OMIT = Long.MIN_VALUE;
+    /** fsync/fdatasync: the object's data (and, unless dataOnly, its metadata) on stable storage. */
+    default void fsync(boolean dataOnly) {}
+    /** The file system holding this object (statfs, syncfs), or null for objects of none. */
+    default FileSystem fileSystem() { return null; }
 
     /** Opens the object: regular files and directories get an {@link InodeFile}; devices their own. */
     default OpenFile open(int flags) { return new InodeFile(this, flags); }

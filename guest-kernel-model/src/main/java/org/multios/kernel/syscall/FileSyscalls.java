@@ -21,11 +21,14 @@ final class FileSyscalls {
         b.putLong(8, i.ino());
         b.putInt(16, i.mode());
         b.putInt(20, i.nlink());
+        b.putInt(24, i.uid());
+        b.putInt(28, i.gid());
         b.putLong(32, i.rdev());
         b.putLong(48, i.size());
         b.putInt(56, 4096);
-        b.putLong(64, (i.size() + 511) / 512);
-        for (int off = 72; off <= 104; off += 16) { b.putLong(off, t / 1_000_000_000L); b.putLong(off + 8, t % 1_000_000_000L); }
+        b.putLong(64, i.blocks());
+        long[] times = {i.atimeNanos(), t, i.ctimeNanos()};
+        for (int k = 0; k < 3; k++) { b.putLong(72 + 16 * k, Math.floorDiv(times[k], 1_000_000_000L)); b.putLong(80 + 16 * k, Math.floorMod(times[k], 1_000_000_000L)); }
         return b.array();
     }
 
@@ -36,11 +39,14 @@ final class FileSyscalls {
         b.putInt(0, 0x7ff); // STATX_BASIC_STATS
         b.putInt(4, 4096);
         b.putInt(16, i.nlink());
+        b.putInt(20, i.uid());
+        b.putInt(24, i.gid());
         b.putShort(28, (short) i.mode());
         b.putLong(32, i.ino());
         b.putLong(40, i.size());
-        b.putLong(48, (i.size() + 511) / 512);
-        for (int off = 64; off <= 112; off += 16) { b.putLong(off, t / 1_000_000_000L); b.putInt(off + 8, (int) (t % 1_000_000_000L)); }
+        b.putLong(48, i.blocks());
+        long[] times = {i.atimeNanos(), i.ctimeNanos(), i.ctimeNanos(), t}; // atime, btime (none kept: ctime), ctime, mtime
+        for (int k = 0; k < 4; k++) { b.putLong(64 + 16 * k, Math.floorDiv(times[k], 1_000_000_000L)); b.putInt(72 + 16 * k, (int) Math.floorMod(times[k], 1_000_000_000L)); }
         b.putInt(128, (int) (i.rdev() >> 8));
         b.putInt(132, (int) (i.rdev() & 0xff));
         b.putInt(140, i.dev());

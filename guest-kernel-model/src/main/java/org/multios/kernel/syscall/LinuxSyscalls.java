@@ -118,10 +118,11 @@ public final class LinuxSyscalls {
                 case Sys.FACCESSAT, Sys.FACCESSAT2 -> { lookupAt(t, (int) a0, a1, 0); yield 0; }
                 case Sys.FCHMOD -> { t.process.fds.get((int) a0).inode().chmod((int) a1); yield 0; }
                 case Sys.FCHMODAT -> { lookupAt(t, (int) a0, a1, 0).chmod((int) a2); yield 0; }
-                case Sys.FCHOWNAT, Sys.FCHOWN, Sys.UTIMENSAT, Sys.SYNC, Sys.FSYNC, Sys.FDATASYNC -> 0;
+                case Sys.FCHOWNAT, Sys.FCHOWN, Sys.UTIMENSAT, Sys.SYNC, Sys.SYNCFS, Sys.FSYNC, Sys.FDATASYNC, Sys.MOUNT, Sys.UMOUNT2 ->
+                        StorageSyscalls.dispatch(this, k, t, nr, a0, a1, a2, a3, a4);
                 case Sys.FTRUNCATE -> { OpenFile f = t.process.fds.get((int) a0); if (!f.canWrite() || a1 < 0) throw new KernelException(Errno.EINVAL); f.inode().truncate(a1); yield 0; }
                 case Sys.TRUNCATE -> { if (a1 < 0) throw new KernelException(Errno.EINVAL); Inode i = k.vfs.resolve(t.process.cwd, str(t, a0), true).inode(); if (i.isDir()) throw new KernelException(Errno.EISDIR); i.truncate(a1); yield 0; }
-                case Sys.STATFS, Sys.FSTATFS -> { out(t, a1, new byte[120]); yield 0; }
+                case Sys.STATFS, Sys.FSTATFS -> StorageSyscalls.dispatch(this, k, t, nr, a0, a1, a2, a3, a4);
                 case Sys.PPOLL -> FileSyscalls.ppoll(this, t, a0, a1, a2, a3);
                 case Sys.PSELECT6 -> FileSyscalls.pselect(this, t, (int) a0, a1, a2, a3, a4);
                 case Sys.UMASK -> { int old = t.process.umask; t.process.umask = (int) a0 & 0777; yield old; }

@@ -6,6 +6,8 @@ package org.multios.kernel.syscall;
  */
 public final class Sys {
     private Sys() {}
+    /** Storage calls (asm-generic numbers). */
+    public static final int UMOUNT2 = 39, MOUNT = 40, SYNCFS = 267;
     public static final int GETCWD = 17, DUP = 23, DUP3 = 24, FCNTL = 25, IOCTL = 29, MKDIRAT = 34, UNLINKAT = 35,
             SYMLINKAT = 36, LINKAT = 37, RENAMEAT = 38, STATFS = 43, FSTATFS = 44, TRUNCATE = 45, FTRUNCATE = 46, FACCESSAT = 48, CHDIR = 49, FCHDIR = 50,
             FCHMOD = 52, FCHMODAT = 53, FCHOWNAT = 54, FCHOWN = 55, OPENAT = 56, CLOSE = 57, PIPE2 = 59, GETDENTS64 = 61,
