@@ -5,7 +5,7 @@
 
 volatile long counter;          /* a watchpoint target: record() stores to it */
 volatile long spins;            /* spin() increments it until keep_spinning is cleared */
-volatile int keep_spinning = 1;
+volatile int keep_spinning = 1;  /* in the ROM's shadow copy: only GDB writes it */
 long results[4];
 
 static inline void outb(unsigned short port, unsigned char v) {

@@ -3,11 +3,13 @@
  * 16-bit real mode -> 32-bit protected mode -> long mode with identity paging -> C main.
  *
  * The board maps the ROM at 4 GiB - 64 KiB and also copies its last 128 KiB (here: all of it)
- * into the shadow RAM below 1 MiB, so everything in .rom runs at its link address 0xf0000;
+ * into the shadow area below 1 MiB, so the whole program runs at its link addresses from 0xf0000;
  * only the reset vector itself executes at 0xfffffff0 (CS base 0xffff0000), and it far-jumps down.
- * The 32-bit stub copies the C program (.text/.rodata/.data, stored in the ROM after .rom) to
- * 1 MiB, builds page tables identity-mapping the first GiB with 2 MiB pages, enables PAE,
- * EFER.LME and paging, and jumps to 64-bit code at 1 MiB.
+ * Running in place (rather than copying the C code to RAM) means the code is where the ELF says
+ * from the first instruction on, so GDB reads the right bytes when it analyses prologues at
+ * attach time. The 32-bit stub builds page tables identity-mapping the first GiB with 2 MiB
+ * pages, enables PAE, EFER.LME and paging, and jumps to the 64-bit entry. .bss and the stack
+ * are RAM at 1 MiB; the program writes nothing in the shadow area.
  */
     .section .note.GNU-stack, "", @progbits
     .section .rom, "ax"
@@ -33,11 +35,6 @@ entry32:
     mov     %ax, %ss
     mov     %ax, %fs
     mov     %ax, %gs
-    /* The C program: from its place in the ROM image to where it was linked. */
-    mov     $__image_lma, %esi
-    mov     $__image_start, %edi
-    mov     $__image_size, %ecx
-    rep movsb
     /* Page tables at 0x1000 (PML4), 0x2000 (PDPT), 0x3000 (PD: 512 x 2 MiB = 1 GiB identity). */
     mov     $0x1000, %edi
     xor     %eax, %eax
@@ -84,7 +81,7 @@ reset:
     ljmp    $0xf000, $(entry16 - 0xf0000)
     .balign 16, 0xf4
 
-/* 64-bit entry, in RAM at 1 MiB: a stack, zeroed .bss, then main. */
+/* 64-bit entry: a stack, zeroed .bss, then main. */
     .section .text.start, "ax"
     .code64
     .globl _start

@@ -14,7 +14,7 @@ final class X86Machine {
     private X86Machine() {}
 
     static int run(MachineCommand cmd, StdioConsole console, long rtcBase, List<DiskSpec> disks) throws Exception {
-        for (String[] unsupported : new String[][] {{cmd.gdb, "--gdb"}, {cmd.trace == null ? null : "x", "--trace"},
+        for (String[] unsupported : new String[][] {{cmd.trace == null ? null : "x", "--trace"},
                 {cmd.initrd == null ? null : "x", "--initrd"}}) {
             if (unsupported[0] != null) {
                 console.close();
@@ -48,10 +48,23 @@ final class X86Machine {
         }
         console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
         int status;
+        org.multios.core.gdb.GdbServer gdbServer = null;
         try {
+            if (cmd.gdb != null) {
+                if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
+                try {
+                    gdbServer = org.multios.core.gdb.GdbServer.start(
+                            org.multios.isa.x86.gdb.X86DebugTarget.of(board.machine(), java.util.List.of(board.cpu())), cmd.gdb);
+                } catch (IOException e) {
+                    throw new UserInputException(Multios.firstLine(e.getMessage()));
+                }
+                cmd.top.message("gdb: listening on port " + gdbServer.port()
+                        + (cmd.gdbWait ? ", guest halted until a debugger attaches" : ""));
+            }
             status = board.run();
         } finally {
             console.close();
+            if (gdbServer != null) gdbServer.close();
             try {
                 board.close();
             } catch (IOException e) {

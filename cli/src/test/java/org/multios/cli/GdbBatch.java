@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -60,8 +61,17 @@ final class GdbBatch {
         Running(String... args) {
             PrintStream o = new PrintStream(sink(out), true, StandardCharsets.UTF_8);
             PrintStream e = new PrintStream(sink(err), true, StandardCharsets.UTF_8);
-            thread = Thread.ofPlatform().daemon().name("multios").start(() ->
-                    status = Multios.run(args, new ByteArrayInputStream(new byte[0]), o, e));
+            InputStream in = new ByteArrayInputStream(new byte[0]);
+            thread = Thread.ofPlatform().daemon().name("multios").start(() -> status = Multios.run(args, in, o, e));
+        }
+
+        /** Waits until the command's stdout contains {@code text}. */
+        void awaitOutput(String text, long seconds) throws InterruptedException {
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (!out.toString().contains(text)) {
+                assertTrue(System.nanoTime() < end, "no '" + text + "' on the console within " + seconds + " s: " + out + "\nstderr: " + err);
+                Thread.sleep(20);
+            }
         }
 
         private static OutputStream sink(StringBuffer sb) {
@@ -88,6 +98,19 @@ final class GdbBatch {
             thread.join(seconds * 1000);
             assertTrue(!thread.isAlive(), "multios still running after " + seconds + " s; stdout: " + out + "\nstderr: " + err);
             return status;
+        }
+    }
+
+    /**
+     * Attaches as a second debugger with a bare socket and sends {@code k} (kill): the way to end a
+     * machine whose guest runs on after GDB detached and has no power-off device.
+     */
+    static void kill(int port) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("$k#6b".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.getInputStream().read(); // the '+' ack; the stub then stops the machine
         }
     }
 
@@ -128,6 +151,14 @@ final class GdbBatch {
         }
         m.put(name, sb.toString());
         return m;
+    }
+
+    /** The values GDB printed ({@code $N = VALUE} lines, also "Value returned is $N = VALUE"), in order. */
+    static List<String> values(String section) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\\$\\d+ = (.*)").matcher(section);
+        while (m.find()) out.add(m.group(1).trim());
+        return out;
     }
 
     /** The pc in {@code info registers pc} output or in a frame line {@code 0x... in f ()}. */
