@@ -3,7 +3,9 @@ package org.multios.isa.x86;
 import java.nio.charset.StandardCharsets;
 
 /**
- * CPUID (SDM Vol. 2A): describes what this CPU implements and nothing more. The vendor is
+ * CPUID (SDM Vol. 2A): describes what this CPU implements and nothing more: x87 (FPU),
+ * FXSR, SSE through SSE4.2, POPCNT, LZCNT, MOVBE, CMPXCHG16B, XSAVE for x87+SSE state, RDRAND and
+ * RDSEED; no MMX, AVX or BMI (there is no VEX decoding). The vendor is
  * "AuthenticAMD", as QEMU's default qemu64 model reports, so firmware takes the paths it
  * takes under QEMU; feature bits list only what the executor implements.
  */
@@ -15,19 +17,37 @@ public final class Cpuid {
 
     // CPUID.1:EDX
     static final int FPU = 1, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, PAE = 1 << 6, CX8 = 1 << 8,
-            PGE = 1 << 13, MTRR = 1 << 12, CMOV = 1 << 15, PAT = 1 << 16, CLFSH = 1 << 19;
+            PGE = 1 << 13, MTRR = 1 << 12, CMOV = 1 << 15, PAT = 1 << 16, CLFSH = 1 << 19, FXSR = 1 << 24,
+            SSE = 1 << 25, SSE2 = 1 << 26;
     // CPUID.1:ECX
-    static final int POPCNT = 1 << 23, RDRAND = 1 << 30;
+    static final int SSE3 = 1, SSSE3 = 1 << 9, CX16 = 1 << 13, SSE41 = 1 << 19, SSE42 = 1 << 20, MOVBE = 1 << 22,
+            POPCNT = 1 << 23, XSAVE = 1 << 26, OSXSAVE = 1 << 27, RDRAND = 1 << 30;
+    // CPUID.7.0:EBX
+    static final int RDSEED = 1 << 18;
     // CPUID.80000001:EDX / ECX
     static final int SYSCALL = 1 << 11, NX = 1 << 20, LM = 1 << 29, RDTSCP = 1 << 27;
     static final int LZCNT = 1 << 5;
 
-    /** Returns EAX, EBX, ECX, EDX for a leaf and subleaf. */
-    public int[] query(int leaf, int subleaf) {
+    /** Bytes of the standard XSAVE area for XCR0 bits 0-1: the legacy region and the header. */
+    static final int XSAVE_SIZE = 576;
+
+    /** As {@link #query(int, int, boolean)} with CR4.OSXSAVE clear. */
+    public int[] query(int leaf, int subleaf) { return query(leaf, subleaf, false); }
+
+    /** Returns EAX, EBX, ECX, EDX for a leaf and subleaf; OSXSAVE mirrors CR4.OSXSAVE. */
+    public int[] query(int leaf, int subleaf, boolean osxsave) {
         return switch (leaf) {
-            case 0 -> vendor(7);
-            case 1 -> new int[] {SIGNATURE, 0x0001_0800, POPCNT, PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH};
-            case 7 -> new int[] {0, 0, 0, 0};
+            case 0 -> vendor(0xd);
+            case 1 -> new int[] {SIGNATURE, 0x0001_0800,
+                SSE3 | SSSE3 | CX16 | SSE41 | SSE42 | MOVBE | POPCNT | XSAVE | (osxsave ? OSXSAVE : 0) | RDRAND,
+                FPU | PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH | FXSR | SSE | SSE2};
+            case 7 -> new int[] {0, subleaf == 0 ? RDSEED : 0, 0, 0};
+            // XSAVE: x87 and SSE state, standard format only (no XSAVEOPT/XSAVEC/XSAVES)
+            case 0xd -> switch (subleaf) {
+                case 0 -> new int[] {3, XSAVE_SIZE, XSAVE_SIZE, 0};
+                // sub-leaf 1: no XSAVEOPT/XSAVEC/XGETBV(1)/XSAVES; components 0 and 1 lie in the legacy region
+                default -> new int[] {0, 0, 0, 0};
+            };
             case 0x8000_0000 -> new int[] {0x8000_0008, 0, 0, 0};
             case 0x8000_0001 -> new int[] {SIGNATURE, 0, LZCNT, SYSCALL | NX | LM | RDTSCP};
             case 0x8000_0002, 0x8000_0003, 0x8000_0004 -> brand(leaf - 0x8000_0002);

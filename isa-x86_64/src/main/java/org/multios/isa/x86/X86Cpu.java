@@ -24,7 +24,8 @@ public final class X86Cpu implements Cpu {
     public static final int RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
     public static final long CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20,
             CR0_WP = 1L << 16, CR0_AM = 1L << 18, CR0_NW = 1L << 29, CR0_CD = 1L << 30, CR0_PG = 1L << 31;
-    public static final long CR4_PSE = 0x10, CR4_PAE = 0x20, CR4_PGE = 0x80, CR4_OSFXSR = 0x200;
+    public static final long CR4_PSE = 0x10, CR4_PAE = 0x20, CR4_PGE = 0x80, CR4_OSFXSR = 0x200,
+            CR4_OSXMMEXCPT = 0x400, CR4_OSXSAVE = 0x40000;
     public static final long EFER_SCE = 1, EFER_LME = 0x100, EFER_LMA = 0x400, EFER_NXE = 0x800;
 
     private final int index;
@@ -50,8 +51,24 @@ public final class X86Cpu implements Cpu {
     public int cpl;
     /** Current code size (16, 32, 64) and stack address size in bytes, from CS/SS and the mode. */
     public int codeBits = 16, stackSize = 2;
-    /** x87 control/status words kept for FNINIT/FNSTSW/FNSTCW/FLDCW; MXCSR for LDMXCSR/STMXCSR. */
-    public int fpuControl = 0x37f, fpuStatus, mxcsr = 0x1f80;
+    /**
+     * x87 state (SDM Vol. 1 chapter 8): control word, status word (TOP in bits 13:11), the
+     * tag word in its full two-bit form, the last instruction/operand pointers and opcode,
+     * and the eight physical registers R0-R7 as sign+exponent (16 bits) and 64-bit
+     * significand. ST(i) is R((TOP + i) mod 8). MXCSR for SSE.
+     */
+    public int fpuControl = 0x37f, fpuStatus, fpuTag = 0xffff, mxcsr = 0x1f80;
+    public int fpuOpcode;
+    public long fpuIp, fpuDp;
+    public final int[] fpuExp = new int[8];
+    public final long[] fpuSig = new long[8];
+    /**
+     * The source of RDRAND/RDSEED: a fixed seed by default, so that runs are repeatable;
+     * a board may replace it (for example with a SecureRandom).
+     */
+    public java.util.random.RandomGenerator random = new java.util.SplittableRandom(0x5eed_0f_7a_d0_aL);
+    /** XCR0 (XSETBV/XGETBV): x87 always, SSE state when software enables it. */
+    public long xcr0 = 1;
     /** XMM0-15 as pairs of longs (low, high). */
     public final long[] xmm = new long[32];
 
@@ -128,9 +145,15 @@ public final class X86Cpu implements Cpu {
         dr[6] = 0xffff0ff0L;
         dr[7] = 0x400;
         cpl = 0;
-        fpuControl = 0x37f;
+        fpuControl = 0x40; // power-on (SDM Table 9-1); FNINIT gives 0x37f
         fpuStatus = 0;
+        fpuTag = 0x5555; // registers valid (all zero) after reset
+        fpuOpcode = 0;
+        fpuIp = fpuDp = 0;
+        java.util.Arrays.fill(fpuExp, 0);
+        java.util.Arrays.fill(fpuSig, 0);
         mxcsr = 0x1f80;
+        xcr0 = 1;
         java.util.Arrays.fill(xmm, 0);
         msrs.reset();
         halted = false;
@@ -493,4 +516,7 @@ public final class X86Cpu implements Cpu {
     }
 
     public X86Insn currentInsn() { return insn; }
+
+    /** Marks every x87 register empty (EMMS, FNINIT, FFREE of all). */
+    public void fpuTagsEmpty() { fpuTag = 0xffff; }
 }

@@ -49,7 +49,26 @@ public final class OpcodeMaps {
         }
     }
 
-    record Row(int reg, char mod, int rm, int prefix, OpcodeEntry entry) {}
+    /**
+     * One line of the map: ModRM.reg group (-1: none), ModRM.mod restriction ('m', 'r' or 0),
+     * ModRM.rm (-1: any), mandatory prefix (0, 0x66, 0xF3, 0xF2) and the entry.
+     */
+    public record Row(int reg, char mod, int rm, int prefix, OpcodeEntry entry) {}
+
+    /** A row with the map and opcode it belongs to. */
+    public record Located(int map, int opcode, Row row) {}
+
+    /** Every row of every map with its position (for encoders in tests and tools). */
+    public static List<Located> rows() {
+        List<Located> all = new ArrayList<>();
+        for (int m = 0; m < 4; m++) {
+            for (int op = 0; op < 256; op++) {
+                Slot s = MAPS[m][op];
+                if (s != null) for (Row r : s.rows) all.add(new Located(m, op, r));
+            }
+        }
+        return all;
+    }
 
     private static final Slot[][] MAPS = new Slot[4][256];
 
@@ -111,6 +130,9 @@ public final class OpcodeMaps {
                 mod = g.charAt(1);
                 if (g.length() > 2) rm = g.charAt(2) - '0';
             }
+        } else if (key.endsWith("m") || key.endsWith("r")) {
+            mod = key.charAt(key.length() - 1); // register/memory split without a group
+            opcode = Integer.parseInt(key.substring(0, key.length() - 1), 16);
         } else {
             opcode = Integer.parseInt(key, 16);
         }
@@ -124,6 +146,8 @@ public final class OpcodeMaps {
                 case "i64" -> attrs |= OpcodeEntry.I64;
                 case "o64" -> attrs |= OpcodeEntry.O64;
                 case "lock" -> attrs |= OpcodeEntry.LOCK;
+                case "sse" -> attrs |= OpcodeEntry.SSE;
+                case "x87" -> attrs |= OpcodeEntry.X87;
                 default -> {
                     for (String o : cols[i].split(",")) ops.add(OperandSpec.parse(o));
                 }

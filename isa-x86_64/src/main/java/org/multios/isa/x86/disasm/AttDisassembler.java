@@ -3,6 +3,7 @@ package org.multios.isa.x86.disasm;
 import java.util.List;
 import org.multios.isa.x86.decode.ByteSource;
 import org.multios.isa.x86.decode.DecodeException;
+import org.multios.isa.x86.decode.OpcodeEntry;
 import org.multios.isa.x86.decode.OperandSpec;
 import org.multios.isa.x86.decode.X86Decoder;
 import org.multios.isa.x86.decode.X86Insn;
@@ -57,10 +58,12 @@ public final class AttDisassembler {
         }
         String name = name(in, m, registerSized);
         StringBuilder sb = new StringBuilder(prefix).append(name);
-        if (ops.isEmpty() || m.equals("x87")) return pad(sb.toString());
+        if (ops.isEmpty()) return in.entry.has(OpcodeEntry.X87) || in.entry.has(OpcodeEntry.SSE) ? sb.toString() : pad(sb.toString());
         String text = pad(sb.toString());
         StringBuilder args = new StringBuilder();
+        boolean cmpPseudo = m.startsWith("cmp") && in.entry.has(OpcodeEntry.SSE) && (in.imm & 0xff) < 8;
         for (int i = ops.size() - 1; i >= 0; i--) {
+            if (cmpPseudo && ops.get(i).method() == 'I') continue;
             if (args.length() > 0) args.append(',');
             args.append(rendered[i]);
         }
@@ -104,7 +107,27 @@ public final class AttDisassembler {
         };
     }
 
+    /** SSE and x87 names: the table's, with the forms objdump spells by REX.W or operand kind. */
+    private String fpName(X86Insn in, String m) {
+        if (in.entry.has(OpcodeEntry.X87)) return m;
+        return switch (m) {
+            case "movd" -> in.rexW() ? "movq" : m;
+            case "pextrd" -> in.rexW() ? "pextrq" : m;
+            case "pinsrd" -> in.rexW() ? "pinsrq" : m;
+            case "cvtsi2ss", "cvtsi2sd" -> in.mod != 3 ? m + (in.rexW() ? 'q' : 'l') : m;
+            case "crc32" -> in.mod == 3 ? m : m + suffix(in.entry.operands().get(1).size() == 'b' ? 1 : in.osize);
+            case "cmpps", "cmppd", "cmpss", "cmpsd" -> (in.imm & 0xff) < 8 ? "cmp" + CMP_PREDICATES[(int) in.imm & 7] + m.substring(3) : m;
+            default -> m;
+        };
+    }
+
+    /** CMPPS & co. with an immediate below 8 print as these pseudo-ops, without the immediate. */
+    private static final String[] CMP_PREDICATES = {"eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"};
+
     private String name(X86Insn in, String m, boolean registerSized) {
+        if (in.rexW() && (m.equals("fxsave") || m.equals("fxrstor") || m.equals("xsave") || m.equals("xrstor"))) return m + "64";
+        if (m.equals("ldmxcsr") || m.equals("stmxcsr")) return m;
+        if (in.entry.has(OpcodeEntry.SSE) || in.entry.has(OpcodeEntry.X87)) return fpName(in, m);
         List<OperandSpec> ops = in.entry.operands();
         int size = ops.isEmpty() ? in.osize : operandSize(in, ops.get(0));
         return switch (m) {
@@ -148,6 +171,21 @@ public final class AttDisassembler {
 
     private String operand(X86Insn in, OperandSpec o, int index, long next) {
         int size = operandSize(in, o);
+        if (in.entry.has(OpcodeEntry.SSE)) {
+            switch (o.method()) {
+                case 'V' -> { return "%xmm" + in.reg; }
+                case 'W', 'U' -> { return in.mod == 3 ? "%xmm" + in.rm : memory(in); }
+                case 'E', 'G' -> {
+                    // general registers of SSE instructions are 32- or 64-bit even for byte/word data
+                    int r = o.method() == 'G' ? in.reg : in.rm;
+                    if (o.method() == 'E' && in.mod != 3) return memory(in);
+                    int s = o.size() == 'y' || o.size() == 'v' ? (in.osize == 8 ? 8 : in.osize == 2 && o.size() == 'v' ? 2 : 4)
+                            : in.mnemonic().equals("crc32") && o.method() == 'E' ? size : 4;
+                    return "%" + reg(in, r, s);
+                }
+                default -> { }
+            }
+        }
         return switch (o.method()) {
             case 'E', 'M', 'R', 'W' -> in.mod == 3 ? "%" + reg(in, in.rm, size) : memory(in);
             case 'G' -> "%" + reg(in, in.reg, size);
@@ -180,6 +218,10 @@ public final class AttDisassembler {
                 case "AL" -> "%al";
                 case "CL" -> "%cl";
                 case "DX" -> "(%dx)";
+                case "ST" -> "%st";
+                case "STi" -> "%st(" + (in.modrm & 7) + ")";
+                case "XMM0" -> "%xmm0";
+                case "AX" -> "%ax";
                 case "rAX" -> "%" + reg(in, 0, in.osize);
                 case "eAX" -> "%" + reg(in, 0, Math.min(in.osize, 4));
                 default -> "%" + o.fixed().toLowerCase();

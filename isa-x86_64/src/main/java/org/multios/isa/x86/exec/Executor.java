@@ -5,6 +5,7 @@ import org.multios.isa.x86.LazyFlags;
 import org.multios.isa.x86.Segment;
 import org.multios.isa.x86.X86Cpu;
 import org.multios.isa.x86.X86Fault;
+import org.multios.isa.x86.decode.OpcodeEntry;
 import org.multios.isa.x86.decode.OperandSpec;
 import org.multios.isa.x86.decode.X86Insn;
 
@@ -20,6 +21,8 @@ public final class Executor {
     final StringOps strings;
     final ControlTransfer control;
     final SystemOps system;
+    final Sse sse;
+    final X87 x87;
     X86Insn in;
     /** Effective address (offset within the segment) and segment of the memory operand. */
     long ea;
@@ -31,6 +34,8 @@ public final class Executor {
         this.strings = new StringOps(this);
         this.control = new ControlTransfer(this);
         this.system = new SystemOps(this);
+        this.sse = new Sse(this);
+        this.x87 = new X87(this);
     }
 
     public void execute(X86Insn insn) {
@@ -40,6 +45,12 @@ public final class Executor {
         if (insn.hasMemoryOperand()) computeEa();
         if (insn.lock && (!insn.entry.has(org.multios.isa.x86.decode.OpcodeEntry.LOCK) || !insn.hasMemoryOperand())) {
             throw X86Fault.ud("LOCK prefix on " + insn.mnemonic());
+        }
+        int attrs = insn.entry.attributes();
+        if ((attrs & (OpcodeEntry.SSE | OpcodeEntry.X87)) != 0) {
+            if ((attrs & OpcodeEntry.SSE) != 0) sse.execute(insn);
+            else x87.execute(insn);
+            return;
         }
         String m = insn.mnemonic();
         int opSize = operands().isEmpty() ? insn.osize : size(0);
@@ -69,7 +80,7 @@ public final class Executor {
                 set(0, b);
                 set(1, a);
             }
-            case "nop", "pause", "fwait", "lfence", "mfence", "sfence", "clflush", "wbinvd", "invd" -> { }
+            case "nop", "pause", "lfence", "mfence", "sfence", "clflush", "wbinvd", "invd" -> { }
             case "push" -> {
                 long v = get(0);
                 OperandSpec o = operands().get(0);
@@ -159,15 +170,13 @@ public final class Executor {
             }
             case "movs", "cmps", "stos", "lods", "scas", "ins", "outs" -> strings.execute(m, opSize);
             case "in", "out" -> system.portIo(m.equals("in"));
-            case "x87" -> system.x87();
+            case "fwait" -> x87.fwait();
             case "les", "lds", "lss", "lfs", "lgs" -> loadFarPointer(m);
-            case "rdrand" -> {
-                set(0, java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            case "rdrand", "rdseed" -> {
+                set(0, cpu.random.nextLong());
                 flags.setExplicit(LazyFlags.CF);
             }
-            case "movups", "movaps", "movdqa", "movdqu", "xorps", "pxor", "movd", "movq" -> Sse.execute(this, m);
-            case "ldmxcsr" -> cpu.mxcsr = (int) cpu.read(eaSeg, ea, 4);
-            case "stmxcsr" -> cpu.write(eaSeg, ea, 4, cpu.mxcsr);
+            case "ldmxcsr", "stmxcsr", "fxsave", "fxrstor", "xsave", "xrstor", "xgetbv", "xsetbv" -> FpState.execute(this, m);
             default -> {
                 if (m.startsWith("set")) set(0, flags.condition(in.opcode & 15) ? 1 : 0);
                 else if (m.startsWith("cmov")) {

@@ -99,7 +99,7 @@ final class SystemOps {
                 if (m.equals("rdtscp")) cpu.gpr[X86Cpu.RCX] = cpu.msrs.read(Msrs.TSC_AUX) & 0xffffffffL;
             }
             case "cpuid" -> {
-                int[] r = cpu.cpuid.query((int) cpu.gpr[X86Cpu.RAX], (int) cpu.gpr[X86Cpu.RCX]);
+                int[] r = cpu.cpuid.query((int) cpu.gpr[X86Cpu.RAX], (int) cpu.gpr[X86Cpu.RCX], (cpu.cr4 & X86Cpu.CR4_OSXSAVE) != 0);
                 cpu.gpr[X86Cpu.RAX] = r[0] & 0xffffffffL;
                 cpu.gpr[X86Cpu.RBX] = r[1] & 0xffffffffL;
                 cpu.gpr[X86Cpu.RCX] = r[2] & 0xffffffffL;
@@ -253,29 +253,5 @@ final class SystemOps {
         sg.base = 0;
         sg.limit = 0xffffffffL;
         sg.attributes = attributes;
-    }
-
-    /** The x87 control instructions firmware uses to find and reset the FPU; others #UD for now. */
-    void x87() {
-        X86Cpu cpu = x.cpu;
-        X86Insn in = x.in;
-        if ((cpu.cr0 & (X86Cpu.CR0_EM | X86Cpu.CR0_TS)) != 0) throw new X86Fault(X86Fault.NM, 0, false, "x87 unavailable");
-        int op = in.opcode, reg = (in.modrm >> 3) & 7;
-        if (op == 0xdb && in.modrm == 0xe3) { // FNINIT
-            cpu.fpuControl = 0x37f;
-            cpu.fpuStatus = 0;
-        } else if (op == 0xdb && in.modrm == 0xe2) { // FNCLEX
-            cpu.fpuStatus &= 0x7f00;
-        } else if (op == 0xdf && in.modrm == 0xe0) { // FNSTSW AX
-            cpu.setReg(X86Cpu.RAX, 2, true, cpu.fpuStatus);
-        } else if (op == 0xdd && in.mod != 3 && reg == 7) { // FNSTSW m16
-            cpu.write(x.eaSeg, x.ea, 2, cpu.fpuStatus);
-        } else if (op == 0xd9 && in.mod != 3 && reg == 7) { // FNSTCW m16
-            cpu.write(x.eaSeg, x.ea, 2, cpu.fpuControl);
-        } else if (op == 0xd9 && in.mod != 3 && reg == 5) { // FLDCW m16
-            cpu.fpuControl = (int) cpu.read(x.eaSeg, x.ea, 2);
-        } else {
-            throw X86Fault.ud(String.format("x87 %02x %02x not implemented", op, in.modrm));
-        }
     }
 }
