@@ -23,13 +23,27 @@ public final class A64DebugCpu implements DebugCpu {
         var r = description().register(regnum);
         if (r == null) return null;
         SysRegInfo sys = A64TargetDescription.SYSREGS.get(regnum);
-        long v = sys != null ? cpu.sysregs.read(sys) : switch (regnum) {
+        if (sys != null) return sysreg(sys, r.byteSize());
+        long v = switch (regnum) {
             case A64TargetDescription.SP -> cpu.sp();
             case A64TargetDescription.PC -> cpu.pc;
             case A64TargetDescription.CPSR -> cpu.spsrValue();
             default -> cpu.x[regnum];
         };
         byte[] out = new byte[r.byteSize()];
+        for (int i = 0; i < out.length; i++) out[i] = (byte) (v >>> (8 * i));
+        return out;
+    }
+
+    /** A system register as MRS reads it, or null (unavailable) if reading it would trap now. */
+    private byte[] sysreg(SysRegInfo sys, int bytes) {
+        long v;
+        try {
+            v = cpu.sysregs.read(sys);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        byte[] out = new byte[bytes];
         for (int i = 0; i < out.length; i++) out[i] = (byte) (v >>> (8 * i));
         return out;
     }
@@ -43,7 +57,11 @@ public final class A64DebugCpu implements DebugCpu {
         SysRegInfo sys = A64TargetDescription.SYSREGS.get(regnum);
         if (sys != null) {
             if (sys.kind() != SysRegInfo.Kind.RW && sys.kind() != SysRegInfo.Kind.FN) return false; // constants
-            cpu.sysregs.write(sys, v); // as MSR would: SCTLR/TTBR/TCR writes flush the TLB
+            try {
+                cpu.sysregs.write(sys, v); // as MSR would: SCTLR/TTBR/TCR writes flush the TLB
+            } catch (RuntimeException e) {
+                return false; // the register traps in the PE's current state
+            }
             return true;
         }
         switch (regnum) {

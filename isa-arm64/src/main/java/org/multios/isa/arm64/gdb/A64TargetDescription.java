@@ -33,7 +33,8 @@ public final class A64TargetDescription {
     private A64TargetDescription() {}
 
     /**
-     * Registers reading which is harmless: every implemented row except the GIC CPU-interface
+     * Registers reading which is harmless: every implemented row (but FPCR/FPSR, which GDB
+     * expects in the FPU feature) except the GIC CPU-interface
      * registers whose reads or writes are actions (IAR acknowledges an interrupt, EOIR/DIR/SGIR
      * are write-only commands), since GDB reads all registers on its own.
      */
@@ -43,6 +44,7 @@ public final class A64TargetDescription {
         for (SysRegInfo r : SysRegTable.standard().rows()) {
             if (r.kind() == SysRegInfo.Kind.ABSENT) continue;
             String name = r.name();
+            if (name.equals("FPCR") || name.equals("FPSR")) continue; // in the FPU feature
             if (name.startsWith("ICC_") && (name.contains("IAR") || name.contains("EOIR") || name.contains("DIR")
                     || name.contains("SGI"))) continue;
             m.put(n++, r);
