@@ -202,8 +202,9 @@ public final class Storage {
 
     /**
      * Makes the file system on {@code devicePath} the root of the namespace: what the early (initrd)
-     * root had at /dev, /proc and /tmp is mounted at the same places of the new root (directories
-     * created when missing and the volume is writable). /proc/mounts follows.
+     * root had at /dev and /proc is mounted at the same places of the new root (directories created
+     * when missing and the volume is writable). /tmp is the disk's own directory (created when
+     * missing), so it survives reboots as on a disk-rooted Linux without tmpfs. /proc/mounts follows.
      */
     public FileSystem mountRoot(String devicePath, String type, boolean readOnly) {
         FileSystem fs = mount(devicePath, type, readOnly);
@@ -211,10 +212,17 @@ public final class Storage {
         PathNode early = vfs.root();
         String opts = readOnly || fs.readOnly() ? "ro" : "rw";
         vfs.setRoot(fs, devicePath, opts);
-        kernel.mounts.removeIf(m -> m.path().equals("/"));
+        kernel.mounts.removeIf(m -> m.path().equals("/") || m.path().equals("/tmp"));
         kernel.mounts.add(0, new Kernel.Mount(devicePath, "/", fs.type(), opts));
         log.println("multios: VFS: mounted root (" + fs.type() + " filesystem)" + (opts.equals("ro") ? " readonly" : "") + " on device " + devicePath);
-        for (String dir : List.of("dev", "proc", "tmp")) {
+        if (!fs.readOnly()) {
+            try {
+                fs.root().lookup("tmp");
+            } catch (KernelException e) {
+                if (e.errno() == Errno.ENOENT) fs.root().mkdir("tmp", 01777);
+            }
+        }
+        for (String dir : List.of("dev", "proc")) {
             Inode carried;
             try {
                 carried = early.inode().lookup(dir);
@@ -230,7 +238,7 @@ public final class Storage {
                     fs.root().mkdir(dir, 0755);
                     at = vfs.resolve(vfs.root(), "/" + dir, true);
                 }
-                String carriedType = dir.equals("dev") ? "devtmpfs" : dir.equals("proc") ? "proc" : "tmpfs";
+                String carriedType = dir.equals("dev") ? "devtmpfs" : "proc";
                 vfs.mount(at, new Carried(carriedType, carried), carriedType, "rw");
             } catch (KernelException e) {
                 log.println("multios: root: cannot mount /" + dir + " on the new root (errno " + e.errno() + ")");
