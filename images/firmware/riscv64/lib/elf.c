@@ -36,10 +36,10 @@ void elf_load(const struct mfs_inode *n, const char *path, struct elf_image *img
             uint64_t off = le64(p + 8), pa = le64(p + 24), filesz = le64(p + 32), memsz = le64(p + 40);
             if (memsz == 0) continue;
             if (pass == 0) {
-                if (filesz > memsz) fw_die("%s: segment %u has p_filesz > p_memsz", path, i);
+                if (filesz > memsz) fw_die("%s: program header %u has p_filesz > p_memsz", path, i);
                 if (off > fsize || filesz > fsize - off)
-                    fw_die("%s is truncated: segment %u needs bytes %lu-%lu, file has %lu", path, i, off, off + filesz, fsize);
-                if (pa + memsz < pa) fw_die("%s: segment %u wraps around the address space", path, i);
+                    fw_die("%s is truncated: program header %u needs bytes %lu-%lu, file has %lu", path, i, off, off + filesz, fsize);
+                if (pa + memsz < pa) fw_die("%s: program header %u wraps around the address space", path, i);
                 check(pa, pa + memsz, path);
                 if (pa < img->lo) img->lo = pa;
                 if (pa + memsz > img->hi) img->hi = pa + memsz;

@@ -1,0 +1,184 @@
+package org.multios.images.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad inputs to the boot chain (docs/firmware.md, "Failures"): each gives its one clear error
+ * line and then a halt — the boot hart parked in wfi with nothing more retired — within a
+ * bounded instruction budget, never a silent hang or a jump into garbage. Also two damaged
+ * disks the firmware must survive: a bad primary superblock (the backup is used) and an
+ * inode table whose home copy is stale (the committed journal transaction is applied).
+ */
+class FirmwareErrorTest {
+    static final String CFG = "timeout 0\nentry MultiOS\n    kernel /boot/kernel.elf\n    initrd /boot/initrd.cpio\n    cmdline console=ttyS0\n";
+
+    static BootDisk standard() {
+        return BootDisk.standard(CFG, BootDisk.cpio(Map.of("init", "x".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    /** Boots, expects the error line and then a halt: the hart waits and retires nothing more. */
+    static String expectHalt(Path dir, Path disk, String message) throws Exception {
+        try (BootRun run = BootRun.start(dir, disk, null, null)) {
+            assertTrue(run.waitFor("halted", 60_000), "no halt within 60 s / " + BootRun.MAX_INSTRUCTIONS + " instructions:\n" + run.output());
+            String out = run.output();
+            assertTrue(out.contains(message), "expected '" + message + "' in:\n" + out);
+            assertTrue(out.lines().anyMatch(l -> l.matches("^\\[ *\\d+\\.\\d{6}\\] stage[12]: error: .*")), "a timestamped error line:\n" + out);
+            assertFalse(run.kernelEntered, "must not reach the kernel");
+            long before = run.board.harts().get(0).instret();
+            Thread.sleep(200);
+            assertTrue(run.running(), "the machine keeps running (halted, not crashed)");
+            assertTrue(run.board.harts().get(0).isWaiting(), "the boot hart parks in wfi");
+            long after = run.board.harts().get(0).instret();
+            assertTrue(after - before < 1000, "a halted hart retires (almost) nothing: " + (after - before));
+            return out;
+        }
+    }
+
+    @Test
+    void noDisk(@TempDir Path dir) throws Exception {
+        expectHalt(dir, null, "stage1: error: no disk: no NVMe controller (PCI class 01/08/02) found");
+    }
+
+    @Test
+    void diskWithoutGpt(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("blank.img");
+        Files.write(disk, new byte[4 << 20]);
+        expectHalt(dir, disk, "stage1: error: no GPT on the disk (no 'EFI PART' header at LBA 1 or at the last LBA)");
+    }
+
+    @Test
+    void diskWithoutBootPartition(@TempDir Path dir) throws Exception {
+        Path disk = standard().write(dir.resolve("disk.img"));
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            // turn the boot partition's type GUID (entry 1, primary and backup arrays) into another one
+            patchBoth(f, 1024, b -> b[0] ^= 1);
+        }
+        expectHalt(dir, disk, "stage1: error: no boot partition on the disk");
+    }
+
+    @Test
+    void bootPartitionWithoutStage2(@TempDir Path dir) throws Exception {
+        Path disk = standard().remove("/boot/stage2.bin").write(dir.resolve("disk.img"));
+        expectHalt(dir, disk, "stage1: error: /boot/stage2.bin not found on the boot partition");
+    }
+
+    @Test
+    void corruptInodeTable(@TempDir Path dir) throws Exception {
+        Path disk = standard().write(dir.resolve("disk.img"));
+        long part = BootDisk.BOOT_FIRST * 512;
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            byte[] sb = new byte[4096];
+            f.seek(part);
+            f.readFully(sb);
+            ByteBuffer b = ByteBuffer.wrap(sb).order(ByteOrder.LITTLE_ENDIAN);
+            long bs = b.getInt(16), inodeTable = b.getLong(80);
+            long at = part + inodeTable * bs + 256 + 16;   // inode 1 (the root directory), its size field
+            f.seek(at);
+            int v = f.read();
+            f.seek(at);
+            f.write(v ^ 0x40);
+        }
+        String out = expectHalt(dir, disk, "inode 1): inode checksum mismatch");
+        assertTrue(out.contains("stage1: error: mfs: corrupt inode table"), out);
+    }
+
+    @Test
+    void corruptDirectoryBlock(@TempDir Path dir) throws Exception {
+        Path disk = standard().write(dir.resolve("disk.img"));
+        byte[] all = Files.readAllBytes(disk);
+        long part = BootDisk.BOOT_FIRST * 512;
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int bs = b.getInt((int) part + 16);
+        long dataStart = b.getLong((int) part + 96), total = b.getLong((int) part + 24);
+        int hits = 0;
+        for (long blk = dataStart; blk < total - 1; blk++) {   // every directory bucket ("MFDR")
+            int at = (int) (part + blk * bs);
+            if (all[at] == 'M' && all[at + 1] == 'F' && all[at + 2] == 'D' && all[at + 3] == 'R') {
+                all[at + 44] ^= 0x10;   // inside the first entry: name/ino bytes, covered by the CRC
+                hits++;
+            }
+        }
+        assertTrue(hits >= 2, "root and /boot directory blocks found: " + hits);
+        Files.write(disk, all);
+        expectHalt(dir, disk, "stage1: error: mfs: corrupt directory block");
+    }
+
+    @Test
+    void truncatedKernel(@TempDir Path dir) throws Exception {
+        byte[] kernel = BootDisk.resource("kernel.elf");
+        Path disk = standard().put("/boot/kernel.elf", Arrays.copyOf(kernel, 4100)).write(dir.resolve("disk.img"));
+        expectHalt(dir, disk, "stage2: error: /boot/kernel.elf is truncated: program header 1 needs bytes 4096-4106, file has 4100");
+    }
+
+    @Test
+    void kernelMissing(@TempDir Path dir) throws Exception {
+        Path disk = standard().remove("/boot/kernel.elf").write(dir.resolve("disk.img"));
+        expectHalt(dir, disk, "stage2: error: kernel /boot/kernel.elf not found on the boot partition");
+    }
+
+    @Test
+    void configWithoutEntries(@TempDir Path dir) throws Exception {
+        Path disk = standard().put("/boot/multios.cfg", "timeout 1\nbogus line\n".getBytes(StandardCharsets.US_ASCII)).write(dir.resolve("disk.img"));
+        String out = expectHalt(dir, disk, "stage2: error: /boot/multios.cfg has no boot entries");
+        assertTrue(out.contains("warning: multios.cfg line 2: unknown keyword 'bogus', ignored"), out);
+    }
+
+    @Test
+    void initrdThatIsNotCpio(@TempDir Path dir) throws Exception {
+        Path disk = standard().put("/boot/initrd.cpio", "not an archive".getBytes(StandardCharsets.US_ASCII)).write(dir.resolve("disk.img"));
+        expectHalt(dir, disk, "stage2: error: initrd /boot/initrd.cpio is not a newc cpio archive (no 070701 magic)");
+    }
+
+    @Test
+    void badPrimarySuperblockUsesTheBackup(@TempDir Path dir) throws Exception {
+        Path disk = standard().write(dir.resolve("disk.img"));
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.seek(BootDisk.BOOT_FIRST * 512 + 120);   // the label: covered by the superblock CRC
+            f.write('X');
+        }
+        try (BootRun run = BootRun.start(dir, disk, null, null)) {
+            assertTrue(run.awaitStop(60_000), run.output());
+            assertTrue(run.kernelEntered, run.output());
+            assertTrue(run.output().contains("stage1: mfs: primary superblock bad (checksum mismatch), using the backup"), run.output());
+        }
+    }
+
+    /** Applies the change to the first byte of partition entry 1 in the primary (LBA 2) and backup arrays, fixing both CRCs. */
+    static void patchBoth(RandomAccessFile f, long unused, java.util.function.Consumer<byte[]> change) throws Exception {
+        long sectors = f.length() / 512;
+        for (long hdrLba : new long[] {1, sectors - 1}) {
+            byte[] h = new byte[512];
+            f.seek(hdrLba * 512);
+            f.readFully(h);
+            ByteBuffer hb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+            long arrayLba = hb.getLong(72);
+            byte[] array = new byte[128 * 128];
+            f.seek(arrayLba * 512);
+            f.readFully(array);
+            change.accept(array);
+            f.seek(arrayLba * 512);
+            f.write(array);
+            java.util.zip.CRC32 c = new java.util.zip.CRC32();
+            c.update(array);
+            hb.putInt(88, (int) c.getValue());
+            hb.putInt(16, 0);
+            c.reset();
+            c.update(h, 0, hb.getInt(12));
+            hb.putInt(16, (int) c.getValue());
+            f.seek(hdrLba * 512);
+            f.write(h);
+        }
+    }
+}
