@@ -35,6 +35,7 @@ final class Arm64Machine {
             cfg.snapshot(cmd.snapshot);
             if (cmd.tpm) cfg.tpm(cmd.tpmState);
             cfg.net(cmd.netSpec);
+            cfg.display(cmd.displaySpec);
             board = Arm64VirtBoard.create(cfg);
         } catch (BoardException e) {
             console.close();

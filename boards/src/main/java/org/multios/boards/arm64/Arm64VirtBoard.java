@@ -53,6 +53,8 @@ public final class Arm64VirtBoard implements AutoCloseable {
     private final PciHostLayout pciLayout;
     private NvmePciFunction nvme;
     private org.multios.devices.virtio.VirtioNetPciFunction net;
+    private org.multios.devices.display.BochsDisplayFunction display;
+    private org.multios.devices.display.DisplayRefresh displayRefresh;
     private org.multios.core.trace.TraceSink trace;
     private volatile boolean guestStopped;
     private byte[] firmware;
@@ -137,6 +139,17 @@ public final class Arm64VirtBoard implements AutoCloseable {
                 throw new BoardException(e.getMessage());
             }
             pci.plug(net); // INTx through the GIC (the PCI host has no MSI controller here)
+        }
+        if (cfg.display != null) {
+            display = new org.multios.devices.display.BochsDisplayFunction(clock);
+            try {
+                displayRefresh = new org.multios.devices.display.DisplayRefresh(clock, display,
+                        cfg.display.open("MultiOS arm64-virt"), 100_000_000);
+            } catch (IllegalStateException e) {
+                try { close(); } catch (IOException ignored) { }
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(display);
         }
         planBoot();
         if (cfg.trace != null) {
@@ -269,9 +282,16 @@ public final class Arm64VirtBoard implements AutoCloseable {
     /** The generated device tree blob. */
     public byte[] deviceTree() { return fdt.clone(); }
 
+    /** The PCI display ({@code --display}), or null. */
+    public org.multios.devices.display.BochsDisplayFunction display() { return display; }
+
     @Override
     public void close() throws IOException {
         config.console.flush();
+        if (displayRefresh != null) {
+            displayRefresh.close();
+            displayRefresh = null;
+        }
         if (net != null) {
             net.close();
             net = null;

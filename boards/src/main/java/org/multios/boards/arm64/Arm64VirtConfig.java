@@ -26,6 +26,8 @@ public final class Arm64VirtConfig {
     boolean snapshot;
     /** {@code --net}: a virtio-net function and its back end, or null for no NIC. */
     org.multios.devices.net.NetSpec net;
+    /** {@code --display}: the PCI display and where its picture goes, or null for none. */
+    org.multios.devices.display.host.DisplaySpec display;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -43,6 +45,7 @@ public final class Arm64VirtConfig {
     public Arm64VirtConfig disk(DiskSpec d) { disks.add(d); return this; }
     public Arm64VirtConfig snapshot(boolean b) { this.snapshot = b; return this; }
     public Arm64VirtConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
+    public Arm64VirtConfig display(org.multios.devices.display.host.DisplaySpec d) { this.display = d; return this; }
     public Arm64VirtConfig realtime(boolean b) { this.realtime = b; return this; }
     public Arm64VirtConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
     public Arm64VirtConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
