@@ -29,6 +29,8 @@ final class BootDisk {
     static final UUID ROOT_GUID = UUID.fromString("ec176d37-844d-b54c-8404-807ab88c8701");
 
     final Map<String, byte[]> files = new LinkedHashMap<>();
+    /** False: the boot volume is synced but not unmounted, so its last transaction stays in the journal. */
+    boolean cleanUnmount = true;
 
     static byte[] resource(String name) {
         try (InputStream in = BootDisk.class.getResourceAsStream(RES + name)) {
@@ -62,7 +64,8 @@ final class BootDisk {
             GptDisk.write(dev, DISK_GUID, List.of(boot, root));
             SliceBlockDevice bootDev = new SliceBlockDevice(dev, boot.offsetBytes(), boot.sizeBytes(), "boot");
             MfsVolume.format(bootDev, MfsFormatOptions.defaults().withLabel("boot"));
-            try (MfsVolume v = MfsVolume.mount(bootDev, MfsMountOptions.defaults())) {
+            MfsVolume v = MfsVolume.mount(bootDev, MfsMountOptions.defaults());
+            try {
                 for (Map.Entry<String, byte[]> f : files.entrySet()) {
                     long dir = MfsVolume.ROOT;
                     String[] parts = f.getKey().substring(1).split("/");
@@ -77,6 +80,9 @@ final class BootDisk {
                     byte[] data = f.getValue();
                     v.write(ino, 0, data, 0, data.length);
                 }
+            } finally {
+                if (cleanUnmount) v.close();
+                else v.sync();   // committed and written home, the descriptor left in place (a crash after sync)
             }
             SliceBlockDevice rootDev = new SliceBlockDevice(dev, root.offsetBytes(), root.sizeBytes(), "root");
             MfsVolume.format(rootDev, MfsFormatOptions.defaults().withLabel("root"));

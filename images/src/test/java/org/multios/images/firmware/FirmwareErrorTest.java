@@ -155,6 +155,29 @@ class FirmwareErrorTest {
         }
     }
 
+    @Test
+    void committedJournalTransactionIsAppliedOverAStaleInodeTable(@TempDir Path dir) throws Exception {
+        BootDisk d = standard();
+        d.cleanUnmount = false;
+        Path disk = d.write(dir.resolve("disk.img"));
+        long part = BootDisk.BOOT_FIRST * 512;
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            byte[] sb = new byte[4096];
+            f.seek(part);
+            f.readFully(sb);
+            ByteBuffer b = ByteBuffer.wrap(sb).order(ByteOrder.LITTLE_ENDIAN);
+            long bs = b.getInt(16), inodeTable = b.getLong(80);
+            // the home copy of the first inode-table block goes stale (as if its checkpoint write was lost)
+            f.seek(part + inodeTable * bs);
+            f.write(new byte[(int) bs]);
+        }
+        try (BootRun run = BootRun.start(dir, disk, null, null)) {
+            assertTrue(run.awaitStop(60_000), run.output());
+            assertTrue(run.output().matches("(?s).*stage1: mfs: journal transaction \\d+ \\(\\d+ blocks\\) applied in memory.*"), run.output());
+            assertTrue(run.kernelEntered, "boots from the journal's image of the inode table:\n" + run.output());
+        }
+    }
+
     /** Applies the change to the first byte of partition entry 1 in the primary (LBA 2) and backup arrays, fixing both CRCs. */
     static void patchBoth(RandomAccessFile f, long unused, java.util.function.Consumer<byte[]> change) throws Exception {
         long sectors = f.length() / 512;
