@@ -16,6 +16,12 @@ public interface FileSystem {
     /** statfs(2); in-memory file systems report no blocks. */
     default StatFs statfs() { return new StatFs(0x01021994L, 4096, 0, 0, 0, 0, 0, 0, 255, readOnly() ? StatFs.ST_RDONLY : 0); }
 
+    /** mount -o remount,ro|rw: EINVAL unless the file system supports the change. */
+    default void remount(boolean readOnly) {
+        if (readOnly != readOnly()) throw new org.multios.kernel.KernelException(org.multios.kernel.Errno.EINVAL);
+        sync();
+    }
+
     /** Called when the file system is unmounted: write everything back and release the device. */
     default void unmount() { sync(); }
 }

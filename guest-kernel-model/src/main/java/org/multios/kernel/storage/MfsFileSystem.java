@@ -126,6 +126,13 @@ public final class MfsFileSystem implements FileSystem {
                 dev, s.nameMax(), s.readOnly() ? StatFs.ST_RDONLY : 0);
     }
 
+    @Override
+    public void remount(boolean ro) {
+        call(() -> { volume.remount(ro); return null; });
+        reportedReadOnly = ro;
+        log.println("multios: mfs: " + source + " remounted " + (ro ? "read-only" : "read-write"));
+    }
+
     /** Commits, retires the journal (a clean unmount needs no replay) and flushes the device. */
     @Override
     public void unmount() {

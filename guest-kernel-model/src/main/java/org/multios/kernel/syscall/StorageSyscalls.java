@@ -54,11 +54,16 @@ final class StorageSyscalls {
     static long mount(LinuxSyscalls s, Kernel k, Task t, long srcVa, long targetVa, long typeVa, long flags) {
         PathNode target = k.vfs.resolve(t.process.cwd, s.str(t, targetVa), true);
         if ((flags & MS_REMOUNT) != 0) {
-            // Changing options in place is not supported; a remount that asks for what is there succeeds.
+            // Only the read-only flag can change in place (init remounts "/" read-only before reboot).
             FileSystem fs = target.inode().fileSystem();
-            boolean wantRo = (flags & MS_RDONLY) != 0;
-            if (fs != null && fs.readOnly() != wantRo) return -Errno.EINVAL;
-            if (fs != null) fs.sync();
+            if (fs == null) return (flags & MS_RDONLY) != 0 ? -Errno.EINVAL : 0;
+            boolean ro = (flags & MS_RDONLY) != 0;
+            fs.remount(ro);
+            String opt = ro ? "ro" : "rw";
+            for (int i = 0; i < k.mounts.size(); i++) {
+                Kernel.Mount m = k.mounts.get(i);
+                if (m.path().equals(target.path())) k.mounts.set(i, new Kernel.Mount(m.device(), m.path(), m.type(), opt + m.options().replaceFirst("^r[ow]", "")));
+            }
             return 0;
         }
         if ((flags & MS_BIND) != 0) {

@@ -279,6 +279,28 @@ class StorageStackTest {
     }
 
     @Test
+    void remountReadOnlyLeavesACleanVolumeAndCanBeUndone() throws IOException {
+        Path img = StorageRig.multiosDisk(dir, "disk.img", 32 << 20);
+        try (StorageRig rig = new StorageRig().withNvme(List.of(StorageRig.open(img)))) {
+            Storage s = rig.probe();
+            FileSystem fs = s.mountRoot("/dev/nvme0n1p2", false);
+            Vfs vfs = rig.kernel.vfs;
+            writeFile(vfs, rig.kernel.syscalls, "/kept", "before the remount");
+            fs.remount(true); // what init does to "/" before reboot(2)
+            assertEquals(Errno.EROFS, errno(() -> vfs.root().inode().mkdir("x", 0755)));
+            // The disk is clean now: the host tool sees the file without replaying anything.
+            try (FileBlockDevice dev = new FileBlockDevice(img, true)) {
+                GptPartition root = GptDisk.read(dev).byName("root");
+                MfsVolume v = MfsVolume.mount(new SliceBlockDevice(dev, root.offsetBytes(), root.sizeBytes(), "root"), MfsMountOptions.readOnlyMount());
+                assertEquals(18, v.stat(v.resolve("/kept", true)).size());
+            }
+            fs.remount(false);
+            vfs.root().inode().mkdir("x", 0755);
+            s.unmountAll();
+        }
+    }
+
+    @Test
     void corruptMetadataGivesAReadOnlyMountNotACrash() throws IOException {
         Path img = StorageRig.multiosDisk(dir, "disk.img", 32 << 20);
         long rootStart;
@@ -307,6 +329,7 @@ class StorageStackTest {
             assertEquals(Errno.EROFS, errno(() -> vfs.root().inode().mkdir("x", 0755)));
             assertTrue(vfs.root().inode().list().stream().anyMatch(e -> e.name().equals("lost+found")), "reads go on");
             assertEquals(FileSystem.StatFs.ST_RDONLY, fs.statfs().flags() & FileSystem.StatFs.ST_RDONLY);
+            assertEquals(Errno.EROFS, errno(() -> fs.remount(false)), "corruption keeps it read-only");
             s.syncAll();
             s.unmountAll();
         }

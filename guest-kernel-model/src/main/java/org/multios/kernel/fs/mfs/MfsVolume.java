@@ -562,6 +562,30 @@ public final class MfsVolume implements AutoCloseable {
     /** sync(2). */
     public void sync() throws IOException { op(() -> { commit(); return null; }); }
 
+    /**
+     * mount -o remount,ro (what init does to "/" before reboot): commits, retires the journal (the
+     * disk is clean as after an unmount) and refuses changes from now on. A volume that is read-only
+     * because of corruption stays so; one remounted read-only may become writable again.
+     */
+    public void remount(boolean ro) throws IOException {
+        synchronized (this) {
+            if (ro == readOnly) return;
+            if (ro) {
+                commit();
+                journal.retire();
+                dev.flush();
+                readOnly = true;
+                readOnlyReason = "remounted read-only";
+            } else {
+                if (!mountProblems.isEmpty() || dev.isReadOnly() || !"remounted read-only".equals(readOnlyReason)) {
+                    throw new MfsException(Errno.EROFS, "cannot remount read-write" + (readOnlyReason != null ? " (" + readOnlyReason + ")" : ""));
+                }
+                readOnly = false;
+                readOnlyReason = null;
+            }
+        }
+    }
+
     /** Unmount: commits and flushes; the device stays open (the caller owns it). */
     @Override
     public void close() throws IOException {
