@@ -11,6 +11,14 @@ aarch64-linux-gnu-gcc -O2 -march=armv8.1-a -mgeneral-regs-only -ffreestanding -n
 timeout 30 qemu-system-aarch64 -M virt,gic-version=3 -cpu max -m 128M -nographic -monitor none -serial stdio \
     -kernel "$out/selftest.elf" < /dev/null | tr -d '\r' > "$out/selftest.expected"
 cat "$out/selftest.expected"
+# FP/SIMD differential program: built without -mgeneral-regs-only, recorded on a Cortex-A57
+# (FP and AdvSIMD, no FP16 arithmetic: the same feature set arm64-virt implements).
+aarch64-linux-gnu-gcc -O2 -march=armv8-a -ffreestanding -nostdlib -static -fno-pie -no-pie \
+    -fno-tree-loop-distribute-patterns -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$here/link.ld" \
+    -o "$out/fpsimd.elf" "$here/start.S" "$here/fpsimd.c"
+timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m 128M -nographic -monitor none -serial stdio \
+    -kernel "$out/fpsimd.elf" < /dev/null | tr -d '\r' > "$out/fpsimd.expected"
+tail -3 "$out/fpsimd.expected"
 # QEMU's own device tree for the same machine, which Arm64VirtDeviceTreeTest compares with ours.
 qemu-system-aarch64 -M virt,gic-version=3,dumpdtb="$out/qemu-virt-gicv3.dtb.full" -cpu cortex-a57 -m 128M -nographic >/dev/null 2>&1
 dtc -I dtb -O dtb -o "$out/qemu-virt-gicv3.dtb" "$out/qemu-virt-gicv3.dtb.full" 2>/dev/null

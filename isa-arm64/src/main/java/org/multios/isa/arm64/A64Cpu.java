@@ -52,6 +52,10 @@ public final class A64Cpu implements Cpu {
     /** PSTATE.D/A/I/F in DAIF register layout (bits 9:6). */
     public int daif;
     public long spEl0, spEl1;
+    /** V0..V31, 128 bits each: vreg[2n] holds bits 63:0 of Vn, vreg[2n+1] bits 127:64. */
+    public final long[] vreg = new long[64];
+    /** FPCR and FPSR with the FP arithmetic they control ({@code fp.fpcr}, {@code fp.fpsr}). */
+    public final org.multios.isa.arm64.fp.FpArithmetic fp = new org.multios.isa.arm64.fp.FpArithmetic();
     /** Exclusive monitor: physical address and size of the last load-exclusive, or -1. */
     public long exclusiveAddress = -1;
     public int exclusiveSize;
@@ -117,6 +121,8 @@ public final class A64Cpu implements Cpu {
         spsel = true;
         daif = DAIF_D | DAIF_A | DAIF_I | DAIF_F;
         spEl0 = spEl1 = 0;
+        java.util.Arrays.fill(vreg, 0);
+        fp.fpcr = fp.fpsr = 0;
         exclusiveAddress = -1;
         waiting = false;
         sysregs.reset();
@@ -244,6 +250,18 @@ public final class A64Cpu implements Cpu {
         if (farValid) sysregs.farEl1 = far;
         enter(target, pc, 0x000);
         throw A64Trap.INSTANCE;
+    }
+
+    /**
+     * CPACR_EL1.FPEN: FP/SIMD instructions and FPCR/FPSR accesses trap with EC 0x07 unless
+     * enabled for the current EL (0b11 all, 0b01 EL1 only). The ISS is CV=1, COND=0b1110 as
+     * QEMU reports it for A64 (the Arm ARM leaves those bits IMPLEMENTATION DEFINED-looking in
+     * AArch64; matching QEMU keeps the bare-metal differential tests byte-exact).
+     */
+    public void checkFpEnabled() {
+        int fpen = (int) (sysregs.cpacrEl1 >>> 20) & 3;
+        if (fpen == 3 || (fpen == 1 && el > 0)) return;
+        throw syncException(ExceptionClass.FP_ACCESS, (1 << 24) | (0xe << 20), 0, false);
     }
 
     /** Undefined instruction: EC 0, IL set. */

@@ -6,6 +6,7 @@ public final class ExceptionClass {
 
     public static final int UNKNOWN = 0x00;
     public static final int WFX = 0x01;
+    public static final int FP_ACCESS = 0x07;
     public static final int ILLEGAL_STATE = 0x0e;
     public static final int SVC64 = 0x15;
     public static final int HVC64 = 0x16;

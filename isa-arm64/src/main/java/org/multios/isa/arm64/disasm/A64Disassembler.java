@@ -23,6 +23,7 @@ public final class A64Disassembler {
 
     private final A64DecodeTable table = A64DecodeTable.standard();
     private final SysRegTable sysregs = SysRegTable.standard();
+    private final A64FpSimdDisassembler fpSimd = new A64FpSimdDisassembler(this);
     private final boolean fileHasSymbols;
 
     /** For a file without symbols: objdump prints branch targets as {@code 0x...}. */
@@ -80,6 +81,7 @@ public final class A64Disassembler {
             case DP_1SRC -> dp1(i);
             case DP_3SRC -> dp3(i);
             case UNDEFINED -> null;
+            default -> fpSimd.disassemble(op, i, pc);
         };
     }
 

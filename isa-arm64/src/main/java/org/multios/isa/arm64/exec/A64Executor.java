@@ -16,6 +16,10 @@ public final class A64Executor {
     private final A64DecodeTable table = A64DecodeTable.standard();
     private final A64LoadStore ldst;
     private final A64System sys;
+    private final A64FloatingPoint fpu;
+    private final A64SimdArithmetic simd;
+    private final A64SimdPermute permute;
+    private final A64SimdLoadStore simdLdst;
     /** Direct-mapped cache of decoded encoding classes: words repeat (loops), the table scan need not. */
     private static final int CACHE_BITS = 14;
     private final int[] cachedWord = new int[1 << CACHE_BITS];
@@ -26,6 +30,10 @@ public final class A64Executor {
         this.x = cpu.x;
         this.ldst = new A64LoadStore(cpu, this);
         this.sys = new A64System(cpu, this);
+        this.fpu = new A64FloatingPoint(cpu, this);
+        this.simd = new A64SimdArithmetic(cpu, this);
+        this.permute = new A64SimdPermute(cpu, this);
+        this.simdLdst = new A64SimdLoadStore(cpu, this);
     }
 
     public void execute(int insn) {
@@ -55,6 +63,11 @@ public final class A64Executor {
             case DP_2SRC -> dataProcessing2(insn);
             case DP_1SRC -> dataProcessing1(insn);
             case DP_3SRC -> dataProcessing3(insn);
+            case SIMD_LDST_MULT, SIMD_LDST_SINGLE -> simdLdst.execute(op, insn);
+            case FP_FIXED, FP_INT, FP_DP1, FP_CMP, FP_IMM, FP_CCMP, FP_DP2, FP_CSEL, FP_DP3 -> fpu.execute(op, insn);
+            case SIMD_TBL, SIMD_PERMUTE, SIMD_EXT, SIMD_COPY, SIMD_MODIMM, SIMD_S_COPY -> permute.execute(op, insn);
+            case SIMD_3SAME, SIMD_3DIFF, SIMD_2MISC, SIMD_ACROSS, SIMD_SHIFT_IMM, SIMD_INDEXED,
+                 SIMD_S_3SAME, SIMD_S_3DIFF, SIMD_S_2MISC, SIMD_S_PAIRWISE, SIMD_S_SHIFT_IMM, SIMD_S_INDEXED -> simd.execute(op, insn);
             case UNDEFINED -> throw cpu.undefined();
         }
     }

@@ -7,7 +7,8 @@ import org.multios.isa.arm64.decode.A64Op;
  * Loads and stores (Arm ARM C4.1.88): single registers with every addressing mode,
  * pairs, literal loads, exclusives with a local monitor, load-acquire/store-release
  * (ordering is trivially met by this in-order, one-thread machine) and the LSE atomics.
- * SIMD&FP register forms (V=1) are not implemented yet and are UNDEFINED.
+ * The SIMD&FP register forms (V=1: B/H/S/D/Q registers) share the addressing and go to
+ * {@link #vectorSingle}, {@link #vectorPair} and {@link #vectorLiteral}.
  */
 final class A64LoadStore {
     private final A64Cpu cpu;
@@ -19,27 +20,35 @@ final class A64LoadStore {
     }
 
     void execute(A64Op op, int i) {
-        if ((i & (1 << 26)) != 0 && op != A64Op.LDST_EXCL) throw cpu.undefined(); // SIMD&FP
+        boolean vector = (i & (1 << 26)) != 0;
+        if (vector) {
+            if (op == A64Op.LDST_EXCL || op == A64Op.ATOMIC) throw cpu.undefined();
+            cpu.checkFpEnabled();
+        }
         switch (op) {
             case LDST_UIMM -> {
-                int size = (i >>> 30) & 3;
+                int size = vector ? vectorScale(i) : (i >>> 30) & 3;
                 long offset = (long) ((i >>> 10) & 0xfff) << size;
                 single(i, size, ex.xsp(A64Executor.rn(i)) + offset, false, 0);
             }
             case LDST_IMM9 -> {
-                int size = (i >>> 30) & 3;
+                int size = vector ? vectorScale(i) : (i >>> 30) & 3;
                 long imm = ((long) i << 43) >> 55; // bits 20:12, sign-extended
                 int mode = (i >>> 10) & 3;
                 int rn = A64Executor.rn(i);
                 long base = ex.xsp(rn);
                 switch (mode) {
-                    case 0, 2 -> single(i, size, base + imm, false, 0); // unscaled; unprivileged
+                    case 0 -> single(i, size, base + imm, false, 0); // unscaled
+                    case 2 -> {                                          // unprivileged
+                        if (vector) throw cpu.undefined();
+                        single(i, size, base + imm, false, 0);
+                    }
                     case 1 -> single(i, size, base, true, base + imm);   // post-index
                     default -> single(i, size, base + imm, true, base + imm); // pre-index
                 }
             }
             case LDST_REGOFF -> {
-                int size = (i >>> 30) & 3;
+                int size = vector ? vectorScale(i) : (i >>> 30) & 3;
                 int option = (i >>> 13) & 7;
                 if ((option & 2) == 0) throw cpu.undefined();
                 int shift = (i & (1 << 12)) != 0 ? size : 0;
@@ -56,6 +65,11 @@ final class A64LoadStore {
 
     /** One register load or store at {@code address}; with {@code writeback} the base becomes {@code newBase}. */
     private void single(int i, int size, long address, boolean writeback, long newBase) {
+        if ((i & (1 << 26)) != 0) {
+            vectorSingle(i, size, address);
+            if (writeback) ex.setXsp(A64Executor.rn(i), newBase);
+            return;
+        }
         int opc = (i >>> 22) & 3;
         int rt = i & 31, rn = A64Executor.rn(i);
         int bytes = 1 << size;
@@ -79,6 +93,10 @@ final class A64LoadStore {
     }
 
     private void literal(int i) {
+        if ((i & (1 << 26)) != 0) {
+            vectorLiteral(i);
+            return;
+        }
         int opc = (i >>> 30) & 3;
         long offset = (((long) i << 40) >> 45) << 2; // imm19 at 23:5
         long address = cpu.pc + offset;
@@ -92,6 +110,10 @@ final class A64LoadStore {
     }
 
     private void pair(int i) {
+        if ((i & (1 << 26)) != 0) {
+            vectorPair(i);
+            return;
+        }
         int opc = (i >>> 30) & 3, mode = (i >>> 23) & 3;
         boolean load = (i & (1 << 22)) != 0;
         int rt = i & 31, rt2 = (i >>> 10) & 31, rn = A64Executor.rn(i);
@@ -193,5 +215,86 @@ final class A64LoadStore {
         };
         cpu.write(address, bytes, r & mask);
         ex.setX(rt, old);
+    }
+
+    // ---- SIMD&FP registers (V=1) ----
+
+    /** log2 of the access size of a V=1 single-register form: size, or 4 for Q (size 00, opc 1x). */
+    private int vectorScale(int i) {
+        int size = (i >>> 30) & 3, opc = (i >>> 22) & 3;
+        if ((opc & 2) != 0) {
+            if (size != 0) throw cpu.undefined();
+            return 4;
+        }
+        return size;
+    }
+
+    private void vectorSingle(int i, int scale, long address) {
+        boolean load = (i & (1 << 22)) != 0;
+        int rt = i & 31;
+        if (load) loadVector(rt, address, scale);
+        else storeVector(rt, address, scale);
+    }
+
+    /** Loads 1 << scale bytes into Vt, clearing the rest of the register. */
+    private void loadVector(int rt, long address, int scale) {
+        long[] v = cpu.vreg;
+        if (scale == 4) {
+            long lo = cpu.read(address, 8), hi = cpu.read(address + 8, 8);
+            v[2 * rt] = lo;
+            v[2 * rt + 1] = hi;
+        } else {
+            v[2 * rt] = cpu.read(address, 1 << scale);
+            v[2 * rt + 1] = 0;
+        }
+    }
+
+    private void storeVector(int rt, long address, int scale) {
+        long[] v = cpu.vreg;
+        if (scale == 4) {
+            long lo = v[2 * rt], hi = v[2 * rt + 1];
+            cpu.write(address, 8, lo);
+            cpu.write(address + 8, 8, hi);
+        } else {
+            cpu.write(address, 1 << scale, v[2 * rt]);
+        }
+    }
+
+    private void vectorLiteral(int i) {
+        int opc = (i >>> 30) & 3;
+        if (opc == 3) throw cpu.undefined();
+        long address = cpu.pc + ((((long) i << 40) >> 45) << 2);
+        loadVector(i & 31, address, 2 + opc);
+    }
+
+    private void vectorPair(int i) {
+        int opc = (i >>> 30) & 3, mode = (i >>> 23) & 3;
+        boolean load = (i & (1 << 22)) != 0;
+        if (opc == 3) throw cpu.undefined();
+        int rt = i & 31, rt2 = (i >>> 10) & 31, rn = A64Executor.rn(i);
+        int scale = 2 + opc;
+        long imm = (((long) i << 42) >> 57) << scale;
+        long base = ex.xsp(rn);
+        long address = mode == 1 ? base : base + imm;
+        int bytes = 1 << scale;
+        if (load) {
+            // read both before writing either, so a fault on the second leaves Vt intact
+            long[] v = cpu.vreg;
+            long a0, a1 = 0, b0, b1 = 0;
+            if (scale == 4) {
+                a0 = cpu.read(address, 8); a1 = cpu.read(address + 8, 8);
+                b0 = cpu.read(address + 16, 8); b1 = cpu.read(address + 24, 8);
+            } else {
+                a0 = cpu.read(address, bytes);
+                b0 = cpu.read(address + bytes, bytes);
+            }
+            v[2 * rt] = a0; v[2 * rt + 1] = a1;
+            v[2 * rt2] = b0; v[2 * rt2 + 1] = b1;
+        } else {
+            storeVector(rt, address, scale);
+            storeVector(rt2, address + bytes, scale);
+        }
+        if (mode == 1) ex.setXsp(rn, base + imm);
+        else if (mode == 3) ex.setXsp(rn, address);
     }
 }

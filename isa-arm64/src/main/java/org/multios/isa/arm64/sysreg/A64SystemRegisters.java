@@ -17,6 +17,8 @@ public final class A64SystemRegisters {
     private final SysRegTable table = SysRegTable.standard();
     private final long[] storage = new long[1 << 16];
 
+    /** CPACR_EL1: a field because every FP/SIMD instruction checks FPEN. */
+    public long cpacrEl1;
     public long sctlrEl1, tcrEl1, ttbr0El1, ttbr1El1, mairEl1, vbarEl1, esrEl1, farEl1, elrEl1, spsrEl1;
 
     public A64SystemRegisters(A64Cpu cpu) { this.cpu = cpu; }
@@ -26,6 +28,7 @@ public final class A64SystemRegisters {
     public void reset() {
         for (SysRegInfo r : table.rows()) storage[r.key()] = r.reset();
         sctlrEl1 = SCTLR_RESET;
+        cpacrEl1 = 0;
         tcrEl1 = ttbr0El1 = ttbr1El1 = mairEl1 = vbarEl1 = esrEl1 = farEl1 = elrEl1 = spsrEl1 = 0;
     }
 
@@ -84,6 +87,9 @@ public final class A64SystemRegisters {
             case "DCZID_EL0" -> 4; // DC ZVA zeroes 2^4 words = 64 bytes
             case "CCSIDR_EL1" -> ccsidr();
             case "SCTLR_EL1" -> sctlrEl1;
+            case "CPACR_EL1" -> cpacrEl1;
+            case "FPCR" -> { cpu.checkFpEnabled(); yield cpu.fp.fpcr; }
+            case "FPSR" -> { cpu.checkFpEnabled(); yield cpu.fp.fpsr; }
             case "TTBR0_EL1" -> ttbr0El1;
             case "TTBR1_EL1" -> ttbr1El1;
             case "TCR_EL1" -> tcrEl1;
@@ -123,6 +129,9 @@ public final class A64SystemRegisters {
         GenericTimer t = cpu.timer;
         switch (r.name()) {
             case "SCTLR_EL1" -> { sctlrEl1 = value; cpu.tlb.flush(); }
+            case "CPACR_EL1" -> cpacrEl1 = value & (3L << 20); // FPEN only: no SVE/SME, no trace
+            case "FPCR" -> { cpu.checkFpEnabled(); cpu.fp.fpcr = (int) value & org.multios.isa.arm64.fp.FpArithmetic.FPCR_MASK; }
+            case "FPSR" -> { cpu.checkFpEnabled(); cpu.fp.fpsr = (int) value & org.multios.isa.arm64.fp.FpArithmetic.FPSR_MASK; }
             case "TTBR0_EL1" -> { ttbr0El1 = value; cpu.tlb.flush(); }
             case "TTBR1_EL1" -> { ttbr1El1 = value; cpu.tlb.flush(); }
             case "TCR_EL1" -> { tcrEl1 = value; cpu.tlb.flush(); }

@@ -51,7 +51,8 @@ class SystemTest {
         t.run(0xd5384242); // mrs x2, currentel
         assertEquals(4, t.x(2));
         t.run(0xd5380402); // mrs x2, id_aa64pfr0_el1
-        assertEquals(0xf, (t.x(2) >>> 16) & 0xf); // no FP
+        assertEquals(0, (t.x(2) >>> 16) & 0xf); // FP: single and double precision
+        assertEquals(0, (t.x(2) >>> 20) & 0xf); // AdvSIMD: the same types
         assertEquals(0, (t.x(2) >>> 8) & 0xf); // no EL2
     }
 }
