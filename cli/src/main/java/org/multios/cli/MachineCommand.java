@@ -147,7 +147,6 @@ final class MachineCommand implements Callable<Integer> {
             } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
                 throw usage(e.getMessage());
             }
-            if (arch == Arch.X86_64) throw usage("--net is not wired into the x86_64-pc board yet");
         }
         displaySpec = null;
         if (display != null) {
@@ -156,7 +155,6 @@ final class MachineCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());
             }
-            if (arch == Arch.X86_64) throw usage("--display is not wired into the x86_64-pc board yet");
         }
         long rtcBase = switch (rtc) {
             case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;

@@ -38,6 +38,8 @@ final class X86Machine {
             if (cmd.maxInstructions != null) cfg.maxInstructions(cmd.maxInstructions);
             for (DiskSpec d : disks) cfg.disk(d);
             cfg.snapshot(cmd.snapshot);
+            cfg.net(cmd.netSpec);
+            cfg.display(cmd.displaySpec);
             board = X86PcBoard.create(cfg);
         } catch (BoardException e) {
             console.close();

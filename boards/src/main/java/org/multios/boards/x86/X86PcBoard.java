@@ -42,6 +42,9 @@ public final class X86PcBoard implements AutoCloseable {
     private final Piix3IsaBridge isa = new Piix3IsaBridge();
     private final RamRegion shadow;
     private NvmePciFunction nvme;
+    private org.multios.devices.virtio.VirtioNetPciFunction net;
+    private org.multios.devices.display.BochsDisplayFunction display;
+    private org.multios.devices.display.DisplayRefresh displayRefresh;
     private byte[] firmware;
     private final long lowRam, highRam;
 
@@ -95,6 +98,27 @@ public final class X86PcBoard implements AutoCloseable {
                 throw new BoardException(e.getMessage());
             }
             pci.plug(nvme);
+        }
+        if (cfg.net != null) {
+            try {
+                net = new org.multios.devices.virtio.VirtioNetPciFunction(clock, cfg.net.open(clock::nanos),
+                        cfg.net.mac() != null ? cfg.net.mac() : org.multios.devices.virtio.VirtioNetPciFunction.defaultMac(), 1500);
+            } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                closeQuietly();
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(net); // INTx through the PIIX3 PIRQ routing to the 8259s
+        }
+        if (cfg.display != null) {
+            display = new org.multios.devices.display.BochsDisplayFunction(clock);
+            try {
+                displayRefresh = new org.multios.devices.display.DisplayRefresh(clock, display,
+                        cfg.display.open("MultiOS x86_64-pc"), 100_000_000);
+            } catch (IllegalStateException e) {
+                closeQuietly();
+                throw new BoardException(e.getMessage());
+            }
+            pci.plug(display);
         }
 
         io.map(X86PcMemoryMap.PIC_MASTER, 2, pic.master);
@@ -186,10 +210,28 @@ public final class X86PcBoard implements AutoCloseable {
     public IoPortBus io() { return io; }
     public PciHostBridge pci() { return pci; }
     public FwCfg fwCfg() { return fwCfg; }
+    /** The PCI display ({@code --display}), or null. */
+    public org.multios.devices.display.BochsDisplayFunction display() { return display; }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // already failing: the first error is the one the user sees
+        }
+    }
 
     @Override
     public void close() throws IOException {
         config.console.flush();
+        if (displayRefresh != null) {
+            displayRefresh.close();
+            displayRefresh = null;
+        }
+        if (net != null) {
+            net.close();
+            net = null;
+        }
         if (nvme != null) {
             NvmePciFunction n = nvme;
             nvme = null;

@@ -23,6 +23,10 @@ public final class X86PcConfig {
     long rtcEpochNanos = DEFAULT_RTC_EPOCH_NANOS;
     final List<DiskSpec> disks = new ArrayList<>();
     boolean snapshot;
+    /** {@code --net}: a virtio-net function and its back end, or null for no NIC. */
+    org.multios.devices.net.NetSpec net;
+    /** {@code --display}: the PCI display and where its picture goes, or null for none. */
+    org.multios.devices.display.host.DisplaySpec display;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -35,6 +39,8 @@ public final class X86PcConfig {
     public X86PcConfig rtcEpochNanos(long t) { this.rtcEpochNanos = t; return this; }
     public X86PcConfig disk(DiskSpec d) { disks.add(d); return this; }
     public X86PcConfig snapshot(boolean b) { this.snapshot = b; return this; }
+    public X86PcConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
+    public X86PcConfig display(org.multios.devices.display.host.DisplaySpec d) { this.display = d; return this; }
     public X86PcConfig realtime(boolean b) { this.realtime = b; return this; }
     public X86PcConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
     public X86PcConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
