@@ -48,6 +48,12 @@ public final class MfsFileSystem implements FileSystem {
      * (EINVAL for "not MFS", EIO for a device error), logged with the reason.
      */
     public static MfsFileSystem mount(BlockDevice device, String source, int dev, boolean readOnly, PrintStream log) {
+        return mount(device, source, dev, readOnly, log, null);
+    }
+
+    /** As above; {@code clock} (ns since the epoch, or null for the host's) stamps file times. */
+    public static MfsFileSystem mount(BlockDevice device, String source, int dev, boolean readOnly, PrintStream log,
+                                      java.util.function.LongSupplier clock) {
         MfsVolume v;
         try {
             v = MfsVolume.mount(device, readOnly ? MfsMountOptions.readOnlyMount() : MfsMountOptions.defaults());
@@ -61,6 +67,7 @@ public final class MfsFileSystem implements FileSystem {
             log.println("multios: mfs: " + source + ": cannot mount: " + e);
             throw new KernelException(Errno.EINVAL);
         }
+        if (clock != null) v.setTimeSource(clock);
         MfsFileSystem fs = new MfsFileSystem(v, device, source, dev, log);
         if (v.isReadOnly() && !readOnly) {
             fs.reportedReadOnly = true;

@@ -169,7 +169,8 @@ public final class Storage {
 
     FileSystem mount(Disk d, boolean readOnly) {
         if (mounted.containsKey(d.name())) throw new KernelException(Errno.EBUSY);
-        MfsFileSystem fs = MfsFileSystem.mount(d.device(), "/dev/" + d.name(), (int) d.node().rdev(), readOnly, log);
+        MfsFileSystem fs = MfsFileSystem.mount(d.device(), "/dev/" + d.name(), (int) d.node().rdev(), readOnly, log,
+                () -> kernel.bootEpochNanos + kernel.now());
         mounted.put(d.name(), fs);
         log.println("multios: mfs: /dev/" + d.name() + " mounted" + (fs.readOnly() ? " read-only" : "") + " (label '" + fs.volume().label() + "')");
         return fs;

@@ -91,7 +91,7 @@ public final class MfsVolume implements AutoCloseable {
         }
         Superblock sb = new Superblock(bs, features, total, inodes, 1, journalBlocks, 1 + journalBlocks, bitmapBlocks,
                 1 + journalBlocks + bitmapBlocks, 2 + journalBlocks + bitmapBlocks, itBlocks, dataStart, uuid,
-                o.label() == null ? "" : o.label(), o.compression().id, o.kdfIterations(), salt, check, now());
+                o.label() == null ? "" : o.label(), o.compression().id, o.kdfIterations(), salt, check, hostNow());
         byte[] zero = new byte[bs];
         for (long b = 1; b < dataStart; b++) dev.write(b * bs, zero, 0, bs); // journal, bitmap, table: a clean slate
         MfsVolume v = new MfsVolume(dev, sb);
@@ -309,7 +309,17 @@ public final class MfsVolume implements AutoCloseable {
         if (dirtyTableBlocks.size() + dirtyBitmap.size() + 2 > journal.capacity() / 2 - 8) commit();
     }
 
-    static long now() {
+    /**
+     * Where file times come from: the host clock by default (the host tool); the kernel sets its own
+     * clock (boot epoch + virtual time), so what a guest sees is reproducible.
+     */
+    private java.util.function.LongSupplier timeSource = MfsVolume::hostNow;
+
+    public void setTimeSource(java.util.function.LongSupplier nanosSinceEpoch) { timeSource = nanosSinceEpoch; }
+
+    long now() { return timeSource.getAsLong(); }
+
+    static long hostNow() {
         Instant t = Instant.now();
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
