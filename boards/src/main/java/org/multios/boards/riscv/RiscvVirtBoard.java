@@ -55,6 +55,7 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     private NvmePciFunction nvme;
     private org.multios.devices.virtio.VirtioNetPciFunction net;
     private org.multios.devices.display.BochsDisplayFunction display;
+    private org.multios.devices.tpm.TpmEngine tpm;
     private org.multios.devices.display.DisplayRefresh displayRefresh;
     private volatile boolean guestStopped;
 
@@ -99,6 +100,18 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
 
         // PCIe host bridge (ECAM 0x30000000, windows as QEMU virt); INTA..D on PLIC 32..35, no MSI
         // controller on this board, so functions fall back to INTx.
+        if (cfg.tpm) {
+            try {
+                tpm = org.multios.devices.tpm.TpmEngine.open(cfg.tpmState);
+            } catch (IOException e) {
+                throw new BoardException("cannot open TPM state " + cfg.tpmState + ": " + e.getMessage());
+            }
+            bus.addMmio("tpm-tis", RiscvVirtMemoryMap.PLATFORM_BUS.base, org.multios.devices.tpm.TpmTisInterface.SIZE,
+                    new org.multios.devices.tpm.TpmTisInterface(tpm));
+            // _TPM_Init on every machine reset: the firmware has to send TPM2_Startup again.
+            machine.onReset(tpm::powerOn);
+        }
+
         InterruptLine[] intx = new InterruptLine[4];
         for (int i = 0; i < 4; i++) intx[i] = plic.source(PciHostLayout.RISCV_VIRT_FIRST_IRQ + i);
         pci = new PciHostBridge(bus, intx, MsiSink.NONE);
@@ -225,6 +238,9 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     public TraceSink traceSink() { return trace; }
 
     public PciHostBridge pci() { return pci; }
+
+    /** The TPM ({@code --tpm}), or null. */
+    public org.multios.devices.tpm.TpmEngine tpm() { return tpm; }
 
     /** The PCI display ({@code --display}), or null. */
     public org.multios.devices.display.BochsDisplayFunction display() { return display; }

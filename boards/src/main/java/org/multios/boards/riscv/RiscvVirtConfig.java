@@ -28,6 +28,8 @@ public final class RiscvVirtConfig {
     org.multios.devices.net.NetSpec net;
     /** {@code --display}: a bochs-display-compatible PCI display and where its picture goes, or null for none. */
     org.multios.devices.display.host.DisplaySpec display;
+    boolean tpm;
+    Path tpmState;
     boolean realtime;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
@@ -47,6 +49,8 @@ public final class RiscvVirtConfig {
     /** Every disk gets a temporary overlay deleted when the board closes. */
     public RiscvVirtConfig snapshot(boolean b) { this.snapshot = b; return this; }
     public RiscvVirtConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
+    /** Adds a TPM 2.0 behind a TIS interface at the platform bus (0x4000000); state kept in {@code stateFile} if not null. */
+    public RiscvVirtConfig tpm(Path stateFile) { this.tpm = true; this.tpmState = stateFile; return this; }
     public RiscvVirtConfig display(org.multios.devices.display.host.DisplaySpec d) { this.display = d; return this; }
     public RiscvVirtConfig trace(Path p) { this.trace = p; return this; }
     public RiscvVirtConfig realtime(boolean b) { this.realtime = b; return this; }

@@ -31,12 +31,19 @@ public final class RiscvVirtDeviceTree {
     private final int harts;
     private final long ramSize;
     private final String bootargs;
+    private boolean tpm;
     private long initrdStart = -1, initrdEnd = -1;
 
     public RiscvVirtDeviceTree(int harts, long ramSize, String bootargs) {
         this.harts = harts;
         this.ramSize = ramSize;
         this.bootargs = bootargs;
+    }
+
+    /** Adds a TIS TPM node at the start of the platform bus (as {@code tcg,tpm-tis-mmio}, polled: no interrupt). */
+    public RiscvVirtDeviceTree tpm(boolean present) {
+        this.tpm = present;
+        return this;
     }
 
     /** Adds /chosen linux,initrd-start/-end. */
@@ -167,6 +174,13 @@ public final class RiscvVirtDeviceTree {
         f.propU64("reg", CLINT.base, CLINT.size);
         f.propStrings("compatible", "sifive,clint0", "riscv,clint0");
         f.endNode();
+
+        if (tpm) {
+            f.beginNode(node("tpm", RiscvVirtMemoryMap.PLATFORM_BUS.base));
+            f.propString("compatible", org.multios.devices.tpm.TpmTisInterface.FDT_COMPATIBLE);
+            f.propU64("reg", RiscvVirtMemoryMap.PLATFORM_BUS.base, org.multios.devices.tpm.TpmTisInterface.SIZE);
+            f.endNode();
+        }
 
         // The PCIe host bridge is always there, as on QEMU virt (with or without devices on it).
         PciDeviceTree.writeForPlic(f, PciHostLayout.riscvVirt(ramSize), plicPhandle, PciHostLayout.RISCV_VIRT_FIRST_IRQ);

@@ -10,6 +10,8 @@ public enum RiscvVirtMemoryMap {
     RTC(0x101000L, 0x1000L),
     /** CLINT (MSWI + MTIMER). */
     CLINT(0x2000000L, 0x10000L),
+    /** QEMU's platform bus: where {@code -device tpm-tis-device} lands first. */
+    PLATFORM_BUS(0x4000000L, 0x2000000L),
     /** PLIC. */
     PLIC(0xc000000L, 0x600000L),
     /** NS16550A UART 0. */

@@ -89,4 +89,20 @@ class RiscvVirtDeviceTreeTest {
         assertTrue(!dts.contains("bootargs"), dts);
         assertTrue(dts.contains("reg = <0x00 0x80000000 0x00 0x8000000>;"), dts);
     }
+
+    /** --tpm: a polled TIS node at the platform bus, and the TIS answers there (TCG vendor/device ID). */
+    @Test
+    void tpmNodeAndTisAtThePlatformBus(@TempDir Path dir) throws Exception {
+        String dts = dtc(new RiscvVirtDeviceTree(1, 128L << 20, null).tpm(true).build());
+        assertTrue(dts.contains("tpm@4000000 {") && dts.contains("compatible = \"tcg,tpm-tis-mmio\";")
+                && dts.contains("reg = <0x00 0x4000000 0x00 0x5000>;"), dts);
+        assertTrue(!dtc(new RiscvVirtDeviceTree(1, 128L << 20, null).build()).contains("tpm"), "no node without --tpm");
+        Path spin = dir.resolve("spin.bin");
+        Files.write(spin, new byte[] {0x6f, 0, 0, 0}); // j .
+        RiscvVirtConfig cfg = new RiscvVirtConfig().bios(new org.multios.boards.Firmware.None()).kernel(spin).tpm(null);
+        try (RiscvVirtBoard board = RiscvVirtBoard.create(cfg)) {
+            assertEquals(0x00011014L, board.bus().read(RiscvVirtMemoryMap.PLATFORM_BUS.base + 0xf00, 4), "TPM_DID_VID_0");
+            assertTrue(board.tpm() != null);
+        }
+    }
 }
