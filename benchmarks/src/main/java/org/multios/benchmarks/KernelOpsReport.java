@@ -1,0 +1,101 @@
+package org.multios.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link KernelOpsBenchmark} under JMH and prints, per kernel operation, the host
+ * nanoseconds per operation on MultiOS and under qemu-riscv64 (from JMH's mean single-shot
+ * times: (T(OP, N) - T(OP, 0)) / (N * ops per iteration)) beside the seed's target, and the
+ * guest's own view of its loop (CLOCK_MONOTONIC between the timestamps around it: virtual
+ * time on MultiOS, host time under qemu-riscv64), from one extra run of each.
+ * <p>
+ * {@code java -cp benchmarks/target/benchmarks.jar org.multios.benchmarks.KernelOpsReport
+ * [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W]}
+ */
+public final class KernelOpsReport {
+    private KernelOpsReport() {}
+
+    public static void main(String[] args) throws RunnerException {
+        List<String> ops = Arrays.stream(KernelOp.values()).map(o -> o.arg).toList();
+        List<String> engines = List.of("multios", "qemu");
+        int iterations = 5, warmup = 2;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            if (v == null) usage("missing value after " + a);
+            switch (a) {
+                case "--ops" -> ops = List.of(v.split(","));
+                case "--engines" -> engines = List.of(v.split(","));
+                case "--iterations" -> iterations = number(a, v);
+                case "--warmup" -> warmup = number(a, v);
+                default -> usage("unknown option " + a);
+            }
+            i++;
+        }
+        for (String op : ops) {
+            try { KernelOp.byArg(op); } catch (IllegalArgumentException e) { usage(e.getMessage()); }
+        }
+        ChainedOptionsBuilder opt = new OptionsBuilder().include(KernelOpsBenchmark.class.getName() + ".run")
+                .param("op", ops.toArray(String[]::new)).param("engine", engines.toArray(String[]::new))
+                .measurementIterations(iterations).warmupIterations(warmup).measurementTime(TimeValue.NONE);
+        Map<String, double[]> ms = new HashMap<>(); // "engine/op/loop" -> mean ms, error
+        for (RunResult r : new Runner(opt.build()).run()) {
+            var p = r.getParams();
+            ms.put(p.getParam("engine") + "/" + p.getParam("op") + "/" + p.getParam("loop"),
+                    new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+        }
+        Kbench kbench = new Kbench();
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format("%-9s %-8s %8s %14s %14s %14s %14s  %s", "op", "target", "N", "multios ns/op", "qemu ns/op",
+                "virtual ns/op", "qemu in-guest", "what"));
+        for (String name : ops) {
+            KernelOp op = KernelOp.byArg(name);
+            long ops1 = (long) op.iterations * op.opsPerIteration;
+            String ours = perOp(ms, "multios", name, ops1), qemu = perOp(ms, "qemu", name, ops1);
+            String virt = "-", inGuest = "-";
+            if (engines.contains("multios")) virt = String.format("%.1f", kbench.multios(name, op.iterations).run() / (double) ops1);
+            if (engines.contains("qemu")) inGuest = String.format("%.1f", kbench.qemu(name, op.iterations) / (double) ops1);
+            rows.add(String.format("%-9s %-8s %8d %14s %14s %14s %14s  %s", name, op.target, op.iterations, ours, qemu, virt,
+                    inGuest, op.what));
+        }
+        kbench.close();
+        System.out.println();
+        System.out.println("Kernel operations, host wall ns per operation = (T(OP,N) - T(OP,0)) / (N * ops per iteration)");
+        rows.forEach(System.out::println);
+    }
+
+    private static String perOp(Map<String, double[]> ms, String engine, String op, long ops) {
+        double[] m = ms.get(engine + "/" + op + "/measured"), b = ms.get(engine + "/" + op + "/baseline");
+        if (m == null || b == null) return "-";
+        double ns = (m[0] - b[0]) * 1e6 / ops;
+        double err = (nanToZero(m[1]) + nanToZero(b[1])) * 1e6 / ops;
+        return String.format("%.0f±%.0f", ns, err);
+    }
+
+    private static double nanToZero(double d) { return Double.isNaN(d) ? 0 : d; }
+
+    private static int number(String option, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            usage(option + " needs a number, not '" + v + "'");
+            return 0;
+        }
+    }
+
+    private static void usage(String why) {
+        System.err.println("KernelOpsReport: " + why
+                + " (usage: KernelOpsReport [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W])");
+        System.exit(2);
+    }
+}
