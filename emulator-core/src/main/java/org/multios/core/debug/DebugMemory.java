@@ -42,7 +42,7 @@ public final class DebugMemory {
         long a = address;
         while (done < data.length) {
             int chunk = (int) Math.min(data.length - done, 4096 - (a & 0xfff));
-            long pa = physical ? a : cpu.translate(a, false);
+            long pa = physical ? a : cpu.translate(a, true);
             if (pa == DebugCpu.NO_TRANSLATION || ramAt(pa, chunk) == null) break;
             bus.loadImage(pa, data, done, chunk);
             a += chunk;

@@ -22,6 +22,20 @@ public interface DebugTarget {
     /** Resets the machine ({@code monitor reset}); called while paused. */
     default void reset() { machine().reset(); }
 
+    /** The guest OS's view of its threads for {@code monitor os on}, or null when the machine runs none we know. */
+    default OsAwareness os() { return null; }
+
+    /** The same target with an OS's threads ({@code run --gdb}: the MultiOS kernel's processes). */
+    static DebugTarget withOs(DebugTarget base, OsAwareness os) {
+        return new DebugTarget() {
+            @Override public Machine machine() { return base.machine(); }
+            @Override public List<DebugCpu> cpus() { return base.cpus(); }
+            @Override public boolean setTrace(boolean on) { return base.setTrace(on); }
+            @Override public void reset() { base.reset(); }
+            @Override public OsAwareness os() { return os; }
+        };
+    }
+
     /** A target over a machine and its CPUs' debug views. */
     static DebugTarget of(Machine machine, List<? extends DebugCpu> cpus) {
         List<DebugCpu> list = List.copyOf(cpus);

@@ -29,6 +29,8 @@ public final class RunControl implements DebugHooks {
     private final boolean[] firstAfterResume;
     private final long[] resumePc;
     private int stepCpu = -1;
+    /** While stepping: true when the stepping CPU executes the thread being stepped (OS threads), null: always. */
+    private volatile java.util.function.IntPredicate stepThread;
     private long rangeStart, rangeEnd;
     private boolean watchesInstalled;
 
@@ -52,7 +54,8 @@ public final class RunControl implements DebugHooks {
         boolean first = firstAfterResume[cpu] && pc == resumePc[cpu];
         firstAfterResume[cpu] = false;
         if (first) return false; // resuming from a breakpoint must execute it, not hit it again
-        if (cpu == stepCpu) {
+        java.util.function.IntPredicate onThread = stepThread;
+        if (cpu == stepCpu && (onThread == null || onThread.test(cpu))) {
             boolean inRange = Long.compareUnsigned(pc - rangeStart, rangeEnd - rangeStart) < 0;
             if (!inRange) return stop(StopReason.signal(cpu, StopReason.SIGTRAP));
         }
@@ -113,6 +116,13 @@ public final class RunControl implements DebugHooks {
 
     /** Runs {@code cpu} for one instruction (the other CPUs run alongside until it stops). */
     public void step(int cpu) { resume(cpu, 0, 0); }
+
+    /**
+     * Makes the next steps count only instructions for which {@code onThread} holds (an OS
+     * thread's user code on that CPU): the machine runs everything else on, other processes
+     * included, until the stepped thread has executed its instruction. Null: every instruction.
+     */
+    public void stepOnly(java.util.function.IntPredicate onThread) { stepThread = onThread; }
 
     /**
      * Range stepping ({@code vCont;r}): runs {@code cpu} while its pc stays in [start, end),

@@ -14,15 +14,21 @@ final class GdbMonitor {
               reset            reset the machine (then: maintenance flush register-cache)
               trace on|off     switch the instruction trace (needs --trace FILE)
               phys on|off      memory accesses use physical (on) or virtual (off) addresses
+              os on|off        threads are the guest OS's user threads, named by their command
+                               line, with their own registers and address spaces (on), or the vCPUs (off)
             """;
 
     private final DebugTarget target;
     private boolean physical;
+    private volatile boolean os;
 
     GdbMonitor(DebugTarget target) { this.target = target; }
 
     /** True while {@code monitor phys on}: GDB's addresses are physical. */
     boolean physical() { return physical; }
+
+    /** True while {@code monitor os on}: GDB's threads are the guest OS's threads. */
+    boolean os() { return os; }
 
     /** Runs one command on the selected CPU; returns the text to show. */
     String run(String line, DebugCpu cpu) {
@@ -41,6 +47,12 @@ final class GdbMonitor {
                     : "no instruction trace to switch: start the machine with --trace FILE\n";
             case "phys on" -> { physical = true; yield "memory accesses use physical addresses\n"; }
             case "phys off" -> { physical = false; yield "memory accesses use virtual addresses\n"; }
+            case "os on" -> {
+                if (target.os() == null) yield "this machine runs no operating system the debugger knows; threads stay the CPUs\n";
+                os = true;
+                yield "threads are the guest's user threads; run 'info threads' (or 'maintenance flush register-cache')\n";
+            }
+            case "os off" -> { os = false; yield "threads are the CPUs\n"; }
             case "phys" -> "memory accesses use " + (physical ? "physical" : "virtual") + " addresses\n";
             default -> "unknown monitor command '" + GdbHex.abbreviate(line.trim()) + "'; try 'monitor help'\n";
         };

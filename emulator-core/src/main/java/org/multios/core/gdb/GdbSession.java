@@ -13,6 +13,7 @@ import org.multios.core.debug.BreakpointSet;
 import org.multios.core.debug.DebugCpu;
 import org.multios.core.debug.DebugMemory;
 import org.multios.core.debug.DebugTarget;
+import org.multios.core.debug.OsAwareness;
 import org.multios.core.debug.RegisterInfo;
 import org.multios.core.debug.RunControl;
 import org.multios.core.debug.StopReason;
@@ -44,10 +45,12 @@ final class GdbSession implements GdbPacketFramer.Listener {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("gdb-session").factory());
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean closed;
-    private volatile int gThread; // CPU index for registers and memory
+    /** Thread for registers and memory: CPU index + 1, or with {@code monitor os on} an OS thread id. */
+    private volatile long gThread = 1;
     private volatile byte[] lastFrame;
-    private int cThread = -1; // CPU index for c/s; -1: the stopped one
-    private StopReason lastStop = StopReason.signal(0, StopReason.SIGTRAP);
+    private long cThread = -1; // thread for c/s; -1: the stopped one
+    private long stopThread = 1; // the thread the last stop reply named
+    private volatile StopReason lastStop = StopReason.signal(0, StopReason.SIGTRAP);
     private boolean clientSwbreak, clientHwbreak;
     private boolean ended;
 
@@ -61,9 +64,10 @@ final class GdbSession implements GdbPacketFramer.Listener {
         this.onEnd = onEnd;
         query("qSupported", this::supported);
         query("qXfer:features:read:", this::xferFeatures);
-        query("qXfer:threads:read::", a -> GdbXfer.slice(GdbXfer.threadsXml(target), a));
-        query("qXfer:memory-map:read::", a -> GdbXfer.slice(GdbXfer.memoryMapXml(target, monitor.physical() || !cpu().translating()), a));
-        query("qC", a -> a.isEmpty() ? "QC" + Long.toHexString(gThread + 1) : "");
+        query("qXfer:threads:read::", a -> GdbXfer.slice(threadsXml(), a));
+        query("qXfer:memory-map:read::", a -> GdbXfer.slice(GdbXfer.memoryMapXml(target,
+                monitor.physical() || (!monitor.os() && !cpu().translating())), a));
+        query("qC", a -> a.isEmpty() ? "QC" + Long.toHexString(gThread) : "");
         query("qfThreadInfo", a -> threadList());
         query("qsThreadInfo", a -> "l");
         query("qThreadExtraInfo,", a -> GdbHex.encode(cpuOfThread(a).threadInfo()));
@@ -108,7 +112,7 @@ final class GdbSession implements GdbPacketFramer.Listener {
     }
 
     @Override
-    public void interrupt() { control.interrupt(gThread, StopReason.SIGINT); }
+    public void interrupt() { control.interrupt(lastStop.cpu(), StopReason.SIGINT); } // network thread: no OS lookups while the guest runs
 
     @Override
     public void retransmit() {
@@ -199,14 +203,14 @@ final class GdbSession implements GdbPacketFramer.Listener {
     private void noteStop(StopReason r) {
         lastStop = r;
         if (r.kind() != StopReason.Kind.EXITED) {
-            gThread = r.cpu();
+            gThread = stopThread = threadOf(r.cpu());
             cThread = -1;
         }
     }
 
     private String stopReply(StopReason r) {
         if (r.kind() == StopReason.Kind.EXITED) return String.format("W%02x", r.value() & 0xff);
-        StringBuilder sb = new StringBuilder(String.format("T%02xthread:%x;", r.signal(), r.cpu() + 1));
+        StringBuilder sb = new StringBuilder(String.format("T%02xthread:%x;", r.signal(), stopThread));
         switch (r.kind()) {
             case SWBREAK -> { if (clientSwbreak) sb.append("swbreak:;"); }
             case HWBREAK -> { if (clientHwbreak) sb.append("hwbreak:;"); }
@@ -218,14 +222,25 @@ final class GdbSession implements GdbPacketFramer.Listener {
         return sb.toString();
     }
 
-    private int resumeCpu() { return cThread >= 0 ? cThread : gThread; }
+    private long resumeThread() { return cThread >= 0 ? cThread : gThread; }
 
     private String resume(String addr, boolean step) {
-        int cpu = resumeCpu();
-        if (!addr.isEmpty()) target.cpus().get(cpu).setPc(GdbHex.parseLong(addr));
-        if (step) control.step(cpu);
+        long thread = resumeThread();
+        if (!addr.isEmpty()) thread(thread).setPc(GdbHex.parseLong(addr));
+        if (step) step(thread, 0, 0);
         else control.resumeAll();
         return awaitStop();
+    }
+
+    /**
+     * Steps a thread (a range step when {@code end != start}). An OS thread is stepped on the CPU
+     * that runs it, counting only its own user instructions: other processes run on meanwhile.
+     */
+    private void step(long thread, long start, long end) {
+        OsAwareness os = osThreads();
+        control.stepOnly(os == null ? null : cpu -> os.threadOnCpu(cpu) == thread);
+        if (start == end) control.step(cpuIndex(thread));
+        else control.stepRange(cpuIndex(thread), start, end);
     }
 
     private String awaitStop() {
@@ -243,17 +258,18 @@ final class GdbSession implements GdbPacketFramer.Listener {
             if (act.isEmpty()) throw new GdbProtocolException("empty vCont action");
             int colon = act.indexOf(':');
             String verb = colon < 0 ? act : act.substring(0, colon);
-            int cpu = colon < 0 ? resumeCpu() : threadIndex(act.substring(colon + 1), true);
-            if (cpu < 0) cpu = resumeCpu();
+            long thread = colon < 0 ? resumeThread() : threadId(act.substring(colon + 1), true);
+            if (thread < 0) thread = resumeThread();
             char k = verb.charAt(0);
             if (k == 's' || k == 'S') {
-                control.step(cpu);
+                step(thread, 0, 0);
                 return awaitStop();
             }
             if (k == 'r') {
                 String[] range = verb.substring(1).split(",", -1);
                 if (range.length != 2) throw new GdbProtocolException("bad range");
-                control.stepRange(cpu, GdbHex.parseLong(range[0]), GdbHex.parseLong(range[1]));
+                long start = GdbHex.parseLong(range[0]), end = GdbHex.parseLong(range[1]);
+                step(thread, start, end == start ? end + 1 : end);
                 return awaitStop();
             }
             if (k != 'c' && k != 'C' && k != 't') throw new GdbProtocolException("bad vCont action");
@@ -283,52 +299,124 @@ final class GdbSession implements GdbPacketFramer.Listener {
 
     // ---- threads ----
 
+    /** The OS's threads while {@code monitor os on}, else null (threads are the vCPUs). */
+    private OsAwareness osThreads() { return monitor.os() ? target.os() : null; }
+
+    /** Thread ids: vCPU index + 1, or the OS's thread ids. */
+    private List<Long> threadIds() {
+        List<Long> ids = new ArrayList<>();
+        OsAwareness os = osThreads();
+        if (os != null) {
+            for (OsAwareness.OsThread t : os.threads()) ids.add(t.id());
+        } else {
+            for (int i = 0; i < target.cpus().size(); i++) ids.add(i + 1L);
+        }
+        return ids;
+    }
+
+    /** The thread's view, or null if there is no such thread (any more). */
+    private DebugCpu threadOrNull(long id) {
+        OsAwareness os = osThreads();
+        if (os != null) {
+            for (OsAwareness.OsThread t : os.threads()) if (t.id() == id) return t;
+            return null;
+        }
+        return id >= 1 && id <= target.cpus().size() ? target.cpus().get((int) id - 1) : null;
+    }
+
+    private DebugCpu thread(long id) {
+        DebugCpu t = threadOrNull(id);
+        if (t == null) throw new GdbProtocolException("no thread " + Long.toHexString(id));
+        return t;
+    }
+
+    /** The vCPU a thread runs on: itself, or for an OS thread the CPU the OS runs it on (one CPU: 0). */
+    private int cpuIndex(long thread) {
+        if (osThreads() != null) {
+            for (int i = 0; i < target.cpus().size(); i++) if (osThreads().threadOnCpu(i) == thread) return i;
+            return 0;
+        }
+        return (int) Math.max(0, Math.min(thread - 1, target.cpus().size() - 1));
+    }
+
+    /** The thread to report for a stop on vCPU {@code cpu}: the vCPU, or the OS thread it was running. */
+    private long threadOf(int cpu) {
+        OsAwareness os = osThreads();
+        if (os == null) return cpu + 1;
+        long t = os.threadOnCpu(cpu);
+        if (t != 0) return t;
+        List<Long> ids = threadIds(); // stopped in the kernel or idle: stay with the selected thread if it lives
+        return ids.contains(gThread) || ids.isEmpty() ? gThread : ids.get(0);
+    }
+
     private String threadList() {
         StringBuilder sb = new StringBuilder("m");
-        for (int i = 0; i < target.cpus().size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append(Integer.toHexString(i + 1));
+        for (long id : threadIds()) {
+            if (sb.length() > 1) sb.append(',');
+            sb.append(Long.toHexString(id));
         }
         return sb.toString();
     }
 
-    /** Thread id (hex; -1 all, 0 any) to CPU index; -1 for "all". */
-    private int threadIndex(String id, boolean allowAll) {
+    private String threadsXml() {
+        OsAwareness os = osThreads();
+        if (os == null) return GdbXfer.threadsXml(target);
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\"?>\n<threads>\n");
+        for (OsAwareness.OsThread t : os.threads()) {
+            sb.append(String.format("  <thread id=\"%x\" core=\"%d\" name=\"%s\">%s</thread>%n",
+                    t.id(), cpuIndex(t.id()), GdbXfer.xml(t.name()), GdbXfer.xml(t.threadInfo())));
+        }
+        return sb.append("</threads>\n").toString();
+    }
+
+    /** Thread id (hex; -1 all, 0 any) to a thread id; -1 for "all". */
+    private long threadId(String id, boolean allowAll) {
+        if (id.startsWith("p")) { // multiprocess syntax pPID.TID: the thread part
+            int dot = id.indexOf('.');
+            id = dot < 0 ? "0" : id.substring(dot + 1);
+        }
         if (id.equals("-1")) {
             if (!allowAll) throw new GdbProtocolException("thread -1 not allowed here");
             return -1;
         }
         long t = GdbHex.parseLong(id);
         if (t == 0) return gThread;
-        if (t > target.cpus().size()) throw new GdbProtocolException("no thread " + id);
-        return (int) t - 1;
+        if (threadOrNull(t) == null) throw new GdbProtocolException("no thread " + id);
+        return t;
     }
 
     private boolean threadAlive(String id) {
         try {
-            return threadIndex(id, false) >= 0;
+            return threadId(id, false) >= 0;
         } catch (GdbProtocolException e) {
             return false;
         }
     }
 
-    private DebugCpu cpuOfThread(String id) {
-        int i = threadIndex(id, false);
-        return target.cpus().get(i);
-    }
+    private DebugCpu cpuOfThread(String id) { return thread(threadId(id, false)); }
 
     private String setThread(String a) {
         if (a.isEmpty()) throw new GdbProtocolException("H without operation");
-        int i = threadIndex(a.substring(1), true);
+        long t = threadId(a.substring(1), true);
         switch (a.charAt(0)) {
-            case 'g' -> gThread = i < 0 ? gThread : i;
-            case 'c' -> cThread = i;
+            case 'g' -> gThread = t < 0 ? gThread : t;
+            case 'c' -> cThread = t;
             default -> throw new GdbProtocolException("bad H operation");
         }
         return "OK";
     }
 
-    private DebugCpu cpu() { return target.cpus().get(gThread); }
+    /** The selected thread; if it has gone (an OS thread exited), the first thread, else vCPU 0. */
+    private DebugCpu cpu() {
+        DebugCpu t = threadOrNull(gThread);
+        if (t != null) return t;
+        List<Long> ids = threadIds();
+        if (!ids.isEmpty()) {
+            gThread = ids.get(0);
+            return thread(gThread);
+        }
+        return target.cpus().get(0);
+    }
 
     // ---- registers ----
 

@@ -25,11 +25,16 @@ final class GdbXfer {
     static String threadsXml(DebugTarget target) {
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\"?>\n<threads>\n");
         for (DebugCpu c : target.cpus()) {
-            String info = c.threadInfo().replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+            String info = xml(c.threadInfo());
             sb.append(String.format("  <thread id=\"%x\" core=\"%d\" name=\"cpu%d\">%s</thread>%n",
                     c.index() + 1, c.index(), c.index(), info));
         }
         return sb.append("</threads>\n").toString();
+    }
+
+    /** Text as XML character data or attribute value. */
+    static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /**
