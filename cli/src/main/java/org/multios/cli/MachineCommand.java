@@ -73,7 +73,7 @@ final class MachineCommand implements Callable<Integer> {
             description = "A virtio-net NIC and its back end; options ,pcap=FILE ,mac=XX:.. ,tftp=DIR ,bootfile=NAME (see docs/network.md).")
     String net;
 
-    @Option(names = "--display", paramLabel = "none|png=FILE|window",
+    @Option(names = "--display", paramLabel = "none|window|png:FILE",
             description = "Add a bochs-display-compatible PCI display with a 2D engine; show it nowhere, in FILE (PNG, rewritten as it changes) or in a window (see docs/display.md).")
     String display;
 

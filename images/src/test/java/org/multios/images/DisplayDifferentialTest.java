@@ -140,7 +140,7 @@ class DisplayDifferentialTest {
     void engineDrawsWhatTheCpuReplayDrawsAndThePngHoldsIt(@TempDir Path dir) throws Exception {
         Path elf = dir.resolve("display2d.elf"), png = dir.resolve("screen.png");
         Files.write(elf, resource("display2d.elf"));
-        Run ours = runOnBoard(elf, DisplaySpec.parse("png=" + png));
+        Run ours = runOnBoard(elf, DisplaySpec.parse("png:" + png));
         assertEquals(new String(resource("display2d.expected"), StandardCharsets.UTF_8), ours.console());
         assertTrue(ours.console().contains("2d: all ok"));
         BufferedImage img = ImageIO.read(png.toFile());

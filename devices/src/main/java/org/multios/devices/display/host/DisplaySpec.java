@@ -4,18 +4,18 @@ import java.nio.file.Path;
 
 /**
  * The {@code --display} argument: {@code none} (the device is there, nothing is shown),
- * {@code png=FILE} (the screen is written to FILE whenever it changed, at most every 100 ms of
+ * {@code png:FILE} (also {@code png=FILE}; the screen is written to FILE whenever it changed, at most every 100 ms of
  * virtual time, and at exit) or {@code window} (a GLFW window).
  */
 public record DisplaySpec(Kind kind, Path file) {
     public enum Kind { NONE, PNG, WINDOW }
 
     public static DisplaySpec parse(String s) {
-        if (s == null || s.isBlank()) throw new IllegalArgumentException("--display needs none, png=FILE or window");
+        if (s == null || s.isBlank()) throw new IllegalArgumentException("--display needs none, window or png:FILE");
         if (s.equals("none")) return new DisplaySpec(Kind.NONE, null);
         if (s.equals("window")) return new DisplaySpec(Kind.WINDOW, null);
-        if (s.startsWith("png=") && s.length() > 4) return new DisplaySpec(Kind.PNG, Path.of(s.substring(4)));
-        throw new IllegalArgumentException("--display " + s + ": expected none, png=FILE or window");
+        if ((s.startsWith("png:") || s.startsWith("png=")) && s.length() > 4) return new DisplaySpec(Kind.PNG, Path.of(s.substring(4)));
+        throw new IllegalArgumentException("--display " + s + ": expected none, window or png:FILE");
     }
 
     public DisplayOutput open(String title) {

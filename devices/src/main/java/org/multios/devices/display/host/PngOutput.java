@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.multios.devices.display.DisplayMode;
 import org.multios.devices.display.Vram;
 
-/** {@code --display png=FILE}: the latest picture, rewritten when it changes and at exit. */
+/** {@code --display png:FILE}: the latest picture, rewritten when it changes and at exit. */
 final class PngOutput implements DisplayOutput {
     private final Path file;
     private boolean written;

@@ -56,7 +56,7 @@ final class WindowOutput implements DisplayOutput {
         try {
             if (glfwPlatformSupported(GLFW_PLATFORM_X11)) glfwInitHint(GLFW_PLATFORM, GLFW_PLATFORM_X11);
             if (!glfwInit()) {
-                failure = "cannot open a window: no display (is DISPLAY set?); use --display png=FILE instead";
+                failure = "cannot open a window: no display (is DISPLAY set?); use --display png:FILE instead";
                 started.countDown();
                 return;
             }
