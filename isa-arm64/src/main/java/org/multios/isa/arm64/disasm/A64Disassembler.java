@@ -103,7 +103,7 @@ public final class A64Disassembler {
 
     private static String hex(long v) { return "#0x" + Long.toHexString(v); }
 
-    private static String condComment(int cond) {
+    static String condComment(int cond) {
         String a = COND_ALIASES[cond];
         return a == null ? "" : "\t// " + COND[cond] + " = " + a;
     }
@@ -359,7 +359,7 @@ public final class A64Disassembler {
     private static String prfop(int t) { return t < PRFOP.length && PRFOP[t] != null ? PRFOP[t] : hex(t); }
 
     private String loadStore(A64Op op, int i) {
-        if ((i & (1 << 26)) != 0) return null;
+        if ((i & (1 << 26)) != 0) return vectorLoadStore(op, i);
         int size = (i >>> 30) & 3, opc = (i >>> 22) & 3, t = i & 31, n = rn(i);
         boolean unscaled = op == A64Op.LDST_IMM9 && ((i >>> 10) & 3) == 0;
         boolean unpriv = op == A64Op.LDST_IMM9 && ((i >>> 10) & 3) == 2;
@@ -397,10 +397,45 @@ public final class A64Disassembler {
         return mn + "\t" + rt + ", " + addr;
     }
 
+    /** LDR/STR (and LDUR/STUR) of a B/H/S/D/Q register: the addressing of the general forms. */
+    private String vectorLoadStore(A64Op op, int i) {
+        String rt = A64FpSimdDisassembler.vectorRegister(i, i & 31);
+        if (rt == null) return null;
+        int scale = A64FpSimdDisassembler.vectorScale(i), n = rn(i);
+        boolean load = (i & (1 << 22)) != 0;
+        String mn = load ? "ldr" : "str";
+        String addr;
+        switch (op) {
+            case LDST_UIMM -> addr = "[" + base(n) + offset((long) ((i >>> 10) & 0xfff) << scale) + "]";
+            case LDST_IMM9 -> {
+                long imm = ((long) i << 43) >> 55;
+                int mode = (i >>> 10) & 3;
+                if (mode == 2) return null;
+                if (mode == 0) mn = load ? "ldur" : "stur";
+                addr = switch (mode) {
+                    case 1 -> "[" + base(n) + "], #" + imm;
+                    case 3 -> "[" + base(n) + ", #" + imm + "]!";
+                    default -> "[" + base(n) + offset(imm) + "]";
+                };
+            }
+            default -> {
+                int option = (i >>> 13) & 7;
+                if ((option & 2) == 0) return null;
+                boolean s = (i & (1 << 12)) != 0;
+                String m = r((option & 1) != 0, rm(i));
+                String ext;
+                if (option == 3) ext = s ? ", lsl #" + scale : "";
+                else ext = ", " + EXTEND[option] + (s ? " #" + scale : "");
+                addr = "[" + base(n) + ", " + m + ext + "]";
+            }
+        }
+        return mn + "\t" + rt + ", " + addr;
+    }
+
     private String literal(int i, long pc) {
-        if ((i & (1 << 26)) != 0) return null;
         int opc = (i >>> 30) & 3, t = i & 31;
         String target = addr(pc + ((((long) i << 40) >> 45) << 2));
+        if ((i & (1 << 26)) != 0) return opc == 3 ? null : "ldr\t" + "sdq".charAt(opc) + t + ", " + target;
         return switch (opc) {
             case 0 -> "ldr\t" + r(false, t) + ", " + target;
             case 1 -> "ldr\t" + x(t) + ", " + target;
@@ -410,9 +445,21 @@ public final class A64Disassembler {
     }
 
     private String pair(int i) {
-        if ((i & (1 << 26)) != 0) return null;
         int opc = (i >>> 30) & 3, mode = (i >>> 23) & 3;
         boolean load = (i & (1 << 22)) != 0;
+        if ((i & (1 << 26)) != 0) { // SIMD&FP pair: S, D or Q registers
+            if (opc == 3) return null;
+            long imm = (((long) i << 42) >> 57) << (2 + opc);
+            char k = "sdq".charAt(opc);
+            String mn = mode == 0 ? (load ? "ldnp" : "stnp") : load ? "ldp" : "stp";
+            String b = base(rn(i));
+            String a = switch (mode) {
+                case 1 -> "[" + b + "], #" + imm;
+                case 3 -> "[" + b + ", #" + imm + "]!";
+                default -> "[" + b + offset(imm) + "]";
+            };
+            return mn + "\t" + k + (i & 31) + ", " + k + ((i >>> 10) & 31) + ", " + a;
+        }
         if (opc == 3 || (opc == 1 && !load) || (opc == 1 && mode == 0)) return null;
         int scale = 2 + (opc >>> 1);
         long imm = (((long) i << 42) >> 57) << scale;

@@ -94,38 +94,6 @@ final class A64SimdPermute {
         Vec.writeScalar(v, A64Executor.rd(i), e, esize);
     }
 
-    /** AdvSIMDExpandImm: the 64-bit pattern of op:cmode:imm8. */
-    static long expandImm(boolean op, int cmode, int imm8) {
-        long imm = imm8 & 0xffL;
-        return switch (cmode >>> 1) {
-            case 0 -> rep32(imm);
-            case 1 -> rep32(imm << 8);
-            case 2 -> rep32(imm << 16);
-            case 3 -> rep32(imm << 24);
-            case 4 -> rep16(imm);
-            case 5 -> rep16(imm << 8);
-            case 6 -> (cmode & 1) == 0 ? rep32((imm << 8) | 0xff) : rep32((imm << 16) | 0xffff);
-            default -> {
-                if ((cmode & 1) == 0) {
-                    if (!op) yield replicate(imm, 8)[0];
-                    long r = 0;
-                    for (int b = 0; b < 8; b++) if ((imm8 & (1 << b)) != 0) r |= 0xffL << (8 * b);
-                    yield r;
-                }
-                long a = (imm >>> 7) & 1, b = (imm >>> 6) & 1, cdefgh = imm & 0x3f;
-                if (!op) {
-                    long s = (a << 31) | ((b ^ 1) << 30) | ((b != 0 ? 0x1fL : 0) << 25) | (cdefgh << 19);
-                    yield rep32(s);
-                }
-                yield (a << 63) | ((b ^ 1) << 62) | ((b != 0 ? 0xffL : 0) << 54) | (cdefgh << 48);
-            }
-        };
-    }
-
-    private static long rep32(long x) { x &= 0xffffffffL; return x | (x << 32); }
-
-    private static long rep16(long x) { x &= 0xffff; return x | (x << 16) | (x << 32) | (x << 48); }
-
     private void modifiedImmediate(int i) {
         boolean q = (i & (1 << 30)) != 0, op = (i & (1 << 29)) != 0;
         int cmode = (i >>> 12) & 15;
@@ -133,7 +101,7 @@ final class A64SimdPermute {
         int imm8 = (((i >>> 16) & 7) << 5) | ((i >>> 5) & 31);
         int rd = A64Executor.rd(i);
         if (cmode == 15 && op && !q) throw cpu.undefined();
-        long imm = expandImm(op, cmode, imm8);
+        long imm = SimdImmediates.expand(op, cmode, imm8);
         boolean orrBic = (cmode & 1) != 0 && cmode < 12;
         long[] d = Vec.read(v, rd);
         long[] r = new long[2];
