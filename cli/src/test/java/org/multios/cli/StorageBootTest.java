@@ -66,16 +66,15 @@ class StorageBootTest {
         return img;
     }
 
-    @Test
-    void bootsWithTheRootOnNvmeAndRunsInitFromMfs() throws Exception {
-        byte[] files = Files.readAllBytes(KernelBootTest.PROGRAMS.resolve("files"));
-        Path img = disk(tmp, files);
+    /** Boots the kernel with root=/dev/nvme0n1p2 on img; returns (exit status, console). */
+    record Run(int status, String console) {}
+
+    Run boot(Path img) throws Exception {
         Path fw = tmp.resolve("standin.bin");
         Files.write(fw, KernelBootTest.firmwareStandIn(KernelBootTest.INFO));
         MemoryConsole console = new MemoryConsole();
         RiscvVirtConfig cfg = new RiscvVirtConfig().bios(new Firmware.None()).kernel(fw).ramSize(RAM_SIZE).console(console)
                 .maxInstructions(2_000_000_000L).disk(DiskSpec.parse(img.toString()));
-        long wall = System.nanoTime();
         int status;
         try (RiscvVirtBoard board = RiscvVirtBoard.create(cfg)) {
             KernelBoot.Options opt = new KernelBoot.Options();
@@ -98,6 +97,16 @@ class StorageBootTest {
         }
         String out = console.output();
         if (Boolean.getBoolean("multios.test.print")) System.out.println(out);
+        return new Run(status, out);
+    }
+
+    @Test
+    void bootsWithTheRootOnNvmeAndRunsInitFromMfs() throws Exception {
+        byte[] files = Files.readAllBytes(KernelBootTest.PROGRAMS.resolve("files"));
+        Path img = disk(tmp, files);
+        long wall = System.nanoTime();
+        Run r = boot(img);
+        String out = r.console();
         assertTrue(out.contains("nvme0n1p2: root"), out);
         assertTrue(out.contains("mounted root (mfs filesystem) on device /dev/nvme0n1p2"), out);
         assertTrue(out.contains("hostname: diskbox"), "/etc/hostname read from MFS: " + out);
@@ -106,7 +115,32 @@ class StorageBootTest {
             if (line.startsWith("exit=")) continue;
             assertTrue(out.contains(line + "\r\n"), "missing '" + line + "' in:\n" + out);
         }
-        assertEquals(KernelBoot.PANIC_STATUS, status, "init exited: " + out);
+        assertEquals(KernelBoot.PANIC_STATUS, r.status(), "init exited: " + out);
         assertTrue(System.nanoTime() - wall < 60_000_000_000L);
+    }
+
+    @Test
+    void aCorruptRootMountsReadOnlyAndTheSystemStillRuns() throws Exception {
+        byte[] files = Files.readAllBytes(KernelBootTest.PROGRAMS.resolve("files"));
+        Path img = disk(tmp, files);
+        // Flip a bit in the root volume's free-space bitmap (it was unmounted cleanly: no journal replay repairs it).
+        try (FileBlockDevice dev = new FileBlockDevice(img, false)) {
+            GptPartition root = GptDisk.read(dev).byName("root");
+            byte[] sb = new byte[64];
+            dev.read(root.offsetBytes(), sb, 0, 64);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(sb).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long at = root.offsetBytes() + b.getLong(56) * b.getInt(16) + 200;
+            byte[] one = new byte[1];
+            dev.read(at, one, 0, 1);
+            one[0] ^= 0x04;
+            dev.write(at, one, 0, 1);
+        }
+        Run r = boot(img);
+        String out = r.console();
+        assertTrue(out.contains("mounted read-only: corrupt metadata: bitmap block 0: checksum mismatch"), out);
+        assertTrue(out.contains("mounted root (mfs filesystem) readonly on device /dev/nvme0n1p2"), out);
+        assertTrue(out.contains("hostname: diskbox"), "reads go on: " + out);
+        assertTrue(out.contains("mkdir: Read-only file system"), "init ran and got EROFS: " + out);
+        assertEquals(KernelBoot.PANIC_STATUS, r.status(), out);
     }
 }

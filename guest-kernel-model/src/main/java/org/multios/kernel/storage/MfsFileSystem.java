@@ -73,7 +73,7 @@ public final class MfsFileSystem implements FileSystem {
             fs.reportedReadOnly = true;
             log.println("multios: mfs: " + source + ": mounted read-only: " + (v.readOnlyReason() != null ? v.readOnlyReason() : "device is write-protected"));
         }
-        for (String p : v.mountProblems()) log.println("multios: mfs: " + source + ": " + p);
+        for (String p : v.mountProblems()) if (!p.equals(v.readOnlyReason())) log.println("multios: mfs: " + source + ": " + p);
         return fs;
     }
 
