@@ -45,6 +45,7 @@ public final class RiscvUserRun {
 
     private final Machine machine;
     private final Kernel kernel;
+    private final RvCpu cpu;
 
     public RiscvUserRun(Path program, List<String> argv, List<String> env, Path cwd, List<Share> shares, long memory,
                         java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr,
@@ -53,6 +54,7 @@ public final class RiscvUserRun {
         RamRegion ram = bus.addRam("ram", RAM_BASE, memory);
         VirtualClock clock = new VirtualClock();
         RvCpu cpu = RvCpu.create(bus, clock);
+        this.cpu = cpu;
         machine = new Machine(bus, clock);
         machine.addCpu(cpu);
         PhysicalMemory mem = new PhysicalMemory(bus, ram);
@@ -138,6 +140,11 @@ public final class RiscvUserRun {
     }
 
     public Kernel kernel() { return kernel; }
+
+    /** The machine and its hart, for {@code run --gdb}. */
+    public Machine machine() { return machine; }
+
+    public RvCpu cpu() { return cpu; }
 
     /** Places inode at the absolute guest path, creating tmpfs directories on the way. */
     static void graft(TmpFs.Dir root, String guestPath, Inode inode) {
