@@ -16,6 +16,9 @@
 #define set_csr(name, v) __asm__ volatile("csrs " #name ", %0" :: "r"((uint64_t)(v)) : "memory")
 #define clear_csr(name, v) __asm__ volatile("csrc " #name ", %0" :: "r"((uint64_t)(v)) : "memory")
 
+/* Large buffers that are always written before being read live outside .bss (not cleared). */
+#define FW_NOINIT __attribute__((section(".noinit")))
+
 static inline void mmio_w8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
 static inline uint8_t mmio_r8(uintptr_t a) { return *(volatile uint8_t *)a; }
 static inline void mmio_w16(uintptr_t a, uint16_t v) { *(volatile uint16_t *)a = v; }

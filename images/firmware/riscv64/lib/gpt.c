@@ -8,8 +8,8 @@ const uint8_t GPT_TYPE_MULTIOS_BOOT[16] = {0x74, 0x6c, 0x75, 0x6d, 0x6f, 0x69, 0
                                            0x80, 0x00, 0x6d, 0x66, 0x73, 0x2d, 0x62, 0x74};
 
 #define MAX_ARRAY (32u * 1024)
-static uint8_t sector[4096] __attribute__((aligned(8)));
-static uint8_t array[MAX_ARRAY] __attribute__((aligned(8)));
+static uint8_t sector[4096] FW_NOINIT __attribute__((aligned(8)));
+static uint8_t array[MAX_ARRAY] FW_NOINIT __attribute__((aligned(8)));
 
 /* Reads and checks the header at lba; NULL (and *why set) when it is not a valid GPT header. */
 static const char *load(uint64_t lba, uint64_t nlba, uint32_t *count, uint32_t *esize) {

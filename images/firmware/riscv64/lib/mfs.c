@@ -13,9 +13,9 @@
 static uint64_t part_off, part_size;
 static uint32_t bs;
 static uint64_t total, journal_start, journal_blocks, inode_start, inode_blocks, inode_count, data_start;
-static uint8_t blk[MAXBS] __attribute__((aligned(8)));     /* scratch for one metadata block */
-static uint8_t dirblk[MAXBS] __attribute__((aligned(8)));
-static uint64_t overlay_home[MAX_OVERLAY];
+static uint8_t blk[MAXBS] FW_NOINIT __attribute__((aligned(8)));     /* scratch for one metadata block */
+static uint8_t dirblk[MAXBS] FW_NOINIT __attribute__((aligned(8)));
+static uint64_t overlay_home[MAX_OVERLAY] FW_NOINIT;
 static uint32_t overlay_count;
 
 uint32_t mfs_block_size(void) { return bs; }
@@ -158,7 +158,7 @@ struct extent { uint64_t lstart, pstart; uint32_t llen, plen, stored; };
 
 /* Calls fn for each extent of n (inline first, then the overflow chain); fn returns nonzero to stop. */
 static void extents(const struct mfs_inode *n, int (*fn)(const struct extent *, void *), void *ctx) {
-    static uint8_t ext[MAXBS] __attribute__((aligned(8)));
+    static uint8_t ext[MAXBS] FW_NOINIT __attribute__((aligned(8)));
     uint32_t inl = n->extent_count < 4 ? n->extent_count : 4;
     uint64_t left = n->extent_count;
     const uint8_t *src = n->raw + 80;

@@ -20,8 +20,8 @@ static struct sqe asq[QN] __attribute__((aligned(PAGE)));
 static struct cqe acq[QN] __attribute__((aligned(PAGE)));
 static struct sqe iosq[QN] __attribute__((aligned(PAGE)));
 static struct cqe iocq[QN] __attribute__((aligned(PAGE)));
-static uint8_t bounce[BOUNCE] __attribute__((aligned(PAGE)));
-static uint64_t prp_list[PAGE / 8] __attribute__((aligned(PAGE)));
+static uint8_t bounce[BOUNCE] FW_NOINIT __attribute__((aligned(PAGE)));
+static uint64_t prp_list[PAGE / 8] FW_NOINIT __attribute__((aligned(PAGE)));
 
 static uintptr_t bar;
 static unsigned dstrd, tail[2], head[2], phase[2];

@@ -25,9 +25,9 @@ final class BootRun implements AutoCloseable {
     volatile int privilege;
     volatile int calls;
 
-    private BootRun(Path stage1, Path disk, String append, String input) throws Exception {
+    private BootRun(Path stage1, Path disk, String append, String input, int harts) throws Exception {
         RiscvVirtConfig cfg = new RiscvVirtConfig().bios(new Firmware.File(stage1)).console(console)
-                .maxInstructions(MAX_INSTRUCTIONS);
+                .maxInstructions(MAX_INSTRUCTIONS).harts(harts);
         if (disk != null) cfg.disk(DiskSpec.parse(disk.toString()));
         if (append != null) cfg.append(append);
         if (input != null) console.send(input);
@@ -53,7 +53,11 @@ final class BootRun implements AutoCloseable {
     }
 
     static BootRun start(Path dir, Path disk, String append, String input) throws Exception {
-        return new BootRun(stage1(dir), disk, append, input);
+        return new BootRun(stage1(dir), disk, append, input, 1);
+    }
+
+    static BootRun start(Path dir, Path disk, int harts) throws Exception {
+        return new BootRun(stage1(dir), disk, null, null, harts);
     }
 
     /** Waits (wall time) for the machine to stop; false on timeout. */
