@@ -661,6 +661,7 @@ static void expand_into(const char *raw, int split, struct str *cur, int *has, i
         /* a literal character */
         char t[2] = { c, 0 };
         if (!dq && split && (c == '*' || c == '?' || c == '[')) { str_addc(cur, c); str_addc(pat, c); *globby = 1; *has = 1; }
+        else if (!dq && split && c == ']') { str_addc(cur, c); str_addc(pat, c); *has = 1; }
         else add_expanded(t, 1, split, cur, has, globby, pat, fields, nf, capf);
         i++;
     }
@@ -1640,6 +1641,10 @@ int sh_main(int argc, char **argv) {
     if (!cmd && i < argc && strcmp(argv[i - 1], "-s") != 0) { script = argv[i]; arg0 = script; i++; }
     else if (cmd && i < argc) { arg0 = argv[i]; i++; }
     pos_args = argv + i; npos = argc - i;
+    /* a fresh shell state: this may run in a forked child of another shell (an applet run
+     * without exec), whose variables and jobs must not leak into us */
+    nvars = 0; memset(jobs, 0, sizeof jobs);
+    last_status = 0; interactive = 0; jobctl = 0; last_bg = 0; loop_depth = break_n = continue_n = 0; exit_requested = -1;
     root_pid = getpid();
     init_vars();
 
