@@ -48,6 +48,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Kill the program after this much virtual time.")
     Double timeLimit;
 
+    @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
+            description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given); 'monitor os on' shows the processes as threads.")
+    String gdb;
+
+    @Option(names = "--gdb-wait", description = "With --gdb: halt before the first instruction until a debugger attaches.")
+    boolean gdbWait;
+
     @Parameters(index = "0", paramLabel = "PROGRAM", description = "Static ELF executable.")
     Path program;
 
@@ -58,6 +65,14 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (arch != Arch.RISCV64) throw new UserInputException("run: --arch " + arch + " is not supported yet (riscv64 only)");
         if (memory < (8L << 20) || (memory & 0xfff) != 0) throw new UserInputException("--memory must be at least 8M and a multiple of 4K");
+        if (gdbWait && gdb == null) throw new UserInputException("--gdb-wait needs --gdb [HOST:]PORT");
+        if (gdb != null) {
+            try {
+                org.multios.core.gdb.GdbServer.parseAddress(gdb);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(e.getMessage());
+            }
+        }
         if (!Files.exists(program)) throw new UserInputException(program + ": no such file");
         if (!Files.isRegularFile(program)) throw new UserInputException(program + ": not a regular file");
         List<RiscvUserRun.Share> parsed = new ArrayList<>();
@@ -77,7 +92,29 @@ final class RunCommand implements Callable<Integer> {
         } catch (RiscvUserRun.StartException e) {
             throw new UserInputException(e.getMessage());
         }
-        return run.run();
+        if (gdb == null) return run.run();
+        org.multios.core.gdb.GdbServer server = startGdb(run);
+        try {
+            return run.run();
+        } finally {
+            server.close();
+        }
+    }
+
+    /** The stub over the run's hart, with the kernel's processes as threads for {@code monitor os on}. */
+    private org.multios.core.gdb.GdbServer startGdb(RiscvUserRun run) throws UserInputException {
+        if (gdbWait) run.machine().pause(); // run() then halts before the first instruction
+        var hart = org.multios.isa.riscv.gdb.RvDebugTarget.of(run.machine(), List.of(run.cpu()), null);
+        var target = org.multios.core.debug.DebugTarget.withOs(hart,
+                new org.multios.kernel.debug.KernelThreads(run.kernel(), run.cpu(), hart.cpus().get(0)));
+        org.multios.core.gdb.GdbServer server;
+        try {
+            server = org.multios.core.gdb.GdbServer.start(target, gdb);
+        } catch (java.io.IOException e) {
+            throw new UserInputException(Multios.firstLine(e.getMessage()));
+        }
+        top.message("gdb: listening on port " + server.port() + (gdbWait ? ", guest halted until a debugger attaches" : ""));
+        return server;
     }
 
     static RiscvUserRun.Share parseShare(String spec) throws UserInputException {
