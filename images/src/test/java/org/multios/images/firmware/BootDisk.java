@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.multios.kernel.fs.gpt.GptDisk;
 import org.multios.kernel.fs.gpt.GptPartition;
-import org.multios.kernel.fs.mfs.FileBlockDevice;
+import org.multios.kernel.fs.mfs.MemoryBlockDevice;
 import org.multios.kernel.fs.mfs.MfsFormatOptions;
 import org.multios.kernel.fs.mfs.MfsMountOptions;
 import org.multios.kernel.fs.mfs.MfsVolume;
@@ -54,10 +54,10 @@ final class BootDisk {
     BootDisk put(String path, byte[] data) { files.put(path, data); return this; }
     BootDisk remove(String path) { files.remove(path); return this; }
 
-    /** Writes the image; returns the file. */
+    /** Writes the image; returns the file. Built in memory (no fsync per MFS commit), then written once. */
     Path write(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        try (FileBlockDevice dev = FileBlockDevice.create(file, DISK_BYTES)) {
+        MemoryBlockDevice dev = new MemoryBlockDevice((int) DISK_BYTES);
+        {
             long last = GptDisk.lastUsable(DISK_BYTES);
             GptPartition boot = new GptPartition(GptPartition.MULTIOS_BOOT, BOOT_GUID, BOOT_FIRST, BOOT_LAST, 0, "boot");
             GptPartition root = new GptPartition(GptPartition.MULTIOS_ROOT, ROOT_GUID, BOOT_LAST + 1, last, 0, "root");
@@ -87,6 +87,7 @@ final class BootDisk {
             SliceBlockDevice rootDev = new SliceBlockDevice(dev, root.offsetBytes(), root.sizeBytes(), "root");
             MfsVolume.format(rootDev, MfsFormatOptions.defaults().withLabel("root"));
         }
+        Files.write(file, dev.bytes());
         return file;
     }
 
