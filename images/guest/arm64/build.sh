@@ -19,6 +19,15 @@ aarch64-linux-gnu-gcc -O2 -march=armv8-a -ffreestanding -nostdlib -static -fno-p
 timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m 128M -nographic -monitor none -serial stdio \
     -kernel "$out/fpsimd.elf" < /dev/null | tr -d '\r' > "$out/fpsimd.expected"
 tail -3 "$out/fpsimd.expected"
+# Random-instruction differential: 300 random words per FP/SIMD data-processing pattern of the
+# decode table (fixed seed), each run on random registers and FPCR; per-word state hashes.
+python3 "$here/fprandom_gen.py" "$here/../../../isa-arm64/src/main/resources/org/multios/isa/arm64/decode/a64.decode" 300 "$here/fprandom_words.h"
+aarch64-linux-gnu-gcc -O2 -march=armv8-a -mgeneral-regs-only -ffreestanding -nostdlib -static -fno-pie -no-pie \
+    -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$here/link.ld" \
+    -o "$out/fprandom.elf" "$here/start.S" "$here/fprandom_run.S" "$here/fprandom.c"
+timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m 128M -nographic -monitor none -serial stdio \
+    -kernel "$out/fprandom.elf" < /dev/null | tr -d '\r' > "$out/fprandom.expected"
+tail -1 "$out/fprandom.expected"
 # QEMU's own device tree for the same machine, which Arm64VirtDeviceTreeTest compares with ours.
 qemu-system-aarch64 -M virt,gic-version=3,dumpdtb="$out/qemu-virt-gicv3.dtb.full" -cpu cortex-a57 -m 128M -nographic >/dev/null 2>&1
 dtc -I dtb -O dtb -o "$out/qemu-virt-gicv3.dtb" "$out/qemu-virt-gicv3.dtb.full" 2>/dev/null

@@ -20,17 +20,32 @@ import org.multios.devices.console.ConsoleBackend;
  * denormals, signed zeros) under each rounding mode and with FZ, DN and AHP, results and
  * FPSR flags; integer and FP vector operations; SIMD&FP loads and stores in every
  * addressing mode and the structure loads/stores; gcc-vectorised loops.
- * On a mismatch the actual output is left in target/fpsimd.actual for diffing.
+ * On a mismatch the actual output is left in target/NAME.actual for diffing.
  */
 class Arm64VirtFpSimdTest {
     @Test
     void fpSimdProgramPrintsWhatItPrintedUnderQemu(@TempDir Path dir) throws Exception {
-        Path elf = dir.resolve("fpsimd.elf");
-        try (InputStream in = getClass().getResourceAsStream("fpsimd.elf")) {
+        runAndCompare(dir, "fpsimd");
+    }
+
+    /**
+     * Random-instruction differential: images/guest/arm64/fprandom.c executes random words
+     * drawn inside every FP/SIMD data-processing pattern of a64.decode on random registers and
+     * FPCR settings, printing a hash of X, V, FPSR and NZCV after each (or the ESR when it
+     * is UNDEFINED), recorded under QEMU.
+     */
+    @Test
+    void randomFpSimdInstructionsMatchQemu(@TempDir Path dir) throws Exception {
+        runAndCompare(dir, "fprandom");
+    }
+
+    private void runAndCompare(Path dir, String name) throws Exception {
+        Path elf = dir.resolve(name + ".elf");
+        try (InputStream in = getClass().getResourceAsStream(name + ".elf")) {
             Files.copy(in, elf);
         }
         String expected;
-        try (InputStream in = getClass().getResourceAsStream("fpsimd.expected")) {
+        try (InputStream in = getClass().getResourceAsStream(name + ".expected")) {
             expected = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
         StringBuilder out = new StringBuilder();
@@ -42,7 +57,7 @@ class Arm64VirtFpSimdTest {
                 .console(console).maxInstructions(200_000_000));
         int status = board.run();
         board.close();
-        if (!expected.equals(out.toString())) Files.writeString(Path.of("target", "fpsimd.actual"), out);
+        if (!expected.equals(out.toString())) Files.writeString(Path.of("target", name + ".actual"), out);
         assertTrue(board.stoppedByGuest(), "no PSCI SYSTEM_OFF: " + board.machine().stopReason() + "\n" + tail(out));
         assertEquals(0, status);
         assertEquals(expected, out.toString());

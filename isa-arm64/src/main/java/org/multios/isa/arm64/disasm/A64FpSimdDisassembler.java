@@ -39,6 +39,7 @@ final class A64FpSimdDisassembler {
             case SIMD_3SAME -> threeSame(i, false);
             case SIMD_S_3SAME -> threeSame(i, true);
             case SIMD_3DIFF -> threeDifferent(i);
+            case SIMD_S_3DIFF -> scalarThreeDifferent(i);
             case SIMD_2MISC -> twoMisc(i, false);
             case SIMD_S_2MISC -> twoMisc(i, true);
             case SIMD_ACROSS -> across(i);
@@ -449,6 +450,14 @@ final class A64FpSimdDisassembler {
         };
     }
 
+    private String scalarThreeDifferent(int i) {
+        int size = (i >>> 22) & 3, opcode = (i >>> 12) & 15;
+        if (bit(i, 29) || (size != 1 && size != 2)) return null;
+        String mn = switch (opcode) { case 9 -> "sqdmlal"; case 11 -> "sqdmlsl"; case 13 -> "sqdmull"; default -> null; };
+        if (mn == null) return null;
+        return mn + "\t" + sc(rd(i), size + 1) + ", " + sc(rn(i), size) + ", " + sc(rm(i), size);
+    }
+
     // ---- two-register miscellaneous ----
 
     private String twoMisc(int i, boolean scalar) {
@@ -456,7 +465,7 @@ final class A64FpSimdDisassembler {
         int size = (i >>> 22) & 3, opcode = (i >>> 12) & 31;
         int key = (u ? 0x20 : 0) | opcode;
         boolean fpOp = (opcode >= 0x0c && opcode <= 0x0f && size >= 2) || (opcode >= 0x16 && opcode <= 0x1d)
-                || (key == 0x3f && size >= 2);
+                || (opcode == 0x1f && size >= 2);
         if (fpOp) return fpTwoMisc(i, scalar, q, u, size, opcode);
         String d = scalar ? sc(rd(i), size) : v(rd(i), size, q), n = scalar ? sc(rn(i), size) : v(rn(i), size, q);
         switch (key) {
@@ -521,6 +530,7 @@ final class A64FpSimdDisassembler {
             case 0x1a -> "fcvtns"; case 0x5a -> "fcvtnu"; case 0x3a -> "fcvtps"; case 0x7a -> "fcvtpu";
             case 0x1b -> "fcvtms"; case 0x5b -> "fcvtmu"; case 0x3b -> "fcvtzs"; case 0x7b -> "fcvtzu";
             case 0x1c -> "fcvtas"; case 0x5c -> "fcvtau"; case 0x1d -> "scvtf"; case 0x5d -> "ucvtf";
+            case 0x3d -> "frecpe"; case 0x7d -> "frsqrte"; case 0x3f -> "frecpx"; case 0x3c -> "urecpe"; case 0x7c -> "ursqrte";
             default -> null;
         };
     }
@@ -544,6 +554,8 @@ final class A64FpSimdDisassembler {
         if (mn == null) return null;
         if (!scalar && sz == 1 && !q) return null;
         if (scalar && (key == 0x2f || key == 0x6f || key == 0x7f || (opcode >= 0x18 && opcode <= 0x19))) return null;
+        if (!scalar && key == 0x3f) return null;
+        if ((key == 0x3c || key == 0x7c) && (scalar || sz != 0)) return null;
         String d = scalar ? fr(rd(i), 32 << sz) : v(rd(i), 2 + sz, q), n = scalar ? fr(rn(i), 32 << sz) : v(rn(i), 2 + sz, q);
         boolean zero = opcode >= 0x0c && opcode <= 0x0e;
         return mn + "\t" + d + ", " + n + (zero ? ", #0.0" : "");
@@ -600,7 +612,6 @@ final class A64FpSimdDisassembler {
             if (scalar) return mn + "\t" + fr(rd(i), 32 << sz) + ", " + fr(rn(i), 32 << sz) + ", " + e;
             return mn + "\t" + v(rd(i), 2 + sz, q) + ", " + v(rn(i), 2 + sz, q) + ", " + e;
         }
-        if (scalar) return null;
         int index, rm;
         switch (size) {
             case 1 -> { index = (h << 2) | (l << 1) | m; rm = rmLow; }
@@ -609,6 +620,16 @@ final class A64FpSimdDisassembler {
         }
         String e = elem(rm, size, index);
         int key = (u ? 0x10 : 0) | opcode;
+        if (scalar) {
+            return switch (key) {
+                case 0x0c -> "sqdmulh\t" + sc(rd(i), size) + ", " + sc(rn(i), size) + ", " + e;
+                case 0x0d -> "sqrdmulh\t" + sc(rd(i), size) + ", " + sc(rn(i), size) + ", " + e;
+                case 0x03 -> "sqdmlal\t" + sc(rd(i), size + 1) + ", " + sc(rn(i), size) + ", " + e;
+                case 0x07 -> "sqdmlsl\t" + sc(rd(i), size + 1) + ", " + sc(rn(i), size) + ", " + e;
+                case 0x0b -> "sqdmull\t" + sc(rd(i), size + 1) + ", " + sc(rn(i), size) + ", " + e;
+                default -> null;
+            };
+        }
         String same = switch (key) {
             case 0x08 -> "mul"; case 0x10 -> "mla"; case 0x14 -> "mls"; case 0x0c -> "sqdmulh"; case 0x0d -> "sqrdmulh";
             default -> null;

@@ -32,6 +32,7 @@ final class A64SimdArithmetic {
             case SIMD_3SAME -> threeSame(i, false);
             case SIMD_S_3SAME -> threeSame(i, true);
             case SIMD_3DIFF -> threeDifferent(i);
+            case SIMD_S_3DIFF -> scalarThreeDifferent(i);
             case SIMD_2MISC -> twoMisc(i, false);
             case SIMD_S_2MISC -> twoMisc(i, true);
             case SIMD_ACROSS -> acrossLanes(i);
@@ -293,6 +294,23 @@ final class A64SimdArithmetic {
         Vec.write(v, rd, r, true);
     }
 
+    /** SQDMLAL, SQDMLSL, SQDMULL (scalar): h×h→s or s×s→d. */
+    private void scalarThreeDifferent(int i) {
+        int size = (i >>> 22) & 3, opcode = (i >>> 12) & 15, rd = A64Executor.rd(i);
+        if (bit(i, 29) || (size != 1 && size != 2)) throw cpu.undefined();
+        int esize = 8 << size, wide = 2 * esize;
+        long a = Vec.get(reg(A64Executor.rn(i)), 0, esize), b = Vec.get(reg(A64Executor.rm(i)), 0, esize);
+        long acc = Vec.get(reg(rd), 0, wide);
+        BigInteger p = SimdInteger.signed(a, esize).multiply(SimdInteger.signed(b, esize));
+        long res = switch (opcode) {
+            case 9 -> si.satSigned(SimdInteger.signed(acc, wide).add(si_sat2(p, wide)), wide);
+            case 11 -> si.satSigned(SimdInteger.signed(acc, wide).subtract(si_sat2(p, wide)), wide);
+            case 13 -> si_sat2(p, wide).longValue();
+            default -> throw cpu.undefined();
+        };
+        Vec.writeScalar(v, rd, res, wide);
+    }
+
     /** The doubled product of SQDMULL/SQDMLAL, saturated to the wide element. */
     private BigInteger si_sat2(BigInteger product, int wide) {
         return BigInteger.valueOf(Vec.sx(si.satSigned(product.shiftLeft(1), wide), wide));
@@ -307,7 +325,7 @@ final class A64SimdArithmetic {
         long[] n = reg(A64Executor.rn(i)), d = reg(rd);
         int key = (u ? 0x20 : 0) | opcode;
         boolean fpOp = (opcode >= 0x0c && opcode <= 0x0f && size >= 2) || (opcode >= 0x16 && opcode <= 0x1d)
-                || (key == 0x3f && size >= 2);
+                || (opcode == 0x1f && size >= 2);
         if (fpOp) {
             fpTwoMisc(i, scalar, q, u, size, opcode, n, d);
             return;
@@ -460,6 +478,7 @@ final class A64SimdArithmetic {
         int esize = 32 << sz;
         if (!scalar && sz == 1 && !q) throw cpu.undefined();
         if (scalar && (key == 0x2f || key == 0x6f || key == 0x7f || (opcode >= 0x18 && opcode <= 0x19))) throw cpu.undefined();
+        if (!scalar && key == 0x3f) throw cpu.undefined(); // FRECPX is scalar only
         int elements = scalar ? 1 : (q ? 128 : 64) / esize;
         long sign = 1L << (esize - 1), ones = Vec.mask(esize);
         long[] r = new long[2];
@@ -487,6 +506,13 @@ final class A64SimdArithmetic {
                 case 0x3b, 0x7b -> fp.toFixed(x, esize, 0, u, FpArithmetic.RZ, esize);
                 case 0x1c, 0x5c -> fp.toFixed(x, esize, 0, u, FpArithmetic.TIEAWAY, esize);
                 case 0x1d, 0x5d -> fp.fromFixed(x, esize, u, 0, esize, fp.rounding());
+                case 0x3d -> fp.recipEstimate(x, esize);   // FRECPE
+                case 0x7d -> fp.rsqrtEstimate(x, esize);   // FRSQRTE
+                case 0x3f -> fp.recpX(x, esize);           // FRECPX (scalar only)
+                case 0x3c, 0x7c -> {                       // URECPE, URSQRTE (32-bit lanes)
+                    if (scalar || sz != 0) throw cpu.undefined();
+                    yield u ? FpArithmetic.unsignedRSqrtEstimate(x) : FpArithmetic.unsignedRecipEstimate(x);
+                }
                 default -> throw cpu.undefined();
             };
             Vec.set(r, e, esize, y);
@@ -600,7 +626,6 @@ final class A64SimdArithmetic {
             else Vec.write(v, rd, r, q);
             return;
         }
-        if (scalar) throw cpu.undefined();
         int index, rm;
         switch (size) {
             case 1 -> { index = (h << 2) | (l << 1) | mBit; rm = rmLow; }
@@ -612,6 +637,29 @@ final class A64SimdArithmetic {
         long sy = Vec.sx(y, esize);
         int key = (u ? 0x10 : 0) | opcode;
         long[] r = new long[2];
+        if (scalar) { // SQDMULH, SQRDMULH, SQDMLAL, SQDMLSL, SQDMULL (by element)
+            long x = Vec.get(n, 0, esize);
+            int wide = 2 * esize;
+            long res;
+            switch (key) {
+                case 0x0c, 0x0d -> {
+                    Vec.writeScalar(v, rd, intSame(key == 0x0d, 22, x, y, 0, esize), esize);
+                    return;
+                }
+                case 0x03, 0x07, 0x0b -> {
+                    BigInteger p = SimdInteger.signed(x, esize).multiply(BigInteger.valueOf(sy));
+                    long acc = Vec.get(d, 0, wide);
+                    res = switch (key) {
+                        case 0x03 -> si.satSigned(SimdInteger.signed(acc, wide).add(si_sat2(p, wide)), wide);
+                        case 0x07 -> si.satSigned(SimdInteger.signed(acc, wide).subtract(si_sat2(p, wide)), wide);
+                        default -> si_sat2(p, wide).longValue();
+                    };
+                }
+                default -> throw cpu.undefined();
+            }
+            Vec.writeScalar(v, rd, res, wide);
+            return;
+        }
         switch (key) {
             case 0x08, 0x10, 0x14, 0x0c, 0x0d -> { // MUL, MLA, MLS, SQDMULH, SQRDMULH
                 int elements = (q ? 128 : 64) / esize;

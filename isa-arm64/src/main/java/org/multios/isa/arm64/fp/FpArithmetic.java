@@ -583,6 +583,134 @@ public final class FpArithmetic {
         return round(a.sign, a.mant, a.exp, to, rounding, (fpcr & FZ) != 0 && to != 16, ahp);
     }
 
+    // ---- estimates (FRECPE, FRSQRTE, URECPE, URSQRTE) and FRECPX ----
+
+    /** RecipEstimate: 256 <= a < 512 (0.5..1.0 in steps of 1/512) to 256..511 (1.0..2.0). */
+    static int recipEstimate(int a) {
+        a = a * 2 + 1;
+        int b = (1 << 19) / a;
+        return (b + 1) / 2;
+    }
+
+    /** RecipSqrtEstimate: 128 <= a < 512 (0.25..1.0) to 256..511. */
+    static int recipSqrtEstimate(int a) {
+        if (a < 256) a = a * 2 + 1;
+        else {
+            a = (a >> 1) << 1;
+            a = (a + 1) * 2;
+        }
+        long b = 512;
+        while ((long) a * (b + 1) * (b + 1) < (1L << 28)) b++;
+        return (int) ((b + 1) / 2);
+    }
+
+    public static long unsignedRecipEstimate(long x) {
+        if ((x & 0x80000000L) == 0) return 0xffffffffL;
+        return (long) (recipEstimate((int) (x >>> 23) & 0x1ff) & 0x1ff) << 23;
+    }
+
+    public static long unsignedRSqrtEstimate(long x) {
+        if ((x & 0xc0000000L) == 0) return 0xffffffffL;
+        return (long) (recipSqrtEstimate((int) (x >>> 23) & 0x1ff) & 0x1ff) << 23;
+    }
+
+    /** FPRecipEstimate (FRECPE) for single and double precision. */
+    public long recipEstimate(long x, int n) {
+        Op a = unpack(x, n);
+        if (a.nan()) return processNaN(a, n);
+        if (a.type == INF) return zero(a.sign, n);
+        if (a.type == ZERO) {
+            fpsr |= DZC;
+            return infinity(a.sign, n);
+        }
+        int e = a.exp + 63 - Long.numberOfLeadingZeros(a.mant); // value in [2^e, 2^(e+1))
+        if (e < (n == 32 ? -128 : -1024)) {
+            boolean toInf = switch (rounding()) {
+                case RN -> true;
+                case RP -> !a.sign;
+                case RM -> a.sign;
+                default -> false;
+            };
+            fpsr |= OFC | IXC;
+            return toInf ? infinity(a.sign, n) : maxNormal(a.sign, n);
+        }
+        if ((fpcr & FZ) != 0 && e >= (n == 32 ? 126 : 1022)) {
+            fpsr |= UFC;
+            return zero(a.sign, n);
+        }
+        long fraction;
+        int exp;
+        if (n == 32) {
+            fraction = (x & 0x7fffffL) << 29;
+            exp = (int) (x >>> 23) & 0xff;
+        } else {
+            fraction = x & 0xfffffffffffffL;
+            exp = (int) (x >>> 52) & 0x7ff;
+        }
+        if (exp == 0) {
+            if ((fraction & (1L << 51)) == 0) {
+                exp = -1;
+                fraction = (fraction << 2) & 0xfffffffffffffL;
+            } else {
+                fraction = (fraction << 1) & 0xfffffffffffffL;
+            }
+        }
+        int scaled = (int) (0x100 | ((fraction >>> 44) & 0xff));
+        int resultExp = (n == 32 ? 253 : 2045) - exp;
+        int estimate = recipEstimate(scaled);
+        fraction = (long) (estimate & 0xff) << 44;
+        if (resultExp == 0) fraction = (1L << 51) | (fraction >>> 1);
+        else if (resultExp == -1) {
+            fraction = (1L << 50) | (fraction >>> 2);
+            resultExp = 0;
+        }
+        long r = n == 32 ? ((long) (resultExp & 0xff) << 23) | (fraction >>> 29) : ((long) (resultExp & 0x7ff) << 52) | fraction;
+        return a.sign ? r | signBit(n) : r;
+    }
+
+    /** FPRSqrtEstimate (FRSQRTE) for single and double precision. */
+    public long rsqrtEstimate(long x, int n) {
+        Op a = unpack(x, n);
+        if (a.nan()) return processNaN(a, n);
+        if (a.type == ZERO) {
+            fpsr |= DZC;
+            return infinity(a.sign, n);
+        }
+        if (a.sign) return invalid(n);
+        if (a.type == INF) return zero(false, n);
+        long fraction;
+        int exp;
+        if (n == 32) {
+            fraction = (x & 0x7fffffL) << 29;
+            exp = (int) (x >>> 23) & 0xff;
+        } else {
+            fraction = x & 0xfffffffffffffL;
+            exp = (int) (x >>> 52) & 0x7ff;
+        }
+        if (exp == 0) {
+            while ((fraction & (1L << 51)) == 0) {
+                fraction = (fraction << 1) & 0xfffffffffffffL;
+                exp--;
+            }
+            fraction = (fraction << 1) & 0xfffffffffffffL;
+        }
+        int scaled = (exp & 1) == 0 ? (int) (0x100 | ((fraction >>> 44) & 0xff)) : (int) (0x80 | ((fraction >>> 45) & 0x7f));
+        int resultExp = ((n == 32 ? 380 : 3068) - exp) / 2;
+        int estimate = recipSqrtEstimate(scaled);
+        if (n == 32) return ((long) (resultExp & 0xff) << 23) | ((long) (estimate & 0xff) << 15);
+        return ((long) (resultExp & 0x7ff) << 52) | ((long) (estimate & 0xff) << 44);
+    }
+
+    /** FPRecpX (FRECPX): the reciprocal exponent with a zero fraction. */
+    public long recpX(long x, int n) {
+        Op a = unpack(x, n);
+        if (a.nan()) return processNaN(a, n);
+        int eb = expBits(n), fb = fracBits(n);
+        long exp = (x >>> fb) & ((1L << eb) - 1);
+        long r = exp == 0 ? ((1L << eb) - 2) << fb : ((~exp) & ((1L << eb) - 1)) << fb;
+        return a.sign ? r | signBit(n) : r;
+    }
+
     // ---- immediates ----
 
     /** VFPExpandImm: the 8-bit FMOV immediate as an n-bit value. */
