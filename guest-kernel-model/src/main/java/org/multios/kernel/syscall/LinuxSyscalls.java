@@ -103,7 +103,7 @@ public final class LinuxSyscalls {
                 case Sys.GETDENTS64 -> a2 < 0 ? -Errno.EINVAL : FileSyscalls.getdents(this, t, t.process.fds.get((int) a0), a1, a2);
                 case Sys.IOCTL -> ioctl(t, (int) a0, a1, a2);
                 case Sys.FCNTL -> fcntl(t, (int) a0, (int) a1, a2);
-                case Sys.DUP -> { OpenFile f = t.process.fds.get((int) a0); f.retain(); yield t.process.fds.install(f, false, 0); }
+                case Sys.DUP -> dupFrom(t, t.process.fds.get((int) a0), 0, false);
                 case Sys.DUP3 -> dup3(t, (int) a0, (int) a1, (int) a2);
                 case Sys.PIPE2 -> pipe2(t, a0, (int) a1);
                 case Sys.GETCWD -> getcwd(t, a0, a1);
@@ -212,7 +212,7 @@ public final class LinuxSyscalls {
     long read(Task t, int fd, long buf, long len, long offset) {
         OpenFile f = t.process.fds.get(fd);
         if (!f.canRead()) throw new KernelException(Errno.EBADF);
-        if (len < 0) throw new KernelException(Errno.EINVAL);
+        if (len < 0) throw fault(); // no user range is that long (Linux: access_ok fails before the length check)
         if (offset < -1) throw new KernelException(Errno.EINVAL);
         int n = (int) Math.min(len, MAX_IO);
         if (n > 0 && t.process.as.translate(buf, true) < 0) throw fault();
@@ -229,7 +229,7 @@ public final class LinuxSyscalls {
     long write(Task t, int fd, long buf, long len, long offset) {
         OpenFile f = t.process.fds.get(fd);
         if (!f.canWrite()) throw new KernelException(Errno.EBADF);
-        if (len < 0) throw new KernelException(Errno.EINVAL);
+        if (len < 0) throw fault(); // no user range is that long (Linux: access_ok fails before the length check)
         if (offset < -1) throw new KernelException(Errno.EINVAL);
         int n = (int) Math.min(len, MAX_IO);
         byte[] b = in(t, buf, n);
@@ -274,8 +274,10 @@ public final class LinuxSyscalls {
     long fcntl(Task t, int fd, int cmd, long arg) {
         OpenFile f = t.process.fds.get(fd);
         return switch (cmd) {
-            case 0 -> { f.retain(); yield t.process.fds.install(f, false, (int) arg); }
-            case 1030 -> { f.retain(); yield t.process.fds.install(f, true, (int) arg); }
+            case 0, 1030 -> {
+                if (arg < 0 || arg >= t.process.fds.limit()) yield -Errno.EINVAL; // F_DUPFD past RLIMIT_NOFILE
+                yield dupFrom(t, f, (int) arg, cmd == 1030);
+            }
             case 1 -> t.process.fds.closeOnExec(fd) ? 1 : 0;
             case 2 -> { t.process.fds.setCloseOnExec(fd, (arg & 1) != 0); yield 0; }
             case 3 -> f.flags();
@@ -283,6 +285,17 @@ public final class LinuxSyscalls {
             case 5, 6, 7 -> 0; // record locks: one process tree, nothing contends for real
             default -> -Errno.EINVAL;
         };
+    }
+
+    /** A new descriptor for f at minFd or above; the reference taken for it is dropped again when none is free (EMFILE). */
+    private static long dupFrom(Task t, OpenFile f, int minFd, boolean closeOnExec) {
+        f.retain();
+        try {
+            return t.process.fds.install(f, closeOnExec, minFd);
+        } catch (KernelException e) {
+            f.release();
+            throw e;
+        }
     }
 
     long dup3(Task t, int oldFd, int newFd, int flags) {

@@ -53,8 +53,9 @@ final class ProcessSyscalls {
             case Sys.TKILL -> tkill(k, (int) a0, (int) a1, -1);
             case Sys.TGKILL -> tkill(k, (int) a1, (int) a2, (int) a0);
             case Sys.SIGALTSTACK -> sigaltstack(s, t, a0, a1);
-            case Sys.RT_SIGACTION -> sigaction(s, t, (int) a0, a1, a2);
-            case Sys.RT_SIGPROCMASK -> sigprocmask(s, t, (int) a0, a1, a2);
+            // sigsetsize (a3) must be the kernel's sigset_t, 8 bytes (rt_sigaction(2), rt_sigprocmask(2))
+            case Sys.RT_SIGACTION -> a3 != 8 ? -Errno.EINVAL : sigaction(s, t, (int) a0, a1, a2);
+            case Sys.RT_SIGPROCMASK -> a3 != 8 ? -Errno.EINVAL : sigprocmask(s, t, (int) a0, a1, a2);
             case Sys.RT_SIGPENDING -> { s.out64(t, a0, (t.sigPending | p.sharedPending) & t.sigBlocked); yield 0; }
             case Sys.RT_SIGSUSPEND -> {
                 t.savedMask = t.sigBlocked;
