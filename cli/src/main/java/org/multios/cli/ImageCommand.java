@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.multios.kernel.fs.gpt.GptDisk;
+import org.multios.kernel.fs.image.DefaultImage;
 import org.multios.kernel.fs.gpt.GptException;
 import org.multios.kernel.fs.gpt.GptPartition;
 import org.multios.kernel.fs.mfs.BlockDevice;
@@ -160,57 +161,19 @@ final class ImageCommand implements Runnable {
             if (size < 64L << 20) throw new UserInputException("--size " + size + ": an image needs at least 64 MiB");
             if (blockSize < 4096 || blockSize > 65536 || Integer.bitCount(blockSize) != 1) throw new UserInputException("--block-size " + blockSize + ": must be a power of two from 4096 to 65536");
             if (Files.isDirectory(out)) throw new UserInputException(out + ": is a directory");
-            long align = 2048; // 1 MiB in sectors
             long bootBytes = bootSize != null ? bootSize : Math.min(256L << 20, Math.max(8L << 20, size / 8));
-            long bootFirst = align, bootLast = bootFirst + bootBytes / GptDisk.SECTOR - 1;
-            long rootFirst = (bootLast + align) / align * align;
-            long rootLast = GptDisk.lastUsable(size) / align * align - 1;
-            if (rootLast - rootFirst < (16L << 20) / GptDisk.SECTOR) throw new UserInputException("--size too small for a root partition after a " + bootBytes + "-byte boot partition");
+            MfsFormatOptions base = MfsFormatOptions.defaults().withBlockSize(blockSize).withCompression(c);
+            DefaultImage.Options opts = new DefaultImage.Options(size, bootBytes, base, passphrase == null ? null : passphrase.toCharArray());
+            DefaultImage builder = new DefaultImage(DefaultImage.Resources.of(ImageCommand.class.getClassLoader()));
             try (FileBlockDevice dev = FileBlockDevice.create(out, size)) {
-                List<GptPartition> parts = List.of(
-                        new GptPartition(GptPartition.MULTIOS_BOOT, UUID.randomUUID(), bootFirst, bootLast, 0, "boot"),
-                        new GptPartition(GptPartition.MULTIOS_ROOT, UUID.randomUUID(), rootFirst, rootLast, 0, "root"));
-                GptDisk.write(dev, UUID.randomUUID(), parts);
-                MfsFormatOptions base = MfsFormatOptions.defaults().withBlockSize(blockSize).withCompression(c);
-                MfsVolume.format(new SliceBlockDevice(dev, bootFirst * 512, (bootLast - bootFirst + 1) * 512, "boot"), base.withLabel("boot"));
-                MfsFormatOptions rootOpts = base.withLabel("root");
-                if (passphrase != null) rootOpts = rootOpts.withPassphrase(passphrase.toCharArray(), 200_000);
-                BlockDevice root = new SliceBlockDevice(dev, rootFirst * 512, (rootLast - rootFirst + 1) * 512, "root");
-                MfsVolume.format(root, rootOpts);
-                if (!empty) populate(root, passphrase);
-            } catch (MfsException e) {
+                builder.write(dev, opts, !empty);
+            } catch (DefaultImage.ImageException | MfsException e) {
                 throw new UserInputException(out + ": " + e.getMessage());
             }
-            image.top.message("created " + out + ": GPT, boot " + bootBytes / (1 << 20) + " MiB and root " + (rootLast - rootFirst + 1) / 2048 + " MiB, MFS with " + blockSize + "-byte blocks");
+            long rootMiB = (size - bootBytes) >> 20;
+            image.top.message("created " + out + ": GPT, boot " + bootBytes / (1 << 20) + " MiB and root ~" + rootMiB + " MiB, MFS with "
+                    + blockSize + "-byte blocks" + (empty ? " (empty)" : ", the default MultiOS system"));
             return 0;
-        }
-
-        /** The default system: for now the userland files that exist (docs/mfs.md says what is still to come). */
-        private void populate(BlockDevice root, String pass) throws IOException {
-            MfsMountOptions o = MfsMountOptions.defaults();
-            if (pass != null) o = o.withPassphrase(pass.toCharArray());
-            try (MfsVolume v = MfsVolume.mount(root, o)) {
-                for (String d : List.of("bin", "etc", "home", "tmp")) v.mkdir(MfsVolume.ROOT, d, d.equals("tmp") ? 01777 : 0755, 0, 0);
-                Path src = Path.of(System.getProperty("multios.home", "."), "images/src/main/resources/org/multios/images/riscv64-linux");
-                int copied = 0;
-                if (Files.isDirectory(src)) {
-                    long bin = v.resolve("/bin", true);
-                    try (var files = Files.list(src)) {
-                        for (Path p : files.sorted().toList()) {
-                            if (!Files.isRegularFile(p)) continue;
-                            long ino = v.create(bin, p.getFileName().toString(), 0755, 0, 0);
-                            byte[] data = Files.readAllBytes(p);
-                            v.write(ino, 0, data, 0, data.length);
-                            copied++;
-                        }
-                    }
-                }
-                byte[] motd = ("MultiOS root file system (MFS), created " + Instant.now() + "\n").getBytes();
-                long etc = v.resolve("/etc", true);
-                long m = v.create(etc, "motd", 0644, 0, 0);
-                v.write(m, 0, motd, 0, motd.length);
-                if (copied == 0) image.top.message("note: no userland binaries yet (" + src + " absent); root has /bin /etc /home /tmp only");
-            }
         }
     }
 

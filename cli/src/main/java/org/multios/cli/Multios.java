@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         subcommandsRepeatable = false)
 public final class Multios implements Runnable {
     /** Every subcommand class; new commands (boot, run, image, tpm) are added here. */
-    static final Class<?>[] SUBCOMMANDS = {MachineCommand.class, DisasmCommand.class, ImageCommand.class, RunCommand.class, TpmCommand.class};
+    static final Class<?>[] SUBCOMMANDS = {MachineCommand.class, DisasmCommand.class, ImageCommand.class, RunCommand.class, TpmCommand.class, BootCommand.class};
 
     public static final int EXIT_INPUT = 1, EXIT_USAGE = 2;
 

@@ -317,7 +317,8 @@ public final class KernelBoot {
 
         // PID 1 on the console.
         if (!startInit(k, vfs, tty, cmd)) return;
-        k.onInitExit(status -> panic(k, String.format("Attempted to kill init! exitcode=0x%08x", status << 8)));
+        // onInitExit gets a shell-style status (128+N for signal N); Linux prints the wait status.
+        k.onInitExit(status -> panic(k, String.format("Attempted to kill init! exitcode=0x%08x", status > 128 ? status - 128 : status << 8)));
 
         // The hart: S-mode vector, kernel page table, Sstc timer; idle until the first tick.
         port.initSupervisor();

@@ -234,6 +234,8 @@ final class ProcessSyscalls {
         int n = 0;
         for (Process q : new java.util.ArrayList<>(k.processes())) {
             if (q.zombie || (pid != -1 && q.pgid != group)) continue;
+            // kill(-1, sig): every process the caller may signal except init and itself (kill(2)).
+            if (pid == -1 && (q.pid == 1 || q == t.process)) continue;
             k.sendSignal(q, sig, t.process.pid);
             n++;
         }

@@ -1,0 +1,172 @@
+package org.multios.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.multios.boards.Firmware;
+import org.multios.boards.riscv.RiscvVirtBoard;
+import org.multios.boards.riscv.RiscvVirtConfig;
+import org.multios.devices.block.DiskSpec;
+import org.multios.devices.block.DiskSpecException;
+import org.multios.devices.console.StdioConsole;
+import org.multios.devices.rtc.GoldfishRtc;
+import org.multios.kernel.boot.KernelBoot;
+import org.multios.kernel.fs.image.DefaultImage;
+import org.multios.kernel.fs.mfs.FileBlockDevice;
+import org.multios.kernel.fs.mfs.MfsException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code multios boot}: the whole MultiOS boot chain on riscv64-virt — stage 1 firmware as the
+ * bios, stage 2 and the kernel entry stub from the disk's boot partition, the Java kernel
+ * entered through native call 2 — on the default disk image (built into a temporary file,
+ * deleted at exit) or the user's {@code --disk}. The guest console is stdin/stdout; the exit
+ * status is the guest's (0 after poweroff, 125 after a kernel panic).
+ */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+        description = {"Boot MultiOS (firmware, bootloader, kernel, init) to its shell.",
+                "The guest console is stdin/stdout; on a terminal Ctrl-A x quits.",
+                "Exit status: 0 after poweroff, 125 after a kernel panic."})
+final class BootCommand implements Callable<Integer> {
+    /** Size of the temporary default image (sparse on the host). */
+    static final long DEFAULT_IMAGE_BYTES = 64L << 20;
+
+    @ParentCommand Multios top;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "riscv64", converter = Arch.Converter.class,
+            description = "Guest architecture (default: ${DEFAULT-VALUE}; riscv64 only for now).")
+    Arch arch;
+
+    @Option(names = "--disk", paramLabel = "IMG[,readonly][,overlay=FILE]",
+            description = "Boot this disk image (see 'multios image create') instead of a fresh default image.")
+    String disk;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSize.class,
+            description = "RAM size (default: ${DEFAULT-VALUE}).")
+    long memory;
+
+    @Option(names = "--cmdline", paramLabel = "TEXT",
+            description = "Kernel command line (overrides the boot menu entry's, through /chosen/bootargs).")
+    String cmdline;
+
+    @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "Number of harts (default: ${DEFAULT-VALUE}).")
+    int smp;
+
+    @Option(names = "--snapshot", description = "Write disk changes to a temporary overlay deleted at exit.")
+    boolean snapshot;
+
+    @Option(names = "--net", paramLabel = "user|socket,...|none", description = "A virtio-net NIC and its back end (see docs/network.md).")
+    String net;
+
+    @Option(names = "--realtime", description = "Pace virtual time to the wall clock.")
+    boolean realtime;
+
+    @Option(names = "--rtc", paramLabel = "fixed|host", defaultValue = "host",
+            description = "RTC start time: the host's clock or a fixed date (default: ${DEFAULT-VALUE}).")
+    String rtc;
+
+    @Override
+    public Integer call() throws Exception {
+        if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64 only)");
+        if (smp < 1) throw usage("--smp must be at least 1");
+        if (memory < (32L << 20) || (memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
+        long rtcBase = switch (rtc) {
+            case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
+            case "host" -> GoldfishRtc.hostBase();
+            default -> throw usage("--rtc must be 'fixed' or 'host', not '" + rtc + "'");
+        };
+        org.multios.devices.net.NetSpec netSpec = null;
+        if (net != null) {
+            try {
+                netSpec = org.multios.devices.net.NetSpec.parse(net);
+            } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        DefaultImage image = new DefaultImage(DefaultImage.Resources.of(BootCommand.class.getClassLoader()));
+        Path work = Files.createTempDirectory("multios-boot");
+        try {
+            Path stage1 = work.resolve("stage1.bin");
+            DiskSpec diskSpec;
+            try {
+                Files.write(stage1, image.stage1());
+                if (disk != null) {
+                    diskSpec = DiskSpec.parse(disk);
+                } else {
+                    Path img = work.resolve("default.img");
+                    try (FileBlockDevice dev = FileBlockDevice.create(img, DEFAULT_IMAGE_BYTES)) {
+                        image.write(dev, DefaultImage.Options.of(DEFAULT_IMAGE_BYTES));
+                    }
+                    diskSpec = DiskSpec.parse(img.toString());
+                }
+            } catch (DefaultImage.ImageException | MfsException e) {
+                throw new UserInputException("default image: " + e.getMessage());
+            } catch (DiskSpecException e) {
+                throw usage(e.getMessage());
+            }
+            return run(stage1, diskSpec, rtcBase, netSpec);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.net.NetSpec netSpec) throws Exception {
+        StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
+        RiscvVirtBoard board;
+        try {
+            RiscvVirtConfig cfg = new RiscvVirtConfig()
+                    .harts(smp)
+                    .ramSize(memory)
+                    .bios(new Firmware.File(stage1))
+                    .append(cmdline)
+                    .console(console)
+                    .rtcBaseNanos(rtcBase)
+                    .realtime(realtime)
+                    .disk(diskSpec)
+                    .snapshot(snapshot)
+                    .net(netSpec);
+            board = RiscvVirtBoard.create(cfg);
+        } catch (Exception | Error e) {
+            console.close();
+            throw e;
+        }
+        KernelBoot.Options opt = new KernelBoot.Options();
+        opt.fallback = top.err;
+        opt.epochNanos = rtcBase;
+        KernelBoot.install(board.harts(), board.machine(), opt);
+        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
+        int status;
+        try {
+            status = board.run();
+        } finally {
+            console.close();
+            try {
+                board.close();
+            } catch (IOException e) {
+                top.message("closing disks: " + Multios.firstLine(e.getMessage()));
+            }
+        }
+        if (board.stoppedByGuest()) return status;
+        if (!console.atLineStart()) top.err.println();
+        String reason = board.machine().stopReason();
+        if (!reason.isEmpty() && !reason.startsWith("kernel panic")) top.message(reason);
+        return status;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans up what we could not
+        }
+    }
+
+    private ParameterException usage(String message) { return new ParameterException(spec.commandLine(), message); }
+}

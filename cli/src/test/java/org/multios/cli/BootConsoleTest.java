@@ -1,0 +1,148 @@
+package org.multios.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 4, Must show 1: {@code multios boot} on the default image (firmware, stage 2, kernel
+ * stub, Java kernel, init, shell) reaches {@code multios#}; commands typed at the console give the
+ * right output; {@code exit} makes init respawn the shell; {@code poweroff} ends the emulator with 0.
+ */
+class BootConsoleTest {
+    /** The shell's prompt at the start of a line (the motd mentions "multios#" mid-line). */
+    static final String PROMPT = "\nmultios# ";
+    static final long WAIT_MS = 180_000; // generous: CI machines are shared
+
+    /** Everything the guest printed, readable while the machine runs. */
+    static final class Screen extends OutputStream {
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        @Override public synchronized void write(int b) { buf.write(b); notifyAll(); }
+        @Override public synchronized void write(byte[] b, int off, int len) { buf.write(b, off, len); notifyAll(); }
+
+        synchronized String text() { return buf.toString(StandardCharsets.UTF_8); }
+
+        /** Waits until text appears at or after index from; returns its index. */
+        synchronized int waitFor(String text, int from, Thread machine) throws InterruptedException {
+            long end = System.currentTimeMillis() + WAIT_MS;
+            while (true) {
+                int at = text().indexOf(text, from);
+                if (at >= 0) return at;
+                long left = end - System.currentTimeMillis();
+                if (left <= 0 || !machine.isAlive()) throw new AssertionError("no '" + text.strip() + "' on the console; it shows:\n" + text());
+                wait(Math.min(left, 200));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(600)
+    void bootsToTheShellAndRunsCommands() throws Exception {
+        Screen screen = new Screen();
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys, 4096);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger status = new AtomicInteger(-1);
+        long t0 = System.nanoTime();
+        Thread machine = Thread.ofPlatform().name("multios-boot").start(() -> status.set(Multios.run(new String[] {"boot", "--rtc", "fixed"}, in,
+                new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
+        int at = screen.waitFor(PROMPT, 0, machine);
+        System.out.printf("BootConsoleTest: prompt after %.2f s (in-process, JVM already warm)%n", (System.nanoTime() - t0) / 1e9);
+        String boot = screen.text();
+        assertTrue(boot.contains("stage1: MultiOS stage 1 firmware"), boot);
+        assertTrue(boot.contains("stage2: jumping to the kernel"), boot);
+        assertTrue(boot.contains("] Booting MultiOS on hart 0"), boot);
+        assertTrue(boot.contains("Run /sbin/init as init process"), boot);
+
+        Console c = new Console(screen, keys, machine, at + PROMPT.length());
+        String ls = c.type("ls /");
+        for (String d : new String[] {"bin", "dev", "etc", "proc", "sbin", "tmp"}) assertTrue(ls.matches("(?s).*\\b" + d + "\\b.*"), "ls / lists " + d + ":\n" + ls);
+
+        assertEquals("42", c.type("echo $((6*7))").strip());
+
+        String ps = c.type("ps");
+        assertTrue(ps.contains("PID"), ps);
+        assertTrue(ps.matches("(?s).*\\n\\s*1\\s+0\\s.*init.*"), "init is PID 1 with parent 0:\n" + ps);
+        assertTrue(ps.matches("(?s).*\\bsh\\b.*"), ps);
+        assertTrue(ps.matches("(?s).*\\bps\\b.*"), ps);
+
+        String mem = c.type("cat /proc/meminfo | head -3");
+        String[] lines = mem.strip().split("\r?\n");
+        assertEquals(3, lines.length, mem);
+        assertTrue(lines[0].matches("MemTotal:\\s+\\d+ kB"), mem);
+        assertTrue(lines[1].startsWith("MemFree:"), mem);
+        assertTrue(lines[2].startsWith("MemAvailable:"), mem);
+
+        // pipelines
+        assertEquals("3", c.type("echo one two three | wc -w").strip());
+        assertEquals("5\r\n4", c.type("seq 5 | sort -r | head -2").strip());
+
+        String bg = c.type("sleep 1 &");
+        assertTrue(bg.matches("(?s).*\\[1\\]\\s+\\d+.*"), "a background job is announced: " + bg);
+        assertEquals("waited 0", c.type("wait; echo waited $?").strip());
+
+        assertEquals("multios", c.type("uname -n").strip());
+        assertTrue(c.type("cat /proc/cmdline").contains("console=ttyS0"));
+
+        // exit: init respawns the shell on the console.
+        c.send("exit");
+        c.expectPrompt();
+        assertEquals("still here", c.type("echo still here").strip());
+
+        c.send("poweroff");
+        machine.join(WAIT_MS);
+        assertFalse(machine.isAlive(), "poweroff ends the emulator:\n" + screen.text());
+        assertEquals(0, status.get(), "exit status after poweroff; stderr: " + err);
+        assertTrue(screen.text().contains("reboot: Power down"), screen.text());
+    }
+
+    /** Types lines and returns what each printed before the next prompt. */
+    static final class Console {
+        private final Screen screen;
+        private final OutputStream keys;
+        private final Thread machine;
+        private int from;
+
+        Console(Screen screen, OutputStream keys, Thread machine, int from) {
+            this.screen = screen;
+            this.keys = keys;
+            this.machine = machine;
+            this.from = from;
+        }
+
+        void send(String line) throws IOException {
+            keys.write((line + "\r").getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+        }
+
+        int expectPrompt() throws InterruptedException {
+            int p = screen.waitFor(PROMPT, from, machine);
+            from = p + PROMPT.length();
+            return p;
+        }
+
+        /** The command's output (its echoed line removed). */
+        String type(String line) throws Exception {
+            int start = from;
+            send(line);
+            int p = expectPrompt();
+            String out = screen.text().substring(start, p);
+            int echo = out.indexOf(line);
+            if (echo >= 0) out = out.substring(echo + line.length());
+            if (out.startsWith("\r\n")) out = out.substring(2);
+            return out;
+        }
+    }
+}
