@@ -121,6 +121,10 @@ void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *p, size_t n);
 void sha256_final(struct sha256 *s, uint8_t out[32]);
 
+/* ---- lz4.c ---- */
+/* Decodes one LZ4 block; returns the decoded length or -1 when the block is malformed. */
+long lz4_decompress(const uint8_t *src, size_t srclen, uint8_t *dst, size_t cap);
+
 /* ---- gpt.c ---- */
 struct gpt_part {
     uint8_t type[16], unique[16];

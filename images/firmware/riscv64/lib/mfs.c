@@ -1,7 +1,7 @@
 /* A read-only MFS reader (docs/mfs.md) for the boot stages. Every metadata block it uses is
  * verified (magic, CRC-32C, home block; inodes by their seeded CRC-32C), a committed journal
- * transaction is applied in memory (as a read-only mount does), and compressed or encrypted
- * data is refused with a clear message rather than read wrong. */
+ * transaction is applied in memory (as a read-only mount does). LZ4-compressed extents are
+ * decoded; Zstandard and encrypted data are refused with a clear message rather than read wrong. */
 #include "fw.h"
 
 #define MAXBS 65536u
@@ -154,7 +154,7 @@ static void read_inode(uint64_t ino, struct mfs_inode *n) {
     if (n->mode == 0) fw_die("mfs: corrupt metadata: directory entry names free inode %lu", ino);
 }
 
-struct extent { uint64_t lstart, pstart; uint32_t llen, plen, stored; };
+struct extent { uint64_t lstart, pstart; uint32_t llen, plen, stored, algorithm; };
 
 /* Calls fn for each extent of n (inline first, then the overflow chain); fn returns nonzero to stop. */
 static void extents(const struct mfs_inode *n, int (*fn)(const struct extent *, void *), void *ctx) {
@@ -167,9 +167,11 @@ static void extents(const struct mfs_inode *n, int (*fn)(const struct extent *, 
     for (;;) {
         for (uint32_t i = 0; i < avail; i++, left--) {
             const uint8_t *e = src + 32 * i;
-            struct extent x = {le64(e), le64(e + 8), le32(e + 16), le32(e + 20), le32(e + 24)};
+            struct extent x = {le64(e), le64(e + 8), le32(e + 16), le32(e + 20), le32(e + 24), e[28]};
             if (x.llen == 0 || x.plen == 0 || x.pstart < data_start || x.pstart + x.plen > total - 1)
                 fw_die("mfs: corrupt metadata: inode %lu has an extent outside the data space", n->ino);
+            if (x.stored && (x.stored > (uint64_t)x.plen * bs || x.plen >= x.llen || (uint64_t)x.llen * bs > MAXBS))
+                fw_die("mfs: corrupt metadata: inode %lu has a bad compressed extent", n->ino);
             if (fn(&x, ctx)) return;
         }
         if (left == 0) return;
@@ -237,14 +239,30 @@ int mfs_lookup(const char *path, struct mfs_inode *out) {
 }
 
 struct rd { const struct mfs_inode *n; const char *path; uint64_t off, len; uint8_t *dst; };
+
+/* A compressed cluster (at most 64 KiB of file data): the stored bytes are read and decoded
+ * whole, then the wanted part is copied. LZ4 only; Zstandard is refused by name. */
+static void read_compressed(const struct extent *x, struct rd *r, uint64_t s, uint64_t e) {
+    static uint8_t packed[MAXBS] FW_NOINIT __attribute__((aligned(8)));
+    static uint8_t plain[MAXBS] FW_NOINIT __attribute__((aligned(8)));
+    if (x->algorithm != 1)
+        fw_die("%s is stored with Zstandard compression, which the boot loader cannot read (LZ4 or none only)", r->path);
+    disk_read(part_off + x->pstart * bs, packed, x->stored);
+    uint64_t want = (uint64_t)x->llen * bs;
+    long got = lz4_decompress(packed, x->stored, plain, want);
+    if (got < 0) fw_die("mfs: corrupt data: %s: LZ4 block at block %lu does not decode", r->path, x->pstart);
+    memset(plain + got, 0, want - (uint64_t)got);
+    memcpy(r->dst + (s - r->off), plain + (s - x->lstart * bs), e - s);
+}
+
 static int read_fn(const struct extent *x, void *ctx) {
     struct rd *r = ctx;
     uint64_t s = x->lstart * bs, e = (x->lstart + x->llen) * bs;
     if (s < r->off) s = r->off;
     if (e > r->off + r->len) e = r->off + r->len;
     if (s >= e) return 0;
-    if (x->stored) fw_die("%s is stored compressed; the boot loader reads only uncompressed files", r->path);
-    disk_read(part_off + x->pstart * bs + (s - x->lstart * bs), r->dst + (s - r->off), e - s);
+    if (x->stored) read_compressed(x, r, s, e);
+    else disk_read(part_off + x->pstart * bs + (s - x->lstart * bs), r->dst + (s - r->off), e - s);
     return 0;
 }
 

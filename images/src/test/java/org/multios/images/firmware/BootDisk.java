@@ -31,6 +31,12 @@ final class BootDisk {
     final Map<String, byte[]> files = new LinkedHashMap<>();
     /** False: the boot volume is synced but not unmounted, so its last transaction stays in the journal. */
     boolean cleanUnmount = true;
+    /** How the boot volume is formatted (block size, default compression). */
+    MfsFormatOptions format = MfsFormatOptions.defaults().withLabel("boot");
+    /** True: files are written 4 KiB at a time, round-robin, so each gets many one-block extents. */
+    boolean fragment;
+    /** Inode numbers of the files written, by path. */
+    final Map<String, Long> inodes = new LinkedHashMap<>();
 
     static byte[] resource(String name) {
         try (InputStream in = BootDisk.class.getResourceAsStream(RES + name)) {
@@ -63,12 +69,12 @@ final class BootDisk {
             GptPartition root = new GptPartition(GptPartition.MULTIOS_ROOT, ROOT_GUID, BOOT_LAST + 1, last, 0, "root");
             GptDisk.write(dev, DISK_GUID, List.of(boot, root));
             SliceBlockDevice bootDev = new SliceBlockDevice(dev, boot.offsetBytes(), boot.sizeBytes(), "boot");
-            MfsVolume.format(bootDev, MfsFormatOptions.defaults().withLabel("boot"));
+            MfsVolume.format(bootDev, format);
             MfsVolume v = MfsVolume.mount(bootDev, MfsMountOptions.defaults());
             try {
-                for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                for (String path : files.keySet()) {
                     long dir = MfsVolume.ROOT;
-                    String[] parts = f.getKey().substring(1).split("/");
+                    String[] parts = path.substring(1).split("/");
                     for (int i = 0; i < parts.length - 1; i++) {
                         try {
                             dir = v.lookup(dir, parts[i]);
@@ -76,9 +82,19 @@ final class BootDisk {
                             dir = v.mkdir(dir, parts[i], 0755, 0, 0);
                         }
                     }
-                    long ino = v.create(dir, parts[parts.length - 1], 0644, 0, 0);
-                    byte[] data = f.getValue();
-                    v.write(ino, 0, data, 0, data.length);
+                    inodes.put(path, v.create(dir, parts[parts.length - 1], 0644, 0, 0));
+                }
+                int chunk = fragment ? 4096 : Integer.MAX_VALUE;
+                for (long at = 0; ; at += chunk) {
+                    boolean more = false;
+                    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                        byte[] data = f.getValue();
+                        if (at >= data.length) continue;
+                        int len = (int) Math.min(chunk, data.length - at);
+                        v.write(inodes.get(f.getKey()), at, data, (int) at, len);
+                        more |= at + len < data.length;
+                    }
+                    if (!more) break;
                 }
             } finally {
                 if (cleanUnmount) v.close();
@@ -89,6 +105,29 @@ final class BootDisk {
         }
         Files.write(file, dev.bytes());
         return file;
+    }
+
+    /** The extent count recorded in a file's inode on the written image (inline + overflow). */
+    int extentCount(Path image, String path) throws IOException { return inode(image, path).getInt(64); }
+
+    /** How many of the inode's inline extents are stored compressed (stored bytes != 0). */
+    int compressedInlineExtents(Path image, String path) throws IOException {
+        java.nio.ByteBuffer n = inode(image, path);
+        int c = 0;
+        for (int i = 0; i < Math.min(4, n.getInt(64)); i++) if (n.getInt(80 + 32 * i + 24) != 0) c++;
+        return c;
+    }
+
+    private java.nio.ByteBuffer inode(Path image, String path) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image)) {
+            java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(sb, BOOT_FIRST * 512);
+            int bs = sb.getInt(16);
+            long table = sb.getLong(80), ino = inodes.get(path);
+            java.nio.ByteBuffer n = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(n, BOOT_FIRST * 512 + (table + ino / (bs / 256)) * bs + (ino % (bs / 256)) * 256);
+            return n;
+        }
     }
 
     /** The GPT entry's unique GUID bytes as stored on disk (first three fields little-endian). */
