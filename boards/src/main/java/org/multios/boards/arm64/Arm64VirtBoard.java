@@ -55,6 +55,7 @@ public final class Arm64VirtBoard implements AutoCloseable {
     private org.multios.devices.virtio.VirtioNetPciFunction net;
     private org.multios.devices.display.BochsDisplayFunction display;
     private org.multios.devices.display.DisplayRefresh displayRefresh;
+    private org.multios.devices.console.InputMergingConsole serialConsole;
     private org.multios.core.trace.TraceSink trace;
     private volatile boolean guestStopped;
     private byte[] firmware;
@@ -97,7 +98,9 @@ public final class Arm64VirtBoard implements AutoCloseable {
         bus.addMmio("gicd", Arm64VirtMemoryMap.GIC_DIST.base, Arm64VirtMemoryMap.GIC_DIST.size, gic.distributor);
         bus.addMmio("gicr", Arm64VirtMemoryMap.GIC_REDIST.base, Arm64VirtMemoryMap.GIC_REDIST.size, gic.redistributors);
 
-        uart = new Pl011Uart(cfg.console, gic.spi(Arm64VirtMemoryMap.UART_SPI), clock);
+        // With a display, keys typed into its window reach the guest through the serial console.
+        serialConsole = cfg.display != null ? new org.multios.devices.console.InputMergingConsole(cfg.console) : null;
+        uart = new Pl011Uart(serialConsole != null ? serialConsole : cfg.console, gic.spi(Arm64VirtMemoryMap.UART_SPI), clock);
         rtc = new Pl031Rtc(clock, gic.spi(Arm64VirtMemoryMap.RTC_SPI), cfg.rtcBaseNanos);
         bus.addMmio("uart0", Arm64VirtMemoryMap.UART.base, Arm64VirtMemoryMap.UART.size, uart);
         bus.addMmio("rtc", Arm64VirtMemoryMap.RTC.base, Arm64VirtMemoryMap.RTC.size, rtc);
@@ -144,7 +147,7 @@ public final class Arm64VirtBoard implements AutoCloseable {
             display = new org.multios.devices.display.BochsDisplayFunction(clock);
             try {
                 displayRefresh = new org.multios.devices.display.DisplayRefresh(clock, display,
-                        cfg.display.open("MultiOS arm64-virt"), 100_000_000);
+                        cfg.display.open("MultiOS arm64-virt", serialConsole::inject), 100_000_000);
             } catch (IllegalStateException e) {
                 try { close(); } catch (IOException ignored) { }
                 throw new BoardException(e.getMessage());

@@ -57,6 +57,7 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
     private org.multios.devices.display.BochsDisplayFunction display;
     private org.multios.devices.tpm.TpmEngine tpm;
     private org.multios.devices.display.DisplayRefresh displayRefresh;
+    private org.multios.devices.console.InputMergingConsole serialConsole;
     private volatile boolean guestStopped;
 
     private RiscvVirtBoard(RiscvVirtConfig cfg, BootPlan plan) throws BoardException {
@@ -89,7 +90,9 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
         clint = new Clint(clock, msip, mtip);
         for (RvCpu cpu : harts) cpu.setTimeSource(clint::mtime);
         plic = new Plic(RiscvVirtMemoryMap.PLIC_SOURCES, contexts);
-        uart = new Uart16550(cfg.console, plic.source(RiscvVirtMemoryMap.UART0_IRQ), clock);
+        // With a display, keys typed into its window reach the guest through the serial console.
+        serialConsole = cfg.display != null ? new org.multios.devices.console.InputMergingConsole(cfg.console) : null;
+        uart = new Uart16550(serialConsole != null ? serialConsole : cfg.console, plic.source(RiscvVirtMemoryMap.UART0_IRQ), clock);
         rtc = new GoldfishRtc(clock, plic.source(RiscvVirtMemoryMap.RTC_IRQ), cfg.rtcBaseNanos);
 
         mmio(RiscvVirtMemoryMap.TEST, "test", new SiFiveTest(this));
@@ -155,7 +158,7 @@ public final class RiscvVirtBoard implements PowerController, AutoCloseable {
             display = new org.multios.devices.display.BochsDisplayFunction(clock);
             try {
                 displayRefresh = new org.multios.devices.display.DisplayRefresh(clock, display,
-                        cfg.display.open("MultiOS riscv64-virt"), 100_000_000);
+                        cfg.display.open("MultiOS riscv64-virt", serialConsole::inject), 100_000_000);
             } catch (IllegalStateException e) {
                 closeQuietly();
                 throw new BoardException(e.getMessage());

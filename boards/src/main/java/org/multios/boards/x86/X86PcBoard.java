@@ -45,6 +45,7 @@ public final class X86PcBoard implements AutoCloseable {
     private org.multios.devices.virtio.VirtioNetPciFunction net;
     private org.multios.devices.display.BochsDisplayFunction display;
     private org.multios.devices.display.DisplayRefresh displayRefresh;
+    private org.multios.devices.console.InputMergingConsole serialConsole;
     private byte[] firmware;
     private final long lowRam, highRam;
 
@@ -75,7 +76,9 @@ public final class X86PcBoard implements AutoCloseable {
 
         pit = new I8254Pit(clock, pic.irq(X86PcMemoryMap.PIT_IRQ));
         cmos = new CmosRtc(clock, cfg.rtcEpochNanos, lowRam, highRam);
-        com1 = new Uart16550(cfg.console, pic.irq(X86PcMemoryMap.COM1_IRQ), clock);
+        // With a display, keys typed into its window reach the guest through the serial console.
+        serialConsole = cfg.display != null ? new org.multios.devices.console.InputMergingConsole(cfg.console) : null;
+        com1 = new Uart16550(serialConsole != null ? serialConsole : cfg.console, pic.irq(X86PcMemoryMap.COM1_IRQ), clock);
         fwCfg = new FwCfg(1, cfg.ramSize);
 
         InterruptLine[] intx = new InterruptLine[4];
@@ -113,7 +116,7 @@ public final class X86PcBoard implements AutoCloseable {
             display = new org.multios.devices.display.BochsDisplayFunction(clock);
             try {
                 displayRefresh = new org.multios.devices.display.DisplayRefresh(clock, display,
-                        cfg.display.open("MultiOS x86_64-pc"), 100_000_000);
+                        cfg.display.open("MultiOS x86_64-pc", serialConsole::inject), 100_000_000);
             } catch (IllegalStateException e) {
                 closeQuietly();
                 throw new BoardException(e.getMessage());

@@ -41,10 +41,18 @@ public final class DisplayRefresh implements AutoCloseable {
         DisplayMode mode = display.mode();
         long gen = display.vram().generation();
         if (gen == lastGeneration && java.util.Objects.equals(mode, lastMode)) return;
+        long[] bytes = display.vram().takeDirty();
+        int first = 0, end = mode == null ? 0 : mode.height();
+        if (mode != null && mode.equals(lastMode)) {
+            // Only the lines the written pages cover; nothing visible changed if they lie outside the picture.
+            first = (int) Math.max(0, Math.min(end, Math.floorDiv(bytes[0] - mode.offset(), mode.stride())));
+            end = (int) Math.max(0, Math.min(end, Math.ceilDiv(bytes[1] - mode.offset(), mode.stride())));
+        }
         lastGeneration = gen;
         lastMode = mode;
+        if (mode != null && first >= end) return;
         lastOutput = clock.nanos();
-        output.frame(mode, display.vram());
+        output.frame(mode, display.vram(), first, end);
     }
 
     /** The last frame is shown, then the output closes. */

@@ -18,14 +18,15 @@ public record DisplaySpec(Kind kind, Path file) {
         throw new IllegalArgumentException("--display " + s + ": expected none, window or png:FILE");
     }
 
-    public DisplayOutput open(String title) {
+    /** Opens the output; {@code keyboard} receives the bytes typed into a window (for the guest's console). */
+    public DisplayOutput open(String title, java.util.function.Consumer<byte[]> keyboard) {
         return switch (kind) {
             case NONE -> new DisplayOutput() {
-                @Override public void frame(org.multios.devices.display.DisplayMode m, org.multios.devices.display.Vram v) {}
+                @Override public void frame(org.multios.devices.display.DisplayMode m, org.multios.devices.display.Vram v, int a, int b) {}
                 @Override public void close() {}
             };
             case PNG -> new PngOutput(file);
-            case WINDOW -> new WindowOutput(title);
+            case WINDOW -> new WindowOutput(title, keyboard);
         };
     }
 }

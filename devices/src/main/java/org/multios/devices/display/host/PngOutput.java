@@ -12,7 +12,7 @@ final class PngOutput implements DisplayOutput {
     PngOutput(Path file) { this.file = file; }
 
     @Override
-    public void frame(DisplayMode mode, Vram vram) {
+    public void frame(DisplayMode mode, Vram vram, int firstLine, int endLine) {
         PngScreenshot.write(mode, vram, file);
         written = true;
     }
