@@ -12,7 +12,8 @@
  *
  * Signals: SIGTERM -> reboot, SIGUSR2 -> power off, SIGUSR1 -> halt (what poweroff/reboot/halt
  * send), SIGINT (ctrl-alt-del) -> reboot. Going down: shutdown entries, SIGTERM to every process,
- * a grace period, SIGKILL, sync, every file system unmounted (innermost first), sync, reboot(2). */
+ * a grace period, SIGKILL, sync, every file system unmounted (innermost first), sync, reboot(2).
+ * If reboot(2) fails, init exits (0 for power off/halt, 1 for reboot): the kernel then stops. */
 #include "lib.h"
 #include "applets.h"
 #include <errno.h>
@@ -149,8 +150,8 @@ void shutdown_system(int cmd) {
         }
     }
     sync();
-    if (reboot(cmd) < 0) err("reboot(2): %s", strerror(errno));
-    else for (;;) pause();
+    if (reboot(cmd) == 0) for (;;) pause();
+    err("reboot(2): %s", strerror(errno));
 }
 
 static void go_down(int cmd) {
@@ -167,7 +168,9 @@ static void go_down(int cmd) {
     kill(-1, SIGKILL);
     while (waitpid(-1, 0, WNOHANG) > 0) {}
     shutdown_system(cmd);
-    for (;;) pause();
+    /* reboot(2) failed (a kernel without it): ending init is the only way left to stop; the
+     * status says which was asked (0 power off or halt, 1 reboot) */
+    _exit(cmd == (int) RB_AUTOBOOT ? 1 : 0);
 }
 
 int init_main(int argc, char **argv) {

@@ -1621,6 +1621,8 @@ static void init_vars(void) {
         if (eq) var_set(*e, (size_t) (eq - *e), eq + 1, 1);
     }
     if (!var_get("PATH")) var_set("PATH", 4, "/bin:/sbin:/usr/bin:/usr/sbin", 1);
+    char ppid[16]; sfmt(ppid, sizeof ppid, "%d", (int) getppid());
+    var_set("PPID", 4, ppid, 0);
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd)) var_set("PWD", 3, cwd, 1);
 }

@@ -193,6 +193,59 @@ class UserlandDifferentialTest {
     }
 
     /**
+     * init as PID 1 (multios run makes the program process 1) with an /etc/inittab shared in: the
+     * entries run in their order and kinds, a respawn entry is restarted until it asks for a power
+     * off, the shutdown entry runs, everything else is stopped, and (run has no reboot(2)) init ends
+     * with status 0.
+     */
+    @Test
+    void initRunsTheInittabRespawnsAndPowersOff() throws Exception {
+        clear(work);
+        Path etc = Files.createTempDirectory("userland-etc");
+        try {
+            Files.writeString(etc.resolve("inittab"), """
+                    # a comment, then one entry of each kind
+                    sysinit:/bin/echo sysinit
+                    wait:/bin/sh /etc/wait.sh
+                    once:/bin/sh /etc/once.sh
+                    respawn:/bin/sh /etc/respawn.sh
+                    shutdown:/bin/echo shutdown
+                    bogus line
+                    """);
+            Files.writeString(etc.resolve("wait.sh"), "sleep 0.1; echo wait\n");
+            Files.writeString(etc.resolve("once.sh"), "echo once > /tmp/once\n");
+            Files.writeString(etc.resolve("respawn.sh"), """
+                    n=$(cat /tmp/count 2>/dev/null || echo 0)
+                    n=$((n+1)); echo $n > /tmp/count
+                    echo "respawn $n ppid-is-init=$([ $PPID = 1 ] && echo yes)"
+                    sleep 5 &
+                    if [ $n = 3 ]; then sleep 0.2; cat /tmp/once; poweroff; echo not reached; fi
+                    """);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+            RiscvUserRun run = new RiscvUserRun(MBOX, List.of(MBOX.toString(), "init"), ENV, work,
+                    List.of(new RiscvUserRun.Share(etc, "/etc", true)), 256L << 20,
+                    new ByteArrayInputStream(new byte[0]), out, err, new PrintStream(err, true), 120_000_000_000L);
+            int status = run.run();
+            String console = out.toString(StandardCharsets.UTF_8);
+            assertEquals("""
+                    init: /etc/inittab:7: unknown entry (want ACTION:COMMAND, ACTION one of sysinit wait once respawn shutdown)
+                    sysinit
+                    wait
+                    respawn 1 ppid-is-init=yes
+                    respawn 2 ppid-is-init=yes
+                    respawn 3 ppid-is-init=yes
+                    once
+                    shutdown
+                    init: powering off
+                    """, console.replaceFirst("init: reboot\\(2\\): [A-Z][a-z ]+\n$", ""), "stderr: " + err);
+            assertEquals(0, status);
+        } finally {
+            clear(etc);
+            Files.deleteIfExists(etc);
+        }
+    }
+
+    /**
      * Utilities that need kernel features `run` may lack answer with one clear line and status 1, or
      * work. Which of the two is the kernel's business; a crash, a hang, or silence is a failure.
      */
