@@ -49,7 +49,17 @@ class A64DebugCpuTest {
         assertEquals(0x411f_d070L, le(d.readRegister(midr)));
         // Reading must have no side effects, so GDB never sees the interrupt-acknowledge register.
         assertTrue(desc.registers().stream().noneMatch(r -> r.name().startsWith("ICC_IAR")));
-        assertNull(desc.register(A64TargetDescription.V0), "no FPU feature without FP state");
+        // FP/SIMD: v0-v31 (128 bits, little-endian), fpsr, fpcr
+        assertTrue(desc.document("aarch64-fpu.xml").contains("org.gnu.gdb.aarch64.fpu"));
+        t.cpu.vreg[2 * 3] = 0x0807060504030201L;
+        t.cpu.vreg[2 * 3 + 1] = 0x100f0e0d0c0b0a09L;
+        byte[] v3 = d.readRegister(A64TargetDescription.V0 + 3);
+        for (int i = 0; i < 16; i++) assertEquals(i + 1, v3[i]);
+        assertTrue(d.writeRegister(A64TargetDescription.V0 + 3, new byte[16]));
+        assertEquals(0, t.cpu.vreg[6] | t.cpu.vreg[7]);
+        assertTrue(d.writeRegister(A64TargetDescription.FPCR, new byte[] {0, 0, (byte) 0xc0, 0x03})); // RZ, FZ, DN
+        assertEquals(0x03c0_0000, t.cpu.fp.fpcr);
+        assertEquals(0x03c0_0000L, le(d.readRegister(A64TargetDescription.FPCR)));
     }
 
     static int regnum(org.multios.core.debug.TargetDescription desc, String name) {
