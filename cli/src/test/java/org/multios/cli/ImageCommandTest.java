@@ -120,7 +120,11 @@ class ImageCommandTest {
                 long motd = v.resolve("/etc/motd", true);
                 byte[] b = new byte[(int) v.stat(motd).size()];
                 v.read(motd, 0, b, 0, b.length);
-                assertTrue(new String(b, StandardCharsets.UTF_8).startsWith("MultiOS root file system"));
+                // the default system: /etc/motd is the userland's (DefaultImage fills the root from the manifest)
+                try (var in = ImageCommandTest.class.getClassLoader().getResourceAsStream("org/multios/images/userland/riscv64/etc/motd")) {
+                    assertTrue(in != null, "userland resources on the class path");
+                    assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), new String(b, StandardCharsets.UTF_8));
+                }
             }
         }
     }
