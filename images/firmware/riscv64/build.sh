@@ -5,6 +5,8 @@
 #   stage2.bin / stage2.elf   S-mode boot loader at 0x80200000 (/boot/stage2.bin)
 #   kernel.elf                kernel entry stub at 0x80400000 (/boot/kernel.elf): native call 2
 #   multios.cfg               default boot menu (/boot/multios.cfg)
+# and, for the tests, into images/src/test/resources/org/multios/images/firmware/riscv64/ (or
+# $TEST_OUT): sbiprobe.elf, a stand-in kernel that exercises stage 1's resident SBI.
 # Reproducible: the same compiler gives byte-identical files (no build id, paths mapped to
 # ".", no recorded switches). Flags as images/build.sh, plus -g for the ELFs (gdb) and -Os.
 set -eu
@@ -22,8 +24,10 @@ for tool in "$CC" "$OBJCOPY"; do
     fi
 done
 
-mkdir -p "$out"
+test_out=${TEST_OUT:-"$images/src/test/resources/org/multios/images/firmware/riscv64"}
+mkdir -p "$out" "$test_out"
 out=$(cd "$out" && pwd)
+test_out=$(cd "$test_out" && pwd)
 cd "$here"   # relative source paths: the debug info must not name the checkout
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -34,7 +38,7 @@ CFLAGS="-march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin -n
 LDFLAGS="-Wl,--build-id=none -Wl,--no-warn-rwx-segments"
 LIB="console string fdt pci nvme hash lz4 gpt mfs elf"
 
-build() { # name  sources...
+build() { # name  sources...   (link script NAME/link.ld, output $dest/NAME.elf)
     name=$1; shift
     objs=""
     for src in "$@"; do
@@ -43,7 +47,7 @@ build() { # name  sources...
         objs="$objs $o"
     done
     # shellcheck disable=SC2086
-    $CC $CFLAGS $LDFLAGS -T "$name/link.ld" -o "$out/$name.elf" $objs -lgcc
+    $CC $CFLAGS $LDFLAGS -T "${ld:-$name/link.ld}" -o "${dest:-$out}/$name.elf" $objs -lgcc
 }
 
 libsrc=""
@@ -54,9 +58,11 @@ build stage1 stage1/start.S stage1/main.c stage1/sbi.c $libsrc
 # shellcheck disable=SC2086
 build stage2 stage2/start.S stage2/main.c stage2/cfg.c stage2/menu.c stage2/bootinfo.c $libsrc
 build kernel kernel/stub.S
+ld=test/sbiprobe/link.ld dest=$test_out build sbiprobe test/sbiprobe/start.S test/sbiprobe/main.c
 $OBJCOPY -O binary "$out/stage1.elf" "$out/stage1.bin"
 $OBJCOPY -O binary "$out/stage2.elf" "$out/stage2.bin"
 cp "$here/multios.cfg" "$out/multios.cfg"
 for f in stage1.bin stage1.elf stage2.bin stage2.elf kernel.elf multios.cfg; do
     echo "built $f ($(wc -c < "$out/$f") bytes)"
 done
+echo "built sbiprobe.elf ($(wc -c < "$test_out/sbiprobe.elf") bytes, test resource)"

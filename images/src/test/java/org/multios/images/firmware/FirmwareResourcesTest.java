@@ -22,10 +22,11 @@ import org.multios.core.elf.ElfFile;
  * The committed boot-chain resources are what docs/boot.md promises (addresses, entry points,
  * sizes, the stub's native call, the default menu), the .bin files are exactly the ELFs' loadable
  * bytes, and — when the cross compiler is installed — images/firmware/riscv64/build.sh rebuilds
- * all six files byte for byte (required under MULTIOS_REQUIRE_ORACLES=1).
+ * all six files (and the test program sbiprobe.elf) byte for byte (required under MULTIOS_REQUIRE_ORACLES=1).
  */
 class FirmwareResourcesTest {
-    static final List<String> OUTPUTS = List.of("stage1.bin", "stage1.elf", "stage2.bin", "stage2.elf", "kernel.elf", "multios.cfg");
+    static final List<String> OUTPUTS = List.of("stage1.bin", "stage1.elf", "stage2.bin", "stage2.elf", "kernel.elf", "multios.cfg",
+            "sbiprobe.elf");
 
     /** The flat image objcopy makes from the ELF: every PT_LOAD's file bytes at paddr - base. */
     static byte[] flatten(ElfFile elf, long base) {
@@ -96,6 +97,7 @@ class FirmwareResourcesTest {
         assumeTrue(have, "riscv64-unknown-elf-gcc not installed");
         ProcessBuilder pb = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true).directory(out.toFile());
         pb.environment().put("OUT", out.toString());
+        pb.environment().put("TEST_OUT", out.toString());
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "build.sh did not finish");
