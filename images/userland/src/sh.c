@@ -16,6 +16,7 @@
 #include "applets.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -69,6 +70,9 @@ static int last_status, interactive, jobctl, tty_fd = -1;
 static pid_t shell_pgid, root_pid, last_bg = 0;
 static int exp_error;                        /* set by expansion errors: the command does not run */
 static int loop_depth, break_n, continue_n, exit_requested = -1;
+static int func_depth, returning;            /* inside a function; `return` unwinds to its caller */
+struct func { char *name, *body; };
+static struct func *funcs; static int nfuncs;
 
 static struct var *var_find(const char *name, size_t len) {
     for (int i = 0; i < nvars; i++) if (strlen(vars[i].name) == len && memcmp(vars[i].name, name, len) == 0) return &vars[i];
@@ -124,7 +128,7 @@ static size_t assignment_name(const char *w) {
 
 /* ---------- tokens ---------- */
 
-enum tok { T_WORD, T_NEWLINE, T_SEMI, T_AMP, T_AND, T_OR, T_PIPE, T_LPAREN, T_RPAREN, T_REDIR, T_EOF };
+enum tok { T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_AMP, T_AND, T_OR, T_PIPE, T_LPAREN, T_RPAREN, T_REDIR, T_EOF };
 
 struct redir { int fd; int kind; char *word; struct redir *next; };
 enum { R_IN, R_OUT, R_APPEND, R_RDWR, R_DUPOUT, R_DUPIN };
@@ -187,7 +191,7 @@ static void lex_next(struct lexer *L) {
     L->tstart = i;
     if (!c) { L->t = T_EOF; L->pos = i; return; }
     if (c == '\n') { L->t = T_NEWLINE; L->pos = i + 1; return; }
-    if (c == ';') { L->t = T_SEMI; L->pos = i + 1; if (s[i + 1] == ';') { L->error = "unexpected ;;"; } return; }
+    if (c == ';') { if (s[i + 1] == ';') { L->t = T_DSEMI; L->pos = i + 2; } else { L->t = T_SEMI; L->pos = i + 1; } return; }
     if (c == '&') { if (s[i + 1] == '&') { L->t = T_AND; L->pos = i + 2; } else { L->t = T_AMP; L->pos = i + 1; } return; }
     if (c == '|') { if (s[i + 1] == '|') { L->t = T_OR; L->pos = i + 2; } else { L->t = T_PIPE; L->pos = i + 1; } return; }
     if (c == '(') { L->t = T_LPAREN; L->pos = i + 1; return; }
@@ -240,7 +244,7 @@ static int peek_word(struct lexer *L, const char *w) { return peek(L) == T_WORD 
 
 /* ---------- tree ---------- */
 
-enum ntype { N_SIMPLE, N_PIPE, N_AND, N_OR, N_SEQ, N_BG, N_SUBSHELL, N_GROUP, N_IF, N_WHILE, N_UNTIL, N_FOR, N_NOT };
+enum ntype { N_SIMPLE, N_PIPE, N_AND, N_OR, N_SEQ, N_BG, N_SUBSHELL, N_GROUP, N_IF, N_WHILE, N_UNTIL, N_FOR, N_NOT, N_CASE, N_FUNCDEF };
 
 struct node {
     enum ntype type;
@@ -249,9 +253,11 @@ struct node {
     int nassign;                     /* simple: leading NAME=value words */
     char *name;                      /* for: the variable */
     int has_in;                      /* for: "in" given */
-    struct node **cmds; int ncmds;   /* pipe */
+    struct node **cmds; int ncmds;   /* pipe; case: the bodies (ncmds items) */
+    char ***pats; int *npats;        /* case: the patterns of each item */
     struct redir *redirs;
     const char *text; size_t textlen;  /* source text (for jobs) */
+    char *body;                      /* function definition: the body's source text */
 };
 
 static struct node *new_node(enum ntype t) { struct node *n = amalloc(sizeof *n); memset(n, 0, sizeof *n); n->type = t; return n; }
@@ -266,7 +272,7 @@ static void skip_newlines(struct lexer *L) { while (peek(L) == T_NEWLINE) consum
 
 static int is_reserved_end(struct lexer *L) {
     if (peek(L) != T_WORD) return 0;
-    static const char *ends[] = { "then", "else", "elif", "fi", "do", "done", "}", 0 };
+    static const char *ends[] = { "then", "else", "elif", "fi", "do", "done", "}", "esac", 0 };
     for (int i = 0; ends[i]; i++) if (strcmp(L->word, ends[i]) == 0) return 1;
     return 0;
 }
@@ -296,6 +302,25 @@ static struct node *parse_simple(struct lexer *L) {
         if (assigning && assignment_name(L->word)) n->nassign++; else assigning = 0;
         n->words[n->nwords++] = L->word;
         consume(L);
+        if (n->nwords == 1 && !n->nassign && !n->redirs && peek(L) == T_LPAREN) {
+            /* NAME() COMMAND: a function definition; its body is kept as source text */
+            const char *name = n->words[0];
+            for (const char *c = name; *c; c++) if (!is_name_char((unsigned char) *c)) { syntax(L, "bad function name"); return 0; }
+            if (!is_name_start((unsigned char) name[0])) { syntax(L, "bad function name"); return 0; }
+            consume(L);
+            if (peek(L) != T_RPAREN) { if (peek(L) == T_EOF) L->incomplete = 1; syntax(L, "expected ')'"); return 0; }
+            consume(L);
+            skip_newlines(L);
+            size_t start = L->tstart;
+            if (peek(L) == T_EOF) { L->incomplete = 1; return 0; }
+            struct node *body = parse_command(L);
+            if (!body) return 0;
+            peek(L);
+            struct node *f = new_node(N_FUNCDEF);
+            f->name = (char *) name;
+            f->body = astrndup(L->s + start, L->tstart - start);
+            return f;
+        }
     }
     n->words[n->nwords] = 0;
     if (n->nwords == 0 && !n->redirs) {
@@ -364,6 +389,49 @@ static struct node *parse_command(struct lexer *L) {
             if (failed(L) || !expect_word(L, "do")) return 0;
             n->b = parse_list(L, 0);
             if (failed(L) || !expect_word(L, "done")) return 0;
+            return parse_compound_redirs(L, n);
+        }
+        if (strcmp(w, "case") == 0) {
+            consume(L);
+            struct node *n = new_node(N_CASE);
+            if (peek(L) != T_WORD) { if (peek(L) == T_EOF) L->incomplete = 1; syntax(L, "case without a word"); return 0; }
+            n->words = amalloc(sizeof(char *) * 2); n->words[0] = L->word; n->words[1] = 0; n->nwords = 1;
+            consume(L);
+            if (!expect_word(L, "in")) return 0;
+            int cap = 0;
+            for (;;) {
+                skip_newlines(L);
+                if (peek_word(L, "esac")) { consume(L); break; }
+                if (peek(L) == T_EOF) { L->incomplete = 1; return 0; }
+                if (peek(L) == T_LPAREN) consume(L);
+                char **pats = amalloc(sizeof(char *) * 16); int np = 0;
+                for (;;) {
+                    if (peek(L) != T_WORD) { if (peek(L) == T_EOF) L->incomplete = 1; syntax(L, "bad case pattern"); return 0; }
+                    if (np < 15) pats[np++] = L->word;
+                    consume(L);
+                    if (peek(L) == T_PIPE) { consume(L); continue; }
+                    if (peek(L) == T_RPAREN) { consume(L); break; }
+                    if (peek(L) == T_EOF) L->incomplete = 1;
+                    syntax(L, "expected ')' after a case pattern");
+                    return 0;
+                }
+                struct node *body = 0;
+                skip_newlines(L);
+                if (peek(L) != T_DSEMI && !peek_word(L, "esac")) { body = parse_list(L, 0); if (failed(L)) return 0; }
+                if (n->ncmds == cap) {
+                    cap = cap * 2 + 4;
+                    struct node **nc = amalloc(sizeof(struct node *) * (size_t) cap); if (n->ncmds) memcpy(nc, n->cmds, sizeof(struct node *) * (size_t) n->ncmds); n->cmds = nc;
+                    char ***npp = amalloc(sizeof(char **) * (size_t) cap); if (n->ncmds) memcpy(npp, n->pats, sizeof(char **) * (size_t) n->ncmds); n->pats = npp;
+                    int *nn = amalloc(sizeof(int) * (size_t) cap); if (n->ncmds) memcpy(nn, n->npats, sizeof(int) * (size_t) n->ncmds); n->npats = nn;
+                }
+                n->cmds[n->ncmds] = body; n->pats[n->ncmds] = pats; n->npats[n->ncmds] = np; n->ncmds++;
+                skip_newlines(L);
+                if (peek(L) == T_DSEMI) { consume(L); continue; }
+                if (peek_word(L, "esac")) { consume(L); break; }
+                if (peek(L) == T_EOF) { L->incomplete = 1; return 0; }
+                syntax(L, "expected ';;' or 'esac'");
+                return 0;
+            }
             return parse_compound_redirs(L, n);
         }
         if (strcmp(w, "for") == 0) {
@@ -438,7 +506,7 @@ static struct node *parse_list(struct lexer *L, int top) {
     skip_newlines(L);
     for (;;) {
         if (peek(L) == T_EOF) break;
-        if (!top && (peek(L) == T_RPAREN || is_reserved_end(L))) break;
+        if (!top && (peek(L) == T_RPAREN || peek(L) == T_DSEMI || is_reserved_end(L))) break;
         /* the source text of this command, for job listings */
         size_t start = L->tstart;      /* the peeked first token of the command */
         struct node *n = parse_and_or(L);
@@ -450,7 +518,7 @@ static struct node *parse_list(struct lexer *L, int top) {
         result = result ? ({ struct node *s = new_node(N_SEQ); s->a = result; s->b = n; s; }) : n;
         if (sep == T_SEMI || sep == T_AMP || sep == T_NEWLINE) { consume(L); skip_newlines(L); continue; }
         if (sep == T_EOF) break;
-        if (!top && (sep == T_RPAREN || is_reserved_end(L))) break;
+        if (!top && (sep == T_RPAREN || sep == T_DSEMI || is_reserved_end(L))) break;
         syntax(L, sep == T_RPAREN ? "unexpected ')'" : "unexpected token");
         return 0;
     }
@@ -502,7 +570,7 @@ static void add_expanded(const char *v, int quoted, int split, struct str *cur, 
                          char ***fields, int *nf, int *capf) {
     for (; *v; v++) {
         char c = *v;
-        if (!quoted && split && (c == ' ' || c == '\t' || c == '\n')) { end_field(cur, has, globby, pat, fields, nf, capf); continue; }
+        if (!quoted && split == 1 && (c == ' ' || c == '\t' || c == '\n')) { end_field(cur, has, globby, pat, fields, nf, capf); continue; }
         str_addc(cur, c);
         if (!quoted && (c == '*' || c == '?' || c == '[')) { *globby = 1; str_addc(pat, c); }
         else { if (c == '*' || c == '?' || c == '[' || c == '\\' || c == ']') str_addc(pat, '\\'); str_addc(pat, c); }
@@ -907,13 +975,13 @@ static int bi_cd(int argc, char **argv), bi_pwd(int argc, char **argv), bi_expor
            bi_colon(int argc, char **argv), bi_dot(int argc, char **argv), bi_shift(int argc, char **argv),
            bi_read(int argc, char **argv), bi_eval(int argc, char **argv), bi_break(int argc, char **argv),
            bi_continue(int argc, char **argv), bi_kill(int argc, char **argv), bi_exec(int argc, char **argv),
-           bi_set(int argc, char **argv);
+           bi_set(int argc, char **argv), bi_return(int argc, char **argv);
 
 static const struct { const char *name; applet_main fn; } builtins[] = {
     { "cd", bi_cd }, { "pwd", bi_pwd }, { "export", bi_export }, { "unset", bi_unset }, { "exit", bi_exit },
     { "jobs", bi_jobs }, { "wait", bi_wait }, { "fg", bi_fg }, { "bg", bi_bg }, { ":", bi_colon },
     { ".", bi_dot }, { "source", bi_dot }, { "shift", bi_shift }, { "read", bi_read }, { "eval", bi_eval },
-    { "break", bi_break }, { "continue", bi_continue }, { "kill", bi_kill }, { "exec", bi_exec }, { "set", bi_set },
+    { "break", bi_break }, { "continue", bi_continue }, { "kill", bi_kill }, { "exec", bi_exec }, { "set", bi_set }, { "return", bi_return },
     /* applets cheap enough to run without a fork */
     { "echo", echo_main }, { "true", true_main }, { "false", false_main }, { "test", test_main }, { "[", test_main },
 };
@@ -1072,6 +1140,28 @@ static void apply_assignments(struct node *n, int exported) {
     }
 }
 
+/* NAME ARGS: the body (source text) parsed anew and run with ARGS as $1..., redirections around it */
+static int call_function(struct func *f, int argc, char **argv, struct node *n) {
+    struct lexer L; memset(&L, 0, sizeof L); L.s = f->body;
+    struct node *body = parse_command(&L);
+    if (!body) return 2;
+    if (n->nassign) apply_assignments(n, 0);
+    struct saved sv[16]; int ns = 0;
+    if (apply_redirs(n->redirs, sv, &ns) < 0) { restore_redirs(sv, ns); return 1; }
+    char **save_pos = pos_args; int save_n = npos;
+    pos_args = argv + 1; npos = argc - 1;
+    int save_loops = loop_depth; loop_depth = 0;
+    func_depth++;
+    int st = run_node(body);
+    func_depth--;
+    if (returning) { returning = 0; st = last_status; }
+    loop_depth = save_loops;
+    pos_args = save_pos; npos = save_n;
+    flush_all();
+    restore_redirs(sv, ns);
+    return st;
+}
+
 static int run_simple(struct node *n, int in_child) {
     exp_error = 0;
     int argc;
@@ -1092,6 +1182,7 @@ static int run_simple(struct node *n, int in_child) {
         }
         return s;
     }
+    for (int f = 0; f < nfuncs; f++) if (!strcmp(funcs[f].name, argv[0])) return call_function(&funcs[f], argc, argv, n);
     applet_main b = find_builtin(argv[0]);
     if (b == bi_exec && argc == 1) return apply_redirs(n->redirs, 0, 0) < 0 ? 1 : 0;   /* exec >file: for good */
     if (b && !in_child) {
@@ -1144,14 +1235,46 @@ static int loop_control(void) {
 
 static int run_node(struct node *n) {
     if (!n) return 0;
-    if (exit_requested >= 0 || break_n || continue_n) return last_status;
+    if (exit_requested >= 0 || break_n || continue_n || returning) return last_status;
     int s = 0;
     switch (n->type) {
     case N_SIMPLE: s = run_simple(n, 0); break;
     case N_PIPE: s = spawn(n->ncmds, child_pipe, n, 0, n->text ? n->text : "", n->textlen); break;
     case N_NOT: s = !run_node(n->a); break;
-    case N_AND: s = run_node(n->a); last_status = s; if (s == 0 && exit_requested < 0) s = run_node(n->b); break;
-    case N_OR: s = run_node(n->a); last_status = s; if (s != 0 && exit_requested < 0) s = run_node(n->b); break;
+    case N_AND: s = run_node(n->a); last_status = s; if (s == 0) s = run_node(n->b); break;
+    case N_OR: s = run_node(n->a); last_status = s; if (s != 0) s = run_node(n->b); break;
+    case N_FUNCDEF: {
+        int f = 0;
+        while (f < nfuncs && strcmp(funcs[f].name, n->name)) f++;
+        if (f == nfuncs) { funcs = xrealloc(funcs, sizeof *funcs * (size_t) (nfuncs + 1)); funcs[f].name = xstrdup(n->name); funcs[f].body = 0; nfuncs++; }
+        free(funcs[f].body);
+        funcs[f].body = xstrdup(n->body);
+        s = 0;
+        break;
+    }
+    case N_CASE: {
+        struct saved sv[16]; int ns = 0;
+        if (apply_redirs(n->redirs, sv, &ns) < 0) { restore_redirs(sv, ns); return 1; }
+        exp_error = 0;
+        char *subject = expand_str(n->words[0]);
+        s = 0;
+        for (int i = 0; i < n->ncmds && !exp_error; i++) {
+            int hit = 0;
+            for (int k = 0; k < n->npats[i] && !hit; k++) {
+                /* the pattern: quoted parts literal, the rest active */
+                struct str cur = {0}, pat = {0};
+                int has = 0, globby = 0; char **fields = 0; int nf = 0, capf = 0;
+                expand_into(n->pats[i][k], 2, &cur, &has, &globby, &pat, &fields, &nf, &capf);
+                hit = fnmatch(pat.s ? pat.s : "", subject, 0) == 0;
+                free(cur.s); free(pat.s);
+            }
+            if (hit) { s = n->cmds[i] ? run_node(n->cmds[i]) : 0; break; }
+        }
+        if (exp_error) s = 1;
+        flush_all();
+        restore_redirs(sv, ns);
+        break;
+    }
     case N_SEQ: last_status = run_node(n->a); s = run_node(n->b); break;
     case N_BG: s = spawn(1, child_node, n->a, 1, n->text ? n->text : "", n->textlen); break;
     case N_SUBSHELL: s = spawn(1, child_subshell, n, 0, n->text ? n->text : "(...)", n->text ? n->textlen : 5); break;
@@ -1176,12 +1299,12 @@ static int run_node(struct node *n) {
         for (;;) {
             int c = run_node(n->a);
             last_status = c;
-            if (exit_requested >= 0) break;
+            if (exit_requested >= 0 || returning) break;
             if (break_n || continue_n) { if (loop_control()) break; else continue; }
             if ((c == 0) != (n->type == N_WHILE)) break;
             s = run_node(n->b);
             last_status = s;
-            if (exit_requested >= 0) break;
+            if (exit_requested >= 0 || returning) break;
             if (break_n || continue_n) { if (loop_control()) break; }
         }
         loop_depth--;
@@ -1202,7 +1325,7 @@ static int run_node(struct node *n) {
             var_set(n->name, strlen(n->name), items[i], 0);
             s = run_node(n->b);
             last_status = s;
-            if (exit_requested >= 0) break;
+            if (exit_requested >= 0 || returning) break;
             if (break_n || continue_n) { if (loop_control()) break; }
         }
         loop_depth--;
@@ -1476,6 +1599,15 @@ static int bi_read(int argc, char **argv) {
     return got ? 0 : 1;
 }
 
+static int bi_return(int argc, char **argv) {
+    long v = last_status;
+    if (argc > 1 && parse_long(argv[1], &v) != 0) { fdf(2, "sh: return: %s: numeric argument required\n", argv[1]); v = 2; }
+    if (!func_depth) { fdf(2, "sh: return: not in a function\n"); return 1; }
+    returning = 1;
+    last_status = (int) (v & 255);
+    return last_status;
+}
+
 static int bi_break(int argc, char **argv) {
     long k = 1;
     if (argc > 1 && (parse_long(argv[1], &k) != 0 || k < 1)) { fdf(2, "sh: break: bad count\n"); return 1; }
@@ -1645,7 +1777,7 @@ int sh_main(int argc, char **argv) {
     pos_args = argv + i; npos = argc - i;
     /* a fresh shell state: this may run in a forked child of another shell (an applet run
      * without exec), whose variables and jobs must not leak into us */
-    nvars = 0; memset(jobs, 0, sizeof jobs);
+    nvars = 0; nfuncs = 0; func_depth = returning = 0; memset(jobs, 0, sizeof jobs);
     last_status = 0; interactive = 0; jobctl = 0; last_bg = 0; loop_depth = break_n = continue_n = 0; exit_requested = -1;
     root_pid = getpid();
     init_vars();

@@ -1,4 +1,4 @@
-/* System utilities: ps kill uname date dmesg free mount umount df sync poweroff reboot halt. */
+/* System utilities: ps kill uname date dmesg free mount umount df hostname sync poweroff reboot halt. */
 #include "lib.h"
 #include "applets.h"
 #include <ctype.h>
@@ -444,6 +444,26 @@ int df_main(int argc, char **argv) {
     }
     if (n < 0) { err("/proc/mounts: %s (the kernel does not publish its mount table)", strerror(errno)); return 1; }
     for (int k = 0; k < n; k++) df_line(m[k].dev, m[k].dir, hum);
+    return 0;
+}
+
+/* ---- hostname [NAME | -F FILE] ---- */
+int hostname_main(int argc, char **argv) {
+    char name[256];
+    if (argc == 1) {
+        if (gethostname(name, sizeof name) < 0) { err_errno("gethostname"); return 1; }
+        outf("%s\n", name);
+        return 0;
+    }
+    const char *v = argv[1];
+    if (!strcmp(argv[1], "-F")) {
+        if (argc != 3) usage("hostname [NAME | -F FILE]");
+        char *t = slurp(argv[2], 0);
+        if (!t) { err_errno(argv[2]); return 1; }
+        t[strcspn(t, "\n")] = 0;
+        v = t;
+    } else if (argc != 2 || argv[1][0] == '-') usage("hostname [NAME | -F FILE]");
+    if (sethostname(v, strlen(v)) < 0) { err("sethostname: %s", strerror(errno)); return 1; }
     return 0;
 }
 
