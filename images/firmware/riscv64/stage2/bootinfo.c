@@ -3,8 +3,9 @@
 
 #define BI_MAGIC 0x31544F4F42534F4DULL   /* "MOSBOOT1" */
 #define MAX_MM 64
+#define MAX_CMDLINE 4095   /* the kernel reads up to 4096 bytes with the NUL */
 
-static uint8_t record[112 + 1024 + 8 + MAX_MM * 24] __attribute__((aligned(8)));
+static uint8_t record[112 + MAX_CMDLINE + 1 + 8 + MAX_MM * 24] __attribute__((aligned(8)));
 
 static const char *kind_name(uint32_t k) {
     static const char *names[] = {"?", "USABLE", "RESERVED", "FIRMWARE", "KERNEL", "INITRD", "DEVICE_TREE", "BOOTLOADER"};
@@ -56,7 +57,7 @@ uint8_t *bootinfo_build(const struct bootinfo_in *in) {
     uint64_t cmd = 0;
     if (in->cmdline) {
         size_t len = fw_strlen(in->cmdline);
-        if (len > 1023) fw_die("command line longer than 1023 bytes");
+        if (len > MAX_CMDLINE) fw_die("command line longer than %d bytes", MAX_CMDLINE);
         memcpy(r + at, in->cmdline, len + 1);
         cmd = (uintptr_t)(r + at);
         at += len + 1;
