@@ -5,6 +5,7 @@ import org.multios.isa.x86.X86Cpu;
 import org.multios.isa.x86.X86Fault;
 import org.multios.isa.x86.decode.OperandSpec;
 import org.multios.isa.x86.decode.X86Insn;
+import org.multios.isa.x86.fp.SoftFloat;
 import org.multios.isa.x86.fp.SseMath;
 
 /**
@@ -122,6 +123,10 @@ final class Sse {
     private void commitFp() {
         int f = fp.flags;
         if (f == 0) return;
+        // An unmasked pre-computation exception (IE, DE, ZE) in any lane aborts the
+        // instruction before results exist: only those flags are reported then.
+        int pre = f & (SoftFloat.IE | SoftFloat.DE | SoftFloat.ZE);
+        if (SseMath.unmasked(pre, cpu.mxcsr)) f = pre;
         if (SseMath.unmasked(f, cpu.mxcsr)) {
             cpu.mxcsr |= f & 0x3f;
             if ((cpu.cr4 & X86Cpu.CR4_OSXMMEXCPT) == 0) throw X86Fault.ud("unmasked SIMD exception without CR4.OSXMMEXCPT");
@@ -522,7 +527,7 @@ final class Sse {
             count = in.imm & 0xff;
         } else {
             long[] c = src(1);
-            count = c[1] != 0 || c[0] < 0 ? Long.MAX_VALUE : c[0];
+            count = c[0] < 0 ? Long.MAX_VALUE : c[0]; // the low quadword only
         }
         int target = x.operands().get(0).method() == 'U' ? in.rm : in.reg;
         long[] s = xmm(target), r = new long[2];
@@ -708,7 +713,13 @@ final class Sse {
                 x.set(0, size == 8 ? Long.reverseBytes(v) : size == 4 ? Integer.reverseBytes((int) v) & 0xffffffffL
                         : Short.reverseBytes((short) v) & 0xffff);
             }
-            case "emms" -> cpu.fpuTagsEmpty();
+            case "emms" -> {
+                if ((cpu.fpuStatus & 0x80) != 0 && (cpu.cr0 & X86Cpu.CR0_NE) != 0) {
+                    throw new X86Fault(X86Fault.MF, 0, false, "x87 exception pending at EMMS");
+                }
+                cpu.fpuTagsEmpty();
+                cpu.fpuStatus &= ~0x3800; // TOP = 0 (as the host CPU does; the SDM lists only the tag word)
+            }
             default -> { return false; }
         }
         return true;

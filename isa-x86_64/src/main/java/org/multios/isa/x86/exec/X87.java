@@ -29,6 +29,10 @@ final class X87 {
     private X86Insn in;
     /** Exception flags of the current instruction. */
     private int fl;
+    /** An operand register was empty (stack underflow): results become the QNaN indefinite. */
+    private boolean underflow;
+    /** The memory operand was a single or double denormal (reported as DE only if no NaN is involved). */
+    private boolean memDenormal;
 
     X87(Executor x) {
         this.x = x;
@@ -83,9 +87,16 @@ final class X87 {
         if (empty(i)) {
             fl |= IE | SF;
             cpu.fpuStatus &= ~C1;
-            return (cpu.fpuControl & IE) != 0 ? Extended.INDEFINITE : null;
+            underflow = true;
+            return Extended.INDEFINITE;
         }
         return st(i);
+    }
+
+    /** Writes a result to ST(i) unless a pre-computation exception is unmasked; after an underflow the indefinite. */
+    private void store(int i, Extended v) {
+        if (blocked()) return;
+        setSt(i, underflow ? Extended.INDEFINITE : v);
     }
 
     private int pc() {
@@ -94,7 +105,8 @@ final class X87 {
 
     private int rc() { return (cpu.fpuControl >> 10) & 3; }
 
-    private SoftFloat.Format fmt() { return SoftFloat.F80.withPrecision(pc()); }
+    /** The result format: precision control, and the x87 response to unmasked overflow/underflow. */
+    private SoftFloat.Format fmt() { return SoftFloat.F80.withPrecision(pc()).withUnmasked(~cpu.fpuControl, true); }
 
     private Extended rounded(SoftFloat.Packed p) {
         fl |= p.flags;
@@ -102,9 +114,14 @@ final class X87 {
         return Extended.of(p);
     }
 
-    /** True when an exception of this instruction is unmasked (the destination is then not written). */
-    private boolean unmasked() { return (fl & ~cpu.fpuControl & 0x3f) != 0; }
+    /**
+     * True when a pre-computation exception (invalid, denormal, zero divide) of this
+     * instruction is unmasked: the destination is then not written. Unmasked overflow,
+     * underflow and precision still deliver a result.
+     */
+    private boolean blocked() { return (fl & ~cpu.fpuControl & (IE | DE | ZE)) != 0; }
 
+    
     private void finish() {
         cpu.fpuStatus |= fl & 0x7f;
         if ((cpu.fpuStatus & ~cpu.fpuControl & 0x3f) != 0) cpu.fpuStatus |= ES | B;
@@ -139,15 +156,23 @@ final class X87 {
         if (mem && op == 0xd9 && reg == 7) { cpu.write(x.eaSeg, x.ea, 2, cpu.fpuControl); return; }
         if (mem && op == 0xd9 && reg == 6) { storeEnv(); cpu.fpuControl |= 0x3f; return; }
         if (mem && op == 0xdd && reg == 6) { storeEnv(); storeRegs(envSize()); init(); return; }
-        if (mem && op == 0xd9 && reg == 5) { cpu.fpuControl = (int) cpu.read(x.eaSeg, x.ea, 2) & 0x1f7f | 0x40; updateEs(); return; }
+        if (mem && op == 0xd9 && reg == 5) { pendingCheck(); cpu.fpuControl = (int) cpu.read(x.eaSeg, x.ea, 2) & 0x1f7f | 0x40; updateEs(); return; }
         if (mem && op == 0xd9 && reg == 4) { loadEnv(); return; }
         if (mem && op == 0xdd && reg == 4) { loadEnv(); loadRegs(envSize()); return; }
         pendingCheck();
+        underflow = false;
+        memDenormal = false;
         cpu.fpuOpcode = ((op & 7) << 8) | in.modrm;
         cpu.fpuIp = cpu.instructionStart;
         if (mem) cpu.fpuDp = x.ea;
-        cpu.fpuStatus &= ~C1; // most instructions clear C1 unless they report rounding up or a fault
+        // C1 is defined (cleared unless rounding up or a stack overflow sets it) by all but
+        // FNOP, FCMOVcc and F(U)COMI(P), which leave it as it was (as the host CPU does; the
+        // SDM says FCOMI clears it)
+        boolean keepsC1 = !mem && (op == 0xd9 && reg == 2 || (op == 0xda || op == 0xdb) && reg < 4
+                || (op == 0xdb || op == 0xdf) && (reg == 5 || reg == 6));
+        if (!keepsC1) cpu.fpuStatus &= ~C1;
         if (mem) memoryForm(op, reg); else registerForm(op, reg, rm);
+        if (underflow) cpu.fpuStatus &= ~C1; // an underflow reports C1 = 0 even if a push then overflowed
         finish();
     }
 
@@ -172,28 +197,31 @@ final class X87 {
             case 0 -> Extended.fromFloat((int) cpu.read(x.eaSeg, x.ea, 4), f);
             case 1 -> Extended.fromLong((int) cpu.read(x.eaSeg, x.ea, 4));
             case 2 -> Extended.fromDouble(cpu.read(x.eaSeg, x.ea, 8), f);
+            case 4 -> Extended.rawFromFloat((int) cpu.read(x.eaSeg, x.ea, 4), f);
+            case 5 -> Extended.rawFromDouble(cpu.read(x.eaSeg, x.ea, 8), f);
             default -> Extended.fromLong((short) cpu.read(x.eaSeg, x.ea, 2));
         };
-        fl |= f[0];
+        fl |= f[0] & ~DE;
+        memDenormal = (f[0] & DE) != 0;
         return v;
     }
 
     private void memoryForm(int op, int reg) {
         switch (op) {
-            case 0xd8 -> arith(reg, 0, loadMem(0), false);
+            case 0xd8 -> arith(reg, 0, loadMem(4), false); // NaNs stay signalling until the operation
             case 0xda -> arith(reg, 0, loadMem(1), false);
-            case 0xdc -> arith(reg, 0, loadMem(2), false);
+            case 0xdc -> arith(reg, 0, loadMem(5), false);
             case 0xde -> arith(reg, 0, loadMem(3), false);
             case 0xd9 -> {
                 switch (reg) {
-                    case 0 -> { Extended v = loadMem(0); if (!unmasked()) push(v); }
+                    case 0 -> load(loadMemChecked(0));
                     case 2, 3 -> storeBinary(false, reg == 3);
                     default -> throw X86Fault.ud("x87 d9 /" + reg);
                 }
             }
             case 0xdd -> {
                 switch (reg) {
-                    case 0 -> { Extended v = loadMem(2); if (!unmasked()) push(v); }
+                    case 0 -> load(loadMemChecked(2));
                     case 1 -> storeInt(8, true, true);
                     case 2, 3 -> storeBinary(true, reg == 3);
                     default -> throw X86Fault.ud("x87 dd /" + reg);
@@ -207,7 +235,7 @@ final class X87 {
                     case 5 -> push(new Extended((int) cpu.read(x.eaSeg, x.ea + 8, 2), cpu.read(x.eaSeg, x.ea, 8)));
                     case 7 -> {
                         Extended v = read(0);
-                        if (v == null) return;
+                        if (blocked()) return;
                         cpu.write(x.eaSeg, x.ea, 8, v.sig());
                         cpu.write(x.eaSeg, x.ea + 8, 2, v.se());
                         pop();
@@ -229,13 +257,35 @@ final class X87 {
         }
     }
 
+    /** A memory operand for FLD: DE for a denormal unless the stack is full (overflow wins). */
+    private Extended loadMemChecked(int kind) {
+        Extended v = loadMem(kind);
+        if (memDenormal && !stackFull()) fl |= DE;
+        return v;
+    }
+
+    private boolean stackFull() { return ((cpu.fpuTag >> (2 * ((top() - 1) & 7))) & 3) != 3; }
+
+    /** Pushes a loaded value; a full stack is an overflow, whose masked response pushes the indefinite. */
+    private void load(Extended v) {
+        if (stackFull()) {
+            fl = IE | SF;
+            push(v); // push() reports the overflow and substitutes the indefinite
+            return;
+        }
+        if ((fl & ~cpu.fpuControl & IE) == 0) push(v); // an unmasked DE still loads (as the host does)
+    }
+
     private void storeBinary(boolean dbl, boolean popAfter) {
         Extended v = read(0);
-        if (v == null) return;
         int[] f = {0};
         long bits = v.toBinary(dbl, rc(), f);
         fl |= f[0] & 0xffff;
-        if (unmasked()) return;
+        if (blocked()) return;
+        if ((fl & OE) != 0 && (cpu.fpuControl & OE) == 0 || (fl & UE) != 0 && (cpu.fpuControl & UE) == 0) {
+            fl &= ~PE; // unmasked overflow/underflow on a store to memory: memory untouched, no PE
+            return;
+        }
         if ((f[0] & Extended.C1_UP) != 0) cpu.fpuStatus |= C1;
         cpu.write(x.eaSeg, x.ea, dbl ? 8 : 4, bits);
         if (popAfter) pop();
@@ -244,19 +294,18 @@ final class X87 {
     /** FIST/FISTP (rounding control) and FISTTP (truncation); out of range is IE, masked: the integer indefinite. */
     private void storeInt(int size, boolean popAfter, boolean truncate) {
         Extended v = read(0);
-        if (v == null) return;
         long indefinite = size == 8 ? Long.MIN_VALUE : size == 4 ? 0x80000000L : 0x8000;
         long r;
         if (v.isNaN() || v.isInf() || v.isUnsupported()) {
             fl |= IE;
             r = indefinite;
         } else {
-            if (v.isDenormal()) fl |= DE;
             int[] f = {0};
             Long q = SoftFloat.toInt(v.unpack(), size * 8, truncate ? SoftFloat.RZ : rc(), f);
-            if (q == null) { fl |= IE; r = indefinite; } else { fl |= f[0]; r = q; }
+            if (q == null) { fl |= IE; r = indefinite; } else { fl |= f[0] & 0x3f; r = q; }
+            if (q != null && (f[0] & SoftFloat.ROUNDED_UP) != 0) cpu.fpuStatus |= C1;
         }
-        if (unmasked()) return;
+        if (blocked()) return;
         cpu.write(x.eaSeg, x.ea, size, r);
         if (popAfter) pop();
     }
@@ -274,18 +323,18 @@ final class X87 {
 
     private void storeBcd() {
         Extended v = read(0);
-        if (v == null) return;
         int[] f = {0};
-        Long q = v.isNaN() || v.isInf() ? null : SoftFloat.toInt(v.unpack(), 64, rc(), f);
+        Long q = v.isNaN() || v.isInf() || v.isUnsupported() ? null : SoftFloat.toInt(v.unpack(), 64, rc(), f);
+        if (q != null && (f[0] & SoftFloat.ROUNDED_UP) != 0) cpu.fpuStatus |= C1;
         if (q == null || Math.abs(q) > 999_999_999_999_999_999L) {
             fl |= IE;
-            if (unmasked()) return;
+            if (blocked()) return;
             cpu.write(x.eaSeg, x.ea, 8, 0xc000000000000000L >>> 0); // BCD indefinite: FFFF C000 0000 0000 0000
             cpu.write(x.eaSeg, x.ea, 8, 0);
             cpu.write(x.eaSeg, x.ea + 7, 1, 0xc0);
             cpu.write(x.eaSeg, x.ea + 8, 2, 0xffff);
         } else {
-            fl |= f[0];
+            fl |= f[0] & 0x3f;
             long a = Math.abs(q);
             for (int i = 0; i < 9; i++) {
                 int lo = (int) (a % 10); a /= 10;
@@ -306,17 +355,16 @@ final class X87 {
     private void arith(int reg, int dstIndex, Extended src, boolean reversedEncoding) {
         if (reg == 2 || reg == 3) {
             Extended a = read(0);
-            if (a == null || src == null) return;
             compare(a, src, false);
-            if (reg == 3) pop();
+            if (reg == 3 && !blocked()) pop();
             return;
         }
         Extended d = read(dstIndex);
-        if (d == null || src == null) return;
+        if (underflow) fl &= IE | SF; // a stack fault hides the operands' other exceptions
         int opk = reg;
         if (reversedEncoding && opk >= 4) opk ^= 1;
-        Extended r = operate(opk, d, src);
-        if (!unmasked()) setSt(dstIndex, r);
+        Extended r = underflow ? Extended.INDEFINITE : operate(opk, d, src);
+        store(dstIndex, r);
     }
 
     /** dst op src for op 0 add, 1 mul, 4 sub, 5 subr, 6 div, 7 divr. */
@@ -325,7 +373,9 @@ final class X87 {
         if (op == 7) { Extended t = a; a = b; b = t; op = 6; }
         Extended nan = nanOperands(a, b);
         if (nan != null) return nan;
-        if (a.isDenormal() || b.isDenormal()) fl |= DE;
+        boolean zeroDivide = op == 6 && b.isZero() && !a.isZero() && !a.isInf();
+        if ((a.isDenormal() || b.isDenormal() || memDenormal) && !zeroDivide) fl |= DE; // the host reports ZE alone
+        if (blocked()) return Extended.INDEFINITE; // unmasked pre-computation exception: nothing computed
         boolean ia = a.isInf(), ib = b.isInf();
         switch (op) {
             case 0, 4 -> {
@@ -359,6 +409,7 @@ final class X87 {
         if (a.isUnsupported() || b.isUnsupported()) return invalid();
         if (!a.isNaN() && !b.isNaN()) return null;
         if (a.isSNaN() || b.isSNaN()) fl |= IE;
+        if (a.isNaN() && b.isNaN() && a.isSNaN() != b.isSNaN()) return a.isSNaN() ? b : a; // the QNaN wins
         if (a.isNaN() && b.isNaN()) {
             int c = Long.compareUnsigned(a.sig() | (1L << 62), b.sig() | (1L << 62));
             if (c == 0) return (a.sign() ? b : a).quiet();
@@ -368,9 +419,11 @@ final class X87 {
     }
 
     /** FCOM/FUCOM condition codes C3 C2 C0; FCOM (signalling) raises IE on any NaN. */
+    /** FCOM & co.: C3 C2 C0 are written even when the exception is unmasked (as the host does). */
     private void compare(Extended a, Extended b, boolean quiet) {
+        if (underflow) fl &= IE | SF;
         cpu.fpuStatus &= ~(C0 | C2 | C3);
-        int c = cmp(a, b, quiet);
+        int c = underflow ? 2 : cmp(a, b, quiet);
         cpu.fpuStatus |= switch (c) { case 2 -> C0 | C2 | C3; case 0 -> C3; case -1 -> C0; default -> 0; };
     }
 
@@ -381,7 +434,7 @@ final class X87 {
             if (!quiet || a.isSNaN() || b.isSNaN()) fl |= IE;
             return 2;
         }
-        if (a.isDenormal() || b.isDenormal()) fl |= DE;
+        if (a.isDenormal() || b.isDenormal() || memDenormal) fl |= DE;
         if (a.isInf() || b.isInf()) {
             double da = a.isInf() ? (a.sign() ? -1 : 1) * Double.POSITIVE_INFINITY : 0;
             double db = b.isInf() ? (b.sign() ? -1 : 1) * Double.POSITIVE_INFINITY : 0;
@@ -396,11 +449,9 @@ final class X87 {
 
     private void comi(int i, boolean quiet, boolean popAfter) {
         Extended a = read(0), b = read(i);
-        if (a == null || b == null) return;
-        int c = cmp(a, b, quiet);
-        if (unmasked()) return;
+        int c = underflow ? 2 : cmp(a, b, quiet);
         x.flags.setExplicit(switch (c) { case 2 -> LazyFlags.ZF | LazyFlags.PF | LazyFlags.CF; case 0 -> LazyFlags.ZF; case -1 -> LazyFlags.CF; default -> 0; });
-        if (popAfter) pop();
+        if (popAfter && !blocked()) pop();
     }
 
     // ------------------------------------------------------------------ register forms
@@ -411,24 +462,18 @@ final class X87 {
             case 0xdc -> arith(reg, rm, read(0), true);
             case 0xde -> {
                 if (reg == 3) { // FCOMPP
-                    Extended a = read(0), b = read(1);
-                    if (a == null || b == null) return;
-                    compare(a, b, false);
-                    pop();
-                    pop();
+                    compare(read(0), read(1), false);
+                    if (!blocked()) { pop(); pop(); }
                     return;
                 }
                 arith(reg, rm, read(0), true);
-                if (!unmasked()) pop();
+                if (!blocked()) pop();
             }
             case 0xd9 -> d9(reg, rm);
             case 0xda -> {
                 if (reg == 5) { // FUCOMPP
-                    Extended a = read(0), b = read(1);
-                    if (a == null || b == null) return;
-                    compare(a, b, true);
-                    pop();
-                    pop();
+                    compare(read(0), read(1), true);
+                    if (!blocked()) { pop(); pop(); }
                     return;
                 }
                 fcmov(reg, rm, false);
@@ -440,17 +485,14 @@ final class X87 {
             case 0xdd -> {
                 switch (reg) {
                     case 0 -> cpu.fpuTag |= 3 << (2 * phys(rm)); // FFREE
-                    case 2, 3 -> {
+                    case 2, 3 -> { // FST, FSTP ST(i)
                         Extended v = read(0);
-                        if (v == null) return;
-                        setSt(rm, v);
-                        if (reg == 3) pop();
+                        store(rm, v);
+                        if (reg == 3 && !blocked()) pop();
                     }
                     default -> { // FUCOM, FUCOMP
-                        Extended a = read(0), b = read(rm);
-                        if (a == null || b == null) return;
-                        compare(a, b, true);
-                        if (reg == 5) pop();
+                        compare(read(0), read(rm), true);
+                        if (reg == 5 && !blocked()) pop();
                     }
                 }
             }
@@ -464,32 +506,36 @@ final class X87 {
         }
     }
 
+    /** FCMOVcc: an empty operand is a stack underflow whatever the condition. */
     private void fcmov(int cc, int rm, boolean negate) {
         LazyFlags f = x.flags;
         boolean c = switch (cc) { case 0 -> f.cf(); case 1 -> f.zf(); case 2 -> f.cf() || f.zf(); default -> f.pf(); };
         Extended v = read(rm);
-        if (v == null || read(0) == null) return;
-        if (c != negate) setSt(0, v);
+        read(0);
+        if (underflow) store(0, Extended.INDEFINITE);
+        else if (c != negate) setSt(0, v);
     }
 
     private void d9(int reg, int rm) {
         switch (reg) {
-            case 0 -> { Extended v = read(rm); if (v != null) push(v); } // FLD ST(i)
-            case 1 -> { // FXCH
+            case 0 -> { // FLD ST(i)
+                Extended v = read(rm);
+                if (!blocked()) push(underflow ? Extended.INDEFINITE : v);
+            }
+            case 1 -> { // FXCH: an empty register takes part as the indefinite
                 Extended a = read(0), b = read(rm);
-                if (a == null || b == null) return;
+                if (blocked()) return;
                 setSt(0, b);
                 setSt(rm, a);
             }
             case 2 -> { } // FNOP
             case 4 -> {
+                if (rm == 5) { fxam(); return; }
                 Extended a = read(0);
-                if (a == null) return;
                 switch (rm) {
-                    case 0 -> setSt(0, a.negate());
-                    case 1 -> setSt(0, a.abs());
-                    case 4 -> compare(a, Extended.ZERO, false);
-                    default -> fxam();
+                    case 0 -> store(0, a.negate());
+                    case 1 -> store(0, a.abs());
+                    default -> compare(a, Extended.ZERO, false); // FTST
                 }
             }
             case 5 -> push(constant(rm));
@@ -535,7 +581,7 @@ final class X87 {
         switch (rm) {
             case 4 -> fxtract();
             case 5 -> fprem(true);
-            case 6 -> setTop(top() - 1); // FDECSTP
+            case 6 -> setTop(top() - 1); // FDECSTP (C1 cleared above)
             case 7 -> setTop(top() + 1); // FINCSTP
             default -> transcendental(rm);
         }
@@ -546,7 +592,7 @@ final class X87 {
             case 0 -> fprem(false);
             case 2 -> { // FSQRT
                 Extended a = read(0);
-                if (a == null) return;
+                if (underflow) { store(0, Extended.INDEFINITE); return; }
                 Extended r;
                 if (a.isNaN() || a.isUnsupported()) r = nanOperands(a, a);
                 else if (a.isZero()) r = a;
@@ -554,23 +600,25 @@ final class X87 {
                 else if (a.isInf()) r = a;
                 else {
                     if (a.isDenormal()) fl |= DE;
+                    if (blocked()) return;
                     r = rounded(SoftFloat.sqrt(a.unpack(), fmt(), rc(), false));
                 }
-                if (!unmasked()) setSt(0, r);
+                store(0, r);
             }
             case 4 -> { // FRNDINT
                 Extended a = read(0);
-                if (a == null) return;
+                if (underflow) { store(0, Extended.INDEFINITE); return; }
                 Extended r;
                 if (a.isNaN() || a.isUnsupported()) r = nanOperands(a, a);
                 else if (a.isZero() || a.isInf()) r = a;
                 else {
                     if (a.isDenormal()) fl |= DE;
+                    if (blocked()) return;
                     SoftFloat.Packed p = SoftFloat.roundToIntegral(a.unpack(), SoftFloat.F80, rc(), true);
                     if (p.exp == 0 && p.sig == 0) p.sign = a.sign();
                     r = rounded(p);
                 }
-                if (!unmasked()) setSt(0, r);
+                store(0, r);
             }
             case 5 -> fscale();
             default -> transcendental(8 + rm);
@@ -579,9 +627,10 @@ final class X87 {
 
     private void fscale() {
         Extended a = read(0), b = read(1);
-        if (a == null || b == null) return;
+        if (underflow) { store(0, Extended.INDEFINITE); return; }
         Extended r;
         Extended nan = nanOperands(a, b);
+        if (nan == null && (a.isDenormal() || b.isDenormal())) fl |= DE;
         if (nan != null) r = nan;
         else if (b.isInf()) {
             boolean neg = b.sign();
@@ -591,29 +640,41 @@ final class X87 {
         } else if (a.isZero() || a.isInf()) {
             r = a;
         } else {
-            if (a.isDenormal() || b.isDenormal()) fl |= DE;
             int[] f = {0};
             Long n = SoftFloat.toInt(b.unpack(), 64, SoftFloat.RZ, f);
             long k = n == null ? (b.sign() ? -1L << 20 : 1L << 20) : Math.max(-(1L << 20), Math.min(1L << 20, n));
             SoftFloat.Value v = a.unpack();
             r = rounded(SoftFloat.round(v.sign, v.m, (int) (v.e + k), false, SoftFloat.F80, rc(), false));
         }
-        if (!unmasked()) setSt(0, r);
+        store(0, r);
     }
 
     private void fxtract() {
         Extended a = read(0);
-        if (a == null) return;
+        if (!underflow && stackFull()) { // the push would overflow: both results are the indefinite
+            fl = IE | SF;
+            cpu.fpuStatus |= C1;
+            if (blocked()) return;
+            setSt(0, Extended.INDEFINITE);
+            setTop(top() - 1);
+            setSt(0, Extended.INDEFINITE);
+            return;
+        }
+        if (underflow) {
+            store(0, Extended.INDEFINITE);
+            if (!blocked()) push(Extended.INDEFINITE);
+            return;
+        }
         if (a.isNaN() || a.isUnsupported()) {
             Extended n = nanOperands(a, a);
-            if (unmasked()) return;
+            if (blocked()) return;
             setSt(0, n);
             push(n);
             return;
         }
         if (a.isZero()) {
             fl |= ZE;
-            if (unmasked()) return;
+            if (blocked()) return;
             setSt(0, Extended.inf(true));
             push(a);
             return;
@@ -624,6 +685,7 @@ final class X87 {
             return;
         }
         if (a.isDenormal()) fl |= DE;
+        if (blocked()) return;
         SoftFloat.Value v = a.unpack();
         int e = v.e + v.m.bitLength() - 1; // unbiased exponent of the leading bit
         Extended sig = Extended.of(SoftFloat.round(v.sign, v.m, -(v.m.bitLength() - 1), false, SoftFloat.F80, 0, false));
@@ -634,18 +696,27 @@ final class X87 {
     /** FPREM (truncating quotient) and FPREM1 (IEEE, nearest): partial when exponents differ by 64 or more. */
     private void fprem(boolean ieee) {
         Extended a = read(0), b = read(1);
-        if (a == null || b == null) return;
-        cpu.fpuStatus &= ~(C0 | C1 | C2 | C3);
+        if (underflow) {
+            cpu.fpuStatus &= ~C2;
+            store(0, Extended.INDEFINITE);
+            return;
+        }
         Extended nan = nanOperands(a, b);
         Extended r;
-        if (nan != null) r = nan;
-        else if (a.isInf() || b.isZero()) r = invalid();
-        else if (b.isInf() || a.isZero()) r = a;
+        // C0, C2, C3 stay as they were for invalid operands; a remainder defines them
+        if (nan != null || a.isInf() || b.isZero()) {
+            r = nan != null ? nan : invalid();
+            cpu.fpuStatus &= ~C2;
+        } else if ((a.isDenormal() || b.isDenormal()) && ((fl |= DE) & ~cpu.fpuControl & DE) != 0) {
+            cpu.fpuStatus &= ~C2; // unmasked denormal: nothing computed
+            return;
+        } else if (b.isInf() || a.isZero()) { r = a; cpu.fpuStatus &= ~(C0 | C2 | C3); }
         else {
             if (a.isDenormal() || b.isDenormal()) fl |= DE;
             SoftFloat.Value va = a.unpack(), vb = b.unpack();
             int ea = va.e + va.m.bitLength(), eb = vb.e + vb.m.bitLength();
             int d = ea - eb;
+            cpu.fpuStatus &= ~(C0 | C2 | C3);
             if (d >= 64) {
                 // partial: reduce by b * 2^(d - n) with n between 32 and 63 (SDM: N is implementation specific)
                 int n = 32 + (d - 32) % 32;
@@ -666,7 +737,7 @@ final class X87 {
                 if ((ql & 4) != 0) cpu.fpuStatus |= C0;
             }
         }
-        if (!unmasked()) setSt(0, r);
+        store(0, r);
     }
 
     /** The integer quotient |a| / (|b| * 2^shift), truncated or rounded to nearest-even. */
@@ -693,14 +764,14 @@ final class X87 {
     /** The transcendental instructions, in double precision (documented as approximate). */
     private void transcendental(int which) {
         Extended a = read(0);
-        if (a == null) return;
+        if (underflow) { store(0, Extended.INDEFINITE); return; }
         cpu.fpuStatus &= ~C2;
         double va = toDouble(a);
         switch (which) {
             case 0 -> setSt(0, fromDouble(StrictMath.pow(2, va) - 1)); // F2XM1
             case 1, 9 -> { // FYL2X, FYL2XP1
                 Extended b = read(1);
-                if (b == null) return;
+                if (underflow) { store(0, Extended.INDEFINITE); return; }
                 double arg = which == 1 ? va : va + 1;
                 double r = toDouble(b) * (StrictMath.log(arg) / StrictMath.log(2));
                 if (which == 1 && a.isZero() && !b.isZero()) fl |= ZE;
@@ -711,7 +782,7 @@ final class X87 {
             case 2 -> { setSt(0, fromDouble(StrictMath.tan(va))); push(Extended.ONE); } // FPTAN
             case 3 -> { // FPATAN
                 Extended b = read(1);
-                if (b == null) return;
+                if (underflow) { store(0, Extended.INDEFINITE); return; }
                 double r = StrictMath.atan2(toDouble(b), va);
                 pop();
                 setSt(0, fromDouble(r));

@@ -80,6 +80,21 @@ public record Extended(int se, long sig) {
         return of(SoftFloat.round(x.sign, x.m, 0, false, SoftFloat.F80, 0, false));
     }
 
+    /** As {@link #fromFloat} but a signalling NaN stays signalling (an arithmetic operand). */
+    public static Extended rawFromFloat(int bits, int[] flags) {
+        if ((bits & 0x7f800000) == 0x7f800000 && (bits & 0x7fffff) != 0) {
+            return new Extended((bits < 0 ? 0x8000 : 0) | 0x7fff, J | ((bits & 0x7fffffL) << 40));
+        }
+        return fromFloat(bits, flags);
+    }
+
+    public static Extended rawFromDouble(long bits, int[] flags) {
+        if ((bits & 0x7ff0000000000000L) == 0x7ff0000000000000L && (bits & 0xfffffffffffffL) != 0) {
+            return new Extended((bits < 0 ? 0x8000 : 0) | 0x7fff, J | ((bits & 0xfffffffffffffL) << 11));
+        }
+        return fromDouble(bits, flags);
+    }
+
     /** To a single or double with rounding mode rc; NaNs keep their top payload bits. */
     public long toBinary(boolean dbl, int rc, int[] flags) {
         boolean s = sign();
@@ -91,8 +106,7 @@ public record Extended(int se, long sig) {
             return (q.sign() ? 0x80000000L : 0) | 0x7fc00000L | (payload >>> 41);
         }
         if (isInf()) return dbl ? (s ? 0xfff0000000000000L : 0x7ff0000000000000L) : (s ? 0xff800000L : 0x7f800000L);
-        if (isZero()) return s ? (dbl ? Long.MIN_VALUE : 0x80000000L) : 0;
-        if (isDenormal()) flags[0] |= SoftFloat.DE;
+        if (isZero()) return s ? (dbl ? Long.MIN_VALUE : 0x80000000L) : 0; // FST raises no DE
         SoftFloat.Value v = unpack();
         SoftFloat.Packed p = SoftFloat.round(s, v.m, v.e, false, dbl ? SoftFloat.F64 : SoftFloat.F32, rc, false);
         flags[0] |= p.flags;

@@ -15,18 +15,33 @@ import java.math.BigInteger;
  */
 public final class SoftFloat {
     public static final int IE = 1, DE = 2, ZE = 4, OE = 8, UE = 16, PE = 32;
+    /** Returned with the flags by {@link #toInt}: the magnitude was rounded up (x87 C1). */
+    public static final int ROUNDED_UP = 1 << 16;
     /** Rounding control values (MXCSR.RC, x87 CW.RC). */
     public static final int RN = 0, RD = 1, RU = 2, RZ = 3;
 
     /** A binary floating-point format: significand bits p (with the integer bit), normal exponent range. */
-    public record Format(int p, int emin, int emax, int bias, int expBits, boolean explicitInt) {
+    /**
+     * @param unmasked which of OE ({@link #OE}) and UE ({@link #UE}) are unmasked: an unmasked UE
+     *                 is reported for every tiny result, exact or not; with {@code wrap} the x87
+     *                 response applies: the result is delivered with its exponent adjusted by
+     *                 ∓24576 into range (SDM Vol. 1 8.5.4, 8.5.5)
+     */
+    public record Format(int p, int emin, int emax, int bias, int expBits, boolean explicitInt, int unmasked, boolean wrap) {
         /** The same exponent range at a smaller precision (x87 precision control). */
-        public Format withPrecision(int bits) { return new Format(bits, emin, emax, bias, expBits, explicitInt); }
+        public Format withPrecision(int bits) { return new Format(bits, emin, emax, bias, expBits, explicitInt, unmasked, wrap); }
+
+        public Format withUnmasked(int flags, boolean wrapExponent) {
+            return new Format(p, emin, emax, bias, expBits, explicitInt, flags & (OE | UE), wrapExponent);
+        }
     }
 
-    public static final Format F32 = new Format(24, -126, 127, 127, 8, false);
-    public static final Format F64 = new Format(53, -1022, 1023, 1023, 11, false);
-    public static final Format F80 = new Format(64, -16382, 16383, 16383, 15, true);
+    /** The exponent adjustment of the unmasked overflow/underflow response: 192, 1536, 24576. */
+    static int wrap(Format f) { return 3 << (f.expBits() - 2); }
+
+    public static final Format F32 = new Format(24, -126, 127, 127, 8, false, 0, false);
+    public static final Format F64 = new Format(53, -1022, 1023, 1023, 11, false, 0, false);
+    public static final Format F80 = new Format(64, -16382, 16383, 16383, 15, true, 0, false);
 
     /** An unpacked finite value: (-1)^sign * m * 2^e; m == 0 is a zero. */
     public static final class Value {
@@ -108,6 +123,13 @@ public final class SoftFloat {
         }
         int qtop = qe + q.bitLength() - 1;
         if (q.signum() == 0 || q.bitLength() < f.p()) tiny = true; // subnormal or zero after rounding
+        if (q.signum() != 0 && qtop > f.emax() && (f.unmasked() & OE) != 0) {
+            // unmasked overflow: PE as for the result rounded with the exponent brought into range
+            // (the x87 delivers that result; SSE faults, so only the flags matter)
+            Packed w = round(sign, m, e - wrap(f), sticky, f.withUnmasked(0, false), rc, false);
+            w.flags = (w.flags & PE) | OE;
+            return w;
+        }
         if (q.signum() != 0 && qtop > f.emax()) {
             r.flags |= OE | PE;
             boolean toInf = rc == RN || rc == RU && !sign || rc == RD && sign;
@@ -121,8 +143,17 @@ public final class SoftFloat {
             }
             return r;
         }
+        if (tiny && (f.unmasked() & UE) != 0) {
+            // unmasked underflow: PE if rounding to p bits with an unbounded exponent is inexact;
+            // the x87 delivers the result with the exponent raised by the wrap constant
+            Format unbounded = new Format(f.p(), -(1 << 30), 1 << 30, f.bias(), f.expBits(), f.explicitInt(), 0, false);
+            int pe = round(sign, m, e, sticky, unbounded, rc, false).flags & PE;
+            Packed w = f.wrap() ? round(sign, m, e + wrap(f), sticky, f.withUnmasked(0, false), rc, false) : r;
+            w.flags = pe | UE;
+            return w;
+        }
         if (inexact) r.flags |= PE;
-        if (tiny && inexact) r.flags |= UE;
+        if (tiny && (inexact || (f.unmasked() & UE) != 0)) r.flags |= UE;
         if (tiny && ftz && (inexact || q.signum() != 0)) {
             r.flags |= UE | PE;
             r.exp = 0;
@@ -225,6 +256,7 @@ public final class SoftFloat {
         if (up) q = q.add(BigInteger.ONE);
         Packed p = round(a.sign, q, 0, false, f, RN, false);
         if (inexact && inexactSignal) p.flags |= PE;
+        p.up = up;
         return p;
     }
 
@@ -252,6 +284,7 @@ public final class SoftFloat {
                 default -> false;
             };
             if (up) q = q.add(BigInteger.ONE);
+            if (up) flags[0] |= ROUNDED_UP;
         }
         if (a.sign) q = q.negate();
         if (q.bitLength() > bits - 1) return null;

@@ -23,11 +23,21 @@ public final class SseMath {
     /** Exception flags raised since the caller last cleared them (MXCSR bit layout). */
     public int flags;
 
+    /** F32/F64 carrying MXCSR's UE mask (an unmasked UE reports exact tiny results too). */
+    private SoftFloat.Format f32 = SoftFloat.F32, f64 = SoftFloat.F64;
+
+    private int loaded = -1;
+
     public void load(int mxcsr) {
+        flags = 0;
+        if (mxcsr == loaded) return;
+        loaded = mxcsr;
+        int unmasked = ~(mxcsr >> 7) & 0x3f;
+        f32 = SoftFloat.F32.withUnmasked(unmasked, false);
+        f64 = SoftFloat.F64.withUnmasked(unmasked, false);
         rc = (mxcsr >> 13) & 3;
         daz = (mxcsr & 0x40) != 0;
-        ftz = (mxcsr & 0x8000) != 0;
-        flags = 0;
+        ftz = (mxcsr & 0x8000) != 0 && (mxcsr & 0x800) != 0; // FTZ applies while UE is masked
     }
 
     // ------------------------------------------------------------------ classification
@@ -70,6 +80,8 @@ public final class SseMath {
         return v;
     }
 
+    private long daz(long v, boolean d) { return daz && isDenormal(v, d) ? zero(sign(v, d), d) : v; }
+
     private static SoftFloat.Value unpack(long v, boolean d) {
         return d ? SoftFloat.unpack64(v) : SoftFloat.unpack32((int) v);
     }
@@ -92,6 +104,10 @@ public final class SseMath {
     /** ADDSS/SUBSD/MULPS/DIVPD... on one lane. */
     public long arith(int op, long a, long b, boolean d) {
         if (isNaN(a, d) || isNaN(b, d)) return nan2(a, b, d);
+        if (op == DIV && isZero(daz(b, d), d) && !isZero(daz(a, d), d) && !isInf(a, d)) {
+            flags |= ZE; // x / 0: ZE alone, even for a denormal dividend (as the host reports)
+            return inf(sign(a, d) ^ sign(b, d), d);
+        }
         a = input(a, d);
         b = input(b, d);
         boolean ia = isInf(a, d), ib = isInf(b, d);
@@ -118,7 +134,7 @@ public final class SseMath {
             long fast = d ? fast64(op, a, b) : fast32(op, a, b);
             if (fast != NO_FAST) return fast;
         }
-        SoftFloat.Format f = d ? SoftFloat.F64 : SoftFloat.F32;
+        SoftFloat.Format f = d ? f64 : f32;
         SoftFloat.Value x = unpack(a, d), y = unpack(b, d);
         return pack(switch (op) {
             case ADD -> SoftFloat.add(x, y, f, rc, ftz);
@@ -147,8 +163,9 @@ public final class SseMath {
                 err = Math.fma(-r, y, x);
             }
         }
+        // the error terms are exact only away from the subnormal range
         double ar = Math.abs(r);
-        if (!(ar >= 0x1p-960 && ar <= Double.MAX_VALUE)) return NO_FAST;
+        if (!(ar >= 0x1p-900 && ar <= Double.MAX_VALUE) || Math.abs(x) < 0x1p-900 || Math.abs(y) < 0x1p-900) return NO_FAST;
         if (err != 0) flags |= PE;
         return Double.doubleToRawLongBits(r);
     }
@@ -183,11 +200,12 @@ public final class SseMath {
             if (isSNaN(a, d)) flags |= IE;
             return quiet(a, d);
         }
-        a = input(a, d);
+        if (isDenormal(a, d) && daz) a = zero(sign(a, d), d);
         if (isZero(a, d)) return a;
-        if (sign(a, d)) { flags |= IE; return d ? QNAN64 : QNAN32; }
+        if (sign(a, d)) { flags |= IE; return d ? QNAN64 : QNAN32; } // a negative denormal: IE, not DE
+        a = input(a, d);
         if (isInf(a, d)) return a;
-        if (rc == SoftFloat.RN && !isDenormal(a, d)) {
+        if (rc == SoftFloat.RN && !isDenormal(a, d) && Math.abs(d ? Double.longBitsToDouble(a) : Float.intBitsToFloat((int) a)) >= 0x1p-900) {
             if (d) {
                 double x = Double.longBitsToDouble(a), r = Math.sqrt(x);
                 if (Math.fma(-r, r, x) != 0) flags |= PE;
@@ -198,20 +216,20 @@ public final class SseMath {
             if (f != r || Math.fma(-r, r, x) != 0) flags |= PE;
             return Float.floatToRawIntBits(f) & 0xffffffffL;
         }
-        return pack(SoftFloat.sqrt(unpack(a, d), d ? SoftFloat.F64 : SoftFloat.F32, rc, ftz), d);
+        return pack(SoftFloat.sqrt(unpack(a, d), d ? f64 : f32, rc, ftz), d);
     }
 
     /** MINPS/MAXSD...: the second operand when either is a NaN or both are zeros; IE for any NaN. */
     public long minMax(boolean max, long a, long b, boolean d) {
         if (isNaN(a, d) || isNaN(b, d)) {
             flags |= IE;
-            return b;
+            return isDenormal(b, d) && daz ? zero(sign(b, d), d) : b;
         }
-        long x = input(a, d), y = input(b, d);
-        if (isZero(x, d) && isZero(y, d)) return b;
+        long x = input(a, d), y = input(b, d); // with DAZ a denormal operand is returned as zero
+        if (isZero(x, d) && isZero(y, d)) return y;
         int c = compareOrdered(x, y, d);
-        if (max) return c > 0 ? a : b;
-        return c < 0 ? a : b;
+        if (max) return c > 0 ? x : y;
+        return c < 0 ? x : y;
     }
 
     private static int compareOrdered(long a, long b, boolean d) {
@@ -267,18 +285,18 @@ public final class SseMath {
         if (isInf(a, d)) return inf(sign(a, d), !d);
         if (isZero(a, d)) return zero(sign(a, d), !d);
         if (!d) return Double.doubleToRawLongBits(Float.intBitsToFloat((int) a)); // exact
-        return pack(SoftFloat.round(sign(a, d), unpack(a, d).m, unpack(a, d).e, false, SoftFloat.F32, rc, ftz), false);
+        return pack(SoftFloat.round(sign(a, d), unpack(a, d).m, unpack(a, d).e, false, f32, rc, ftz), false);
     }
 
     /** CVT(T)SS2SI & co.: the integer indefinite (sign bit only) and IE on NaN or overflow. */
     public long toInt(long a, boolean d, int bits, boolean truncate) {
         long indefinite = bits == 64 ? Long.MIN_VALUE : 0x80000000L;
         if (isNaN(a, d) || isInf(a, d)) { flags |= IE; return indefinite; }
-        a = input(a, d);
+        if (isDenormal(a, d) && daz) a = zero(sign(a, d), d); // conversions to integer never raise DE
         int[] fl = {0};
         Long v = SoftFloat.toInt(unpack(a, d), bits, truncate ? SoftFloat.RZ : rc, fl);
         if (v == null) { flags |= IE; return indefinite; }
-        flags |= fl[0];
+        flags |= fl[0] & 0x3f;
         return bits == 64 ? v : v & 0xffffffffL;
     }
 
@@ -295,7 +313,7 @@ public final class SseMath {
             if (isSNaN(a, d)) flags |= IE;
             return quiet(a, d);
         }
-        a = input(a, d);
+        if (isDenormal(a, d) && daz) a = zero(sign(a, d), d); // ROUNDxx never raises DE
         if (isInf(a, d) || isZero(a, d)) return a;
         int mode = (imm & 4) != 0 ? rc : imm & 3;
         SoftFloat.Packed p = SoftFloat.roundToIntegral(unpack(a, d), d ? SoftFloat.F64 : SoftFloat.F32, mode, (imm & 8) == 0);
