@@ -56,7 +56,7 @@ for l in $LIB; do libsrc="$libsrc lib/$l.c"; done
 # shellcheck disable=SC2086
 build stage1 stage1/start.S stage1/main.c stage1/sbi.c $libsrc
 # shellcheck disable=SC2086
-build stage2 stage2/start.S stage2/main.c stage2/cfg.c stage2/menu.c stage2/bootinfo.c $libsrc
+build stage2 stage2/start.S stage2/main.c stage2/cfg.c stage2/menu.c stage2/bootinfo.c stage2/display.c $libsrc
 build kernel kernel/stub.S
 ld=test/sbiprobe/link.ld dest=$test_out build sbiprobe test/sbiprobe/start.S test/sbiprobe/main.c
 $OBJCOPY -O binary "$out/stage1.elf" "$out/stage1.bin"

@@ -74,7 +74,11 @@ uint8_t *bootinfo_build(const struct bootinfo_in *in) {
     put_le64(r + 48, (uintptr_t)(r + at));
     put_le32(r + 56, (uint32_t)n);
     put_le32(r + 60, (uint32_t)in->hart);
-    /* 64..87: no framebuffer on this board */
+    put_le64(r + 64, in->fb_base);   /* all zero without a display */
+    put_le32(r + 72, in->fb_width);
+    put_le32(r + 76, in->fb_height);
+    put_le32(r + 80, in->fb_stride);
+    put_le32(r + 84, in->fb_bpp);
     if (in->part_guid) {
         memcpy(r + 96, in->part_guid, 16);   /* the GPT entry's bytes as stored: first 8, last 8 */
     }
@@ -89,6 +93,8 @@ void bootinfo_dump(const uint8_t *bi) {
     fw_printf("  cmdline      \"%s\"\n", cmd ? (const char *)(uintptr_t)cmd : "");
     fw_printf("  initrd       %lx, %lu bytes\n", le64(bi + 24), le64(bi + 32));
     fw_printf("  device tree  %lx\n", le64(bi + 40));
+    if (le64(bi + 64))
+        fw_printf("  framebuffer  %lx, %ux%u, stride %u, %u bpp\n", le64(bi + 64), le32(bi + 72), le32(bi + 76), le32(bi + 80), le32(bi + 84));
     fw_printf("  boot GUID    %016lx %016lx\n", le64(bi + 96), le64(bi + 104));
     uint32_t n = le32(bi + 56);
     const uint8_t *mm = (const uint8_t *)(uintptr_t)le64(bi + 48);

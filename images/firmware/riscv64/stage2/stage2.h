@@ -37,9 +37,13 @@ struct bootinfo_in {
     int nram;
     struct range typed[24];   /* FIRMWARE, BOOTLOADER, KERNEL, INITRD, DEVICE_TREE, RESERVED */
     int ntyped;
+    uint64_t fb_base;         /* 0 = no framebuffer */
+    uint32_t fb_width, fb_height, fb_stride, fb_bpp;
 };
 /* Builds the record in stage 2's own memory; returns its address. */
 uint8_t *bootinfo_build(const struct bootinfo_in *in);
 void bootinfo_stamp(uint8_t *bi);   /* firmware timestamp at hand-off */
 void bootinfo_dump(const uint8_t *bi);
+/* display.c: sets a mode on a bochs-display compatible device, if any; 1 when bi->fb_* are set. */
+int display_setup(const struct pci_host *h, struct bootinfo_in *bi);
 #endif

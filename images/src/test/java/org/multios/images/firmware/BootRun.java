@@ -25,9 +25,10 @@ final class BootRun implements AutoCloseable {
     volatile int privilege;
     volatile int calls;
 
-    private BootRun(Path stage1, Path disk, String append, String input, int harts) throws Exception {
+    private BootRun(Path stage1, Path disk, String append, String input, int harts, boolean display) throws Exception {
         RiscvVirtConfig cfg = new RiscvVirtConfig().bios(new Firmware.File(stage1)).console(console)
                 .maxInstructions(MAX_INSTRUCTIONS).harts(harts);
+        if (display) cfg.display(org.multios.devices.display.host.DisplaySpec.parse("none"));
         if (disk != null) cfg.disk(DiskSpec.parse(disk.toString()));
         if (append != null) cfg.append(append);
         if (input != null) console.send(input);
@@ -53,11 +54,16 @@ final class BootRun implements AutoCloseable {
     }
 
     static BootRun start(Path dir, Path disk, String append, String input) throws Exception {
-        return new BootRun(stage1(dir), disk, append, input, 1);
+        return new BootRun(stage1(dir), disk, append, input, 1, false);
     }
 
     static BootRun start(Path dir, Path disk, int harts) throws Exception {
-        return new BootRun(stage1(dir), disk, null, null, harts);
+        return new BootRun(stage1(dir), disk, null, null, harts, false);
+    }
+
+    /** With riscv64-virt's PCI display ({@code --display none}). */
+    static BootRun withDisplay(Path dir, Path disk) throws Exception {
+        return new BootRun(stage1(dir), disk, null, null, 1, true);
     }
 
     /** Waits (wall time) for the machine to stop; false on timeout. */

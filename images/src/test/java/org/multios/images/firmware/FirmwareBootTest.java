@@ -68,7 +68,7 @@ class FirmwareBootTest {
         long cmdPa = h.getLong(16), initrdPa = h.getLong(24), initrdSize = h.getLong(32), dt = h.getLong(40), mapPa = h.getLong(48);
         int count = h.getInt(56);
         assertEquals(0, h.getInt(60), "boot hart");
-        assertEquals(0, h.getLong(64), "no framebuffer");
+        if (run.board.display() == null) assertEquals(0, h.getLong(64), "no framebuffer without a display");
         long stamp = h.getLong(88);
         long now = run.board.clock().nanos() / 100;   // rdtime ticks at 10 MHz
         assertTrue(stamp > 0 && stamp <= now, "firmware timestamp in rdtime ticks: " + stamp + ", now " + now);
@@ -188,6 +188,31 @@ class FirmwareBootTest {
                 assertEquals(3, hart.privilege(), "hart " + h + " stays in M-mode");
                 assertTrue(hart.pc() >= 0x8000_0000L && hart.pc() < 0x8000_1000L, String.format("hart %d parked in stage 1's start code, pc %x", h, hart.pc()));
             }
+        }
+    }
+
+    @Test
+    void aDisplayGetsAFramebufferModeReportedInBootInfo(@TempDir Path dir) throws Exception {
+        try (BootRun run = BootRun.withDisplay(dir, disk(dir))) {
+            assertTrue(run.awaitStop(60_000), run.output());
+            checkBootInfo(run, "root=/dev/nvme0n1p2 console=ttyS0", initrd("first"));
+            // the display's BAR 0 as stage 1 assigned it (ECAM at 0x30000000, bus 0)
+            long bar0 = -1;
+            for (int dev = 0; dev < 32; dev++) {
+                long cfg = 0x3000_0000L + ((long) dev << 15);
+                if ((run.board.bus().read(cfg, 4) & 0xffffffffL) == 0x11111234L) bar0 = run.board.bus().read(cfg + 0x10, 4) & 0xfffffff0L;
+            }
+            assertTrue(bar0 > 0, "display BAR 0 assigned");
+            ByteBuffer fb = ByteBuffer.wrap(run.memory(run.a0 + 64, 24)).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(bar0, fb.getLong(0), "framebuffer base = display BAR 0");
+            assertEquals(1024, fb.getInt(8), "width");
+            assertEquals(768, fb.getInt(12), "height");
+            assertEquals(4096, fb.getInt(16), "stride");
+            assertEquals(32, fb.getInt(20), "bits per pixel");
+            var mode = run.board.display().mode();
+            assertTrue(mode != null && mode.width() == 1024 && mode.height() == 768 && mode.bytesPerPixel() == 4 && mode.stride() == 4096
+                    && mode.offset() == 0 && !mode.bigEndian(), "the device shows the mode BootInfo reports: " + mode);
+            assertTrue(run.output().contains(String.format("stage2: display 00:02.0: 1024x768, 32 bpp, framebuffer at %x", bar0)), run.output());
         }
     }
 }
