@@ -48,7 +48,7 @@ final class BootCommand implements Callable<Integer> {
             description = "Boot this disk image (see 'multios image create') instead of a fresh default image.")
     String disk;
 
-    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSize.class,
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M", converter = ByteSize.class,
             description = "RAM size (default: ${DEFAULT-VALUE}).")
     long memory;
 

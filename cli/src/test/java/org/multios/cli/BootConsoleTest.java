@@ -93,6 +93,13 @@ class BootConsoleTest {
         assertTrue(bg.matches("(?s).*\\[1\\]\\s+\\d+.*"), "a background job is announced: " + bg);
         assertEquals("waited 0", c.type("wait; echo waited $?").strip());
 
+        // ^C: SIGINT to the foreground job through the line discipline; the shell survives.
+        c.send("sleep 1000");
+        Thread.sleep(300);
+        String intr = c.typeRaw("\u0003");
+        assertTrue(intr.contains("^C"), "^C is echoed: " + intr);
+        assertEquals("130", c.type("echo $?").strip(), "the job died of SIGINT (128+2)");
+
         assertEquals("multios", c.type("uname -n").strip());
         assertTrue(c.type("cat /proc/cmdline").contains("console=ttyS0"));
 
@@ -100,6 +107,14 @@ class BootConsoleTest {
         c.send("exit");
         c.expectPrompt();
         assertEquals("still here", c.type("echo still here").strip());
+
+        // reboot: init stops everything, reboot(2) resets the machine into the firmware, a new kernel boots.
+        c.send("reboot");
+        int again = screen.waitFor("stage1: MultiOS stage 1 firmware", c.from, machine);
+        c.from = again;
+        c.expectPrompt();
+        assertTrue(screen.text().substring(again).contains("Run /sbin/init as init process"));
+        assertEquals("rebooted", c.type("echo rebooted").strip());
 
         c.send("poweroff");
         machine.join(WAIT_MS);
@@ -113,7 +128,7 @@ class BootConsoleTest {
         private final Screen screen;
         private final OutputStream keys;
         private final Thread machine;
-        private int from;
+        int from;
 
         Console(Screen screen, OutputStream keys, Thread machine, int from) {
             this.screen = screen;
@@ -131,6 +146,15 @@ class BootConsoleTest {
             int p = screen.waitFor(PROMPT, from, machine);
             from = p + PROMPT.length();
             return p;
+        }
+
+        /** Sends raw keys (no Enter) and returns what appeared before the next prompt. */
+        String typeRaw(String keysText) throws Exception {
+            int start = from;
+            keys.write(keysText.getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            int p = expectPrompt();
+            return screen.text().substring(start, p);
         }
 
         /** The command's output (its echoed line removed). */
