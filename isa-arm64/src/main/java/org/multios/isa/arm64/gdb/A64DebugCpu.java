@@ -14,7 +14,7 @@ public final class A64DebugCpu implements DebugCpu {
     public A64DebugCpu(A64Cpu cpu) { this.cpu = cpu; }
 
     @Override public Cpu cpu() { return cpu; }
-    @Override public TargetDescription description() { return A64TargetDescription.AARCH64; }
+    @Override public TargetDescription description() { return A64TargetDescription.AARCH64_FPU; }
     @Override public long pc() { return cpu.pc; }
     @Override public void setPc(long pc) { cpu.pc = pc; }
 
@@ -24,10 +24,21 @@ public final class A64DebugCpu implements DebugCpu {
         if (r == null) return null;
         SysRegInfo sys = A64TargetDescription.SYSREGS.get(regnum);
         if (sys != null) return sysreg(sys, r.byteSize());
+        if (regnum >= A64TargetDescription.V0 && regnum < A64TargetDescription.FPSR) {
+            int n = regnum - A64TargetDescription.V0;
+            byte[] out = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                out[i] = (byte) (cpu.vreg[2 * n] >>> (8 * i));
+                out[8 + i] = (byte) (cpu.vreg[2 * n + 1] >>> (8 * i));
+            }
+            return out;
+        }
         long v = switch (regnum) {
             case A64TargetDescription.SP -> cpu.sp();
             case A64TargetDescription.PC -> cpu.pc;
             case A64TargetDescription.CPSR -> cpu.spsrValue();
+            case A64TargetDescription.FPSR -> cpu.fp.fpsr & 0xffff_ffffL; // the debugger reads FP state even while CPACR traps it
+            case A64TargetDescription.FPCR -> cpu.fp.fpcr & 0xffff_ffffL;
             default -> cpu.x[regnum];
         };
         byte[] out = new byte[r.byteSize()];
@@ -52,6 +63,17 @@ public final class A64DebugCpu implements DebugCpu {
     public boolean writeRegister(int regnum, byte[] value) {
         var r = description().register(regnum);
         if (r == null || value.length != r.byteSize()) return false;
+        if (regnum >= A64TargetDescription.V0 && regnum < A64TargetDescription.FPSR) {
+            int n = regnum - A64TargetDescription.V0;
+            long lo = 0, hi = 0;
+            for (int i = 7; i >= 0; i--) {
+                lo = lo << 8 | (value[i] & 0xff);
+                hi = hi << 8 | (value[8 + i] & 0xff);
+            }
+            cpu.vreg[2 * n] = lo;
+            cpu.vreg[2 * n + 1] = hi;
+            return true;
+        }
         long v = 0;
         for (int i = value.length - 1; i >= 0; i--) v = v << 8 | (value[i] & 0xff);
         SysRegInfo sys = A64TargetDescription.SYSREGS.get(regnum);
@@ -68,6 +90,8 @@ public final class A64DebugCpu implements DebugCpu {
             case A64TargetDescription.SP -> cpu.setSp(v);
             case A64TargetDescription.PC -> cpu.pc = v;
             case A64TargetDescription.CPSR -> cpu.setNzcv((int) (v >>> 28) & 0xf); // flags only: EL/SP/DAIF stay
+            case A64TargetDescription.FPSR -> cpu.fp.fpsr = (int) v & org.multios.isa.arm64.fp.FpArithmetic.FPSR_MASK;
+            case A64TargetDescription.FPCR -> cpu.fp.fpcr = (int) v & org.multios.isa.arm64.fp.FpArithmetic.FPCR_MASK;
             default -> cpu.x[regnum] = v;
         }
         return true;

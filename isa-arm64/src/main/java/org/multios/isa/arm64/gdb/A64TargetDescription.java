@@ -13,8 +13,8 @@ import org.multios.isa.arm64.sysreg.SysRegTable;
 /**
  * The AArch64 registers as GDB numbers them (gdb/features/aarch64-core.xml and aarch64-fpu.xml,
  * which QEMU serves too): x0-x30 = 0-30, sp = 31, pc = 32, cpsr = 33, all in the {@code g}
- * packet; v0-v31 = 34-65, fpsr = 66, fpcr = 67 (the FPU feature, present once the CPU has
- * FP/SIMD state); then the system registers, one per row of the CPU's system-register table
+ * packet; v0-v31 = 34-65, fpsr = 66, fpcr = 67 (org.gnu.gdb.aarch64.fpu: {@code A64Cpu.vreg},
+ * {@code fp.fpsr}, {@code fp.fpcr}); then the system registers, one per row of the CPU's system-register table
  * (feature {@code org.qemu.gdb.aarch64.sysregs}, as QEMU names it), from {@link #SYSREG_BASE}.
  */
 public final class A64TargetDescription {
@@ -25,9 +25,10 @@ public final class A64TargetDescription {
     /** The system registers GDB sees, by register number. */
     static final Map<Integer, SysRegInfo> SYSREGS = sysregs();
 
+    /** Without the FPU feature (a PE with no FP/SIMD). */
     public static final TargetDescription AARCH64 = build(false);
 
-    /** The description with the FPU feature, for CPUs with FP/SIMD state. */
+    /** With the FPU feature: what {@link A64DebugCpu} serves. */
     public static final TargetDescription AARCH64_FPU = build(true);
 
     private A64TargetDescription() {}

@@ -16,8 +16,10 @@ import org.multios.isa.x86.X86Cpu;
  * GDB's pc is RIP, and breakpoint and step addresses are linear addresses (CS base + RIP):
  * the same thing in 64-bit code and with flat segments, which is what compilers produce.
  * <p>
- * The x87 register stack (st0-st7 and the tag/pointer registers) reads as unavailable: the
- * CPU keeps no x87 data registers yet, only the control and status words.
+ * x87: {@code stN} is ST(N), the physical register R((TOP + N) mod 8), as 80-bit extended
+ * (64-bit significand, then sign and exponent); {@code ftag} is the full two-bit-per-register
+ * tag word (what GDB keeps after converting an FXSAVE image); {@code fioff}/{@code fooff} are
+ * the last instruction and operand pointers, {@code fop} the last opcode.
  */
 public final class X86DebugCpu implements DebugCpu {
     private final X86Cpu cpu;
@@ -38,6 +40,13 @@ public final class X86DebugCpu implements DebugCpu {
     public byte[] readRegister(int regnum) {
         var r = description().register(regnum);
         if (r == null) return null;
+        if (regnum >= X86TargetDescription.ST0 && regnum < X86TargetDescription.FCTRL) {
+            int phys = (top() + regnum - X86TargetDescription.ST0) & 7;
+            byte[] out = new byte[10];
+            put(out, 0, cpu.fpuSig[phys], 8);
+            put(out, 8, cpu.fpuExp[phys], 2);
+            return out;
+        }
         if (regnum >= X86TargetDescription.XMM0 && regnum < X86TargetDescription.MXCSR) {
             int x = regnum - X86TargetDescription.XMM0;
             byte[] out = new byte[16];
@@ -61,6 +70,12 @@ public final class X86DebugCpu implements DebugCpu {
             case 18, 19, 20, 21, 22, 23 -> (long) cpu.seg[segIndex(regnum)].selector;
             case X86TargetDescription.FCTRL -> (long) cpu.fpuControl;
             case X86TargetDescription.FSTAT -> (long) cpu.fpuStatus;
+            case X86TargetDescription.FTAG -> (long) cpu.fpuTag;
+            case X86TargetDescription.FTAG + 1 -> 0L; // fiseg: 64-bit FXSAVE keeps no selectors
+            case X86TargetDescription.FTAG + 2 -> cpu.fpuIp & 0xffff_ffffL; // fioff
+            case X86TargetDescription.FTAG + 3 -> 0L; // foseg
+            case X86TargetDescription.FTAG + 4 -> cpu.fpuDp & 0xffff_ffffL; // fooff
+            case X86TargetDescription.FOP -> (long) cpu.fpuOpcode;
             case X86TargetDescription.MXCSR -> (long) cpu.mxcsr;
             case X86TargetDescription.FS_BASE -> cpu.seg[Segment.FS].base;
             case X86TargetDescription.GS_BASE -> cpu.seg[Segment.GS].base;
@@ -77,9 +92,12 @@ public final class X86DebugCpu implements DebugCpu {
             case X86TargetDescription.IDTR_LIMIT -> (long) cpu.idtLimit;
             case X86TargetDescription.LDTR -> (long) cpu.ldtr.selector;
             case X86TargetDescription.TR -> (long) cpu.tr.selector;
-            default -> null; // st0-st7, ftag, fiseg, fioff, foseg, fooff, fop
+            default -> null;
         };
     }
+
+    /** TOP, the physical register that is ST(0) (status word bits 13:11). */
+    private int top() { return (cpu.fpuStatus >>> 11) & 7; }
 
     /** GDB's cs ss ds es fs gs as indexes into the CPU's ES CS SS DS FS GS. */
     private static int segIndex(int regnum) {
@@ -102,6 +120,12 @@ public final class X86DebugCpu implements DebugCpu {
     public boolean writeRegister(int regnum, byte[] value) {
         var r = description().register(regnum);
         if (r == null || value.length != r.byteSize()) return false;
+        if (regnum >= X86TargetDescription.ST0 && regnum < X86TargetDescription.FCTRL) {
+            int phys = (top() + regnum - X86TargetDescription.ST0) & 7;
+            cpu.fpuSig[phys] = get(value, 0, 8);
+            cpu.fpuExp[phys] = (int) get(value, 8, 2);
+            return true;
+        }
         if (regnum >= X86TargetDescription.XMM0 && regnum < X86TargetDescription.MXCSR) {
             int x = regnum - X86TargetDescription.XMM0;
             cpu.xmm[2 * x] = get(value, 0, 8);
@@ -119,6 +143,7 @@ public final class X86DebugCpu implements DebugCpu {
             case X86TargetDescription.MXCSR -> cpu.mxcsr = (int) v & 0xffff;
             case X86TargetDescription.FCTRL -> cpu.fpuControl = (int) v & 0xffff;
             case X86TargetDescription.FSTAT -> cpu.fpuStatus = (int) v & 0xffff;
+            case X86TargetDescription.FTAG -> cpu.fpuTag = (int) v & 0xffff;
             case X86TargetDescription.FS_BASE -> cpu.seg[Segment.FS].base = v;
             case X86TargetDescription.GS_BASE -> cpu.seg[Segment.GS].base = v;
             default -> {
@@ -167,8 +192,12 @@ public final class X86DebugCpu implements DebugCpu {
         sb.append(String.format("ldtr %04x  tr %04x  gdt %016x/%04x  idt %016x/%04x%n",
                 cpu.ldtr.selector, cpu.tr.selector, cpu.gdtBase, cpu.gdtLimit, cpu.idtBase, cpu.idtLimit));
         sb.append(String.format("cr0 %016x  cr2 %016x  cr3 %016x  cr4 %016x  cr8 %016x%n", cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4, cpu.cr8));
-        sb.append(String.format("efer %016x  kernel_gs_base %016x  fcw %04x  fsw %04x  mxcsr %08x%n",
-                cpu.efer, cpu.msrs.read(Msrs.KERNEL_GS_BASE), cpu.fpuControl, cpu.fpuStatus, cpu.mxcsr));
+        sb.append(String.format("efer %016x  kernel_gs_base %016x  fcw %04x  fsw %04x  ftw %04x  mxcsr %08x%n",
+                cpu.efer, cpu.msrs.read(Msrs.KERNEL_GS_BASE), cpu.fpuControl, cpu.fpuStatus, cpu.fpuTag, cpu.mxcsr));
+        for (int i = 0; i < 8; i++) {
+            int phys = (top() + i) & 7;
+            sb.append(String.format("st%d %04x %016x%s", i, cpu.fpuExp[phys] & 0xffff, cpu.fpuSig[phys], i % 4 == 3 ? "\n" : "  "));
+        }
         for (int i = 0; i < 16; i++) {
             sb.append(String.format("xmm%-2d %016x%016x%s", i, cpu.xmm[2 * i + 1], cpu.xmm[2 * i], i % 2 == 1 ? "\n" : "  "));
         }

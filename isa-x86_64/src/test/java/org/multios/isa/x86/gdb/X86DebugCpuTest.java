@@ -3,7 +3,6 @@ package org.multios.isa.x86.gdb;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -50,8 +49,19 @@ class X86DebugCpuTest {
         assertEquals(0xfff0, le(d.readRegister(X86TargetDescription.RIP)));
         assertEquals(2, le(d.readRegister(X86TargetDescription.EFLAGS)));
         assertEquals(0xf000, le(d.readRegister(X86TargetDescription.CS)));
-        assertEquals(0x37f, le(d.readRegister(X86TargetDescription.FCTRL)));
-        assertNull(d.readRegister(X86TargetDescription.ST0), "no x87 stack: unavailable");
+        assertEquals(cpu.fpuControl, le(d.readRegister(X86TargetDescription.FCTRL)));
+        // st1 is ST(1) = R((TOP + 1) mod 8): with TOP = 6, R7; 80-bit: significand, then sign/exponent
+        cpu.fpuStatus = 6 << 11;
+        cpu.fpuSig[7] = 0xc000_0000_0000_0000L;
+        cpu.fpuExp[7] = 0x3fff; // 1.5
+        byte[] st1 = d.readRegister(X86TargetDescription.ST0 + 1);
+        assertEquals(10, st1.length);
+        assertEquals((byte) 0xc0, st1[7]);
+        assertEquals((byte) 0xff, st1[8]);
+        assertEquals(0x3f, st1[9]);
+        assertTrue(d.writeRegister(X86TargetDescription.ST0, new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0x40})); // 2.0 into R6
+        assertEquals(0x8000_0000_0000_0000L, cpu.fpuSig[6]);
+        assertEquals(0x4000, cpu.fpuExp[6]);
         assertEquals(0x1f80, le(d.readRegister(X86TargetDescription.MXCSR)));
         cpu.xmm[2 * 3] = 0x0102030405060708L;
         cpu.xmm[2 * 3 + 1] = 0x1112131415161718L;
