@@ -235,17 +235,30 @@ int date_main(int argc, char **argv) {
     return 0;
 }
 
-/* ---- dmesg [-c]: the kernel log through syslog(2) ---- */
+/* ---- dmesg [-c] [-r]: the kernel log through syslog(2); -r keeps the "<LEVEL>" line prefixes ---- */
 int dmesg_main(int argc, char **argv) {
-    int clear = argc > 1 && !strcmp(argv[1], "-c");
-    if (argc > 1 && !clear) usage("dmesg [-c]");
+    int clear = 0, raw = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-c")) clear = 1; else if (!strcmp(argv[i], "-r")) raw = 1; else usage("dmesg [-c] [-r]");
+    }
     int size = klogctl(10, 0, 0);             /* SYSLOG_ACTION_SIZE_BUFFER */
     if (size <= 0) size = 1 << 17;
     char *buf = xmalloc((size_t) size);
     int n = klogctl(clear ? 4 : 3, buf, size);  /* READ_CLEAR : READ_ALL */
     if (n < 0) { err("syslog(SYSLOG_ACTION_READ_ALL): %s", strerror(errno)); return 1; }
-    outn(buf, (size_t) n);
-    if (n > 0 && buf[n - 1] != '\n') outc('\n');
+    for (int i = 0; i < n; ) {
+        int e = i;
+        while (e < n && buf[e] != '\n') e++;
+        int s = i;
+        if (!raw && buf[s] == '<') {         /* "<6>" - the level, as syslog(2) returns it */
+            int k = s + 1;
+            while (k < e && buf[k] >= '0' && buf[k] <= '9') k++;
+            if (k < e && k > s + 1 && buf[k] == '>') s = k + 1;
+        }
+        outn(buf + s, (size_t) (e - s));
+        outc('\n');
+        i = e + 1;
+    }
     free(buf);
     return 0;
 }
@@ -487,6 +500,9 @@ static int halt_like(int argc, char **argv, int cmd, int sig) {
     int force = 0;
     for (int i = 1; i < argc; i++) { if (!strcmp(argv[i], "-f")) force = 1; else usage("poweroff|reboot|halt [-f]"); }
     if (getpid() != 1 && !force && init_is_ours()) {
+        /* init's SIGTERM to everyone must not end us early (the shell would report it and
+         * prompt again); its SIGKILL ends us together with the shell */
+        signal(SIGTERM, SIG_IGN); signal(SIGINT, SIG_IGN); signal(SIGHUP, SIG_IGN);
         if (kill(1, sig) == 0) { for (;;) pause(); }
     }
     shutdown_system(cmd);
