@@ -20,11 +20,11 @@ import org.multios.devices.pci.PciHostLayout;
 public final class RiscvVirtDeviceTree {
     /** Timebase of the CLINT's mtime and the {@code time} CSR. */
     public static final int TIMEBASE_HZ = 10_000_000;
-    /** What the CPU implements, as the legacy ISA string. */
-    public static final String ISA = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs";
+    /** What the CPU implements, as the legacy ISA string (sstc: stimecmp, as QEMU 7.2+ advertises it). */
+    public static final String ISA = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc";
     /** The same as the newer {@code riscv,isa-base} + {@code riscv,isa-extensions} pair. */
     public static final List<String> ISA_EXTENSIONS =
-            List.of("i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zba", "zbb", "zbs");
+            List.of("i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zba", "zbb", "zbs", "sstc");
     // Interrupt numbers at the hart-local interrupt controller (mip bits).
     static final int IRQ_M_SOFT = 3, IRQ_M_TIMER = 7, IRQ_S_EXT = 9, IRQ_M_EXT = 11;
 

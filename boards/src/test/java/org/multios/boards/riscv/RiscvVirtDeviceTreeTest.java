@@ -51,7 +51,7 @@ class RiscvVirtDeviceTreeTest {
             "reg = <0x00 0x80000000 0x00 0x10000000>;",
             "timebase-frequency = <0x989680>;",
             "cpu@0 {", "cpu@1 {",
-            "riscv,isa = \"rv64imafdc_zicsr_zifencei_zba_zbb_zbs\";",
+            "riscv,isa = \"rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc\";",
             "riscv,isa-base = \"rv64i\";",
             "mmu-type = \"riscv,sv48\";",
             "compatible = \"riscv,cpu-intc\";",

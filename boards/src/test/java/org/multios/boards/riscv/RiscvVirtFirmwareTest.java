@@ -110,7 +110,7 @@ class RiscvVirtFirmwareTest {
             String fdt = s.command("fdt print /");
             for (String node : new String[] {"compatible = \"riscv-virtio\"", "timebase-frequency = <0x00989680>",
                     "serial@10000000", "compatible = \"ns16550a\"", "clint@2000000", "plic@c000000",
-                    "riscv,isa = \"rv64imafdc_zicsr_zifencei_zba_zbb_zbs\"", "test@100000", "rtc@101000"}) {
+                    "riscv,isa = \"rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc\"", "test@100000", "rtc@101000"}) {
                 assertTrue(fdt.contains(node), "fdt print / lacks " + node + ":\n" + fdt);
             }
         }
