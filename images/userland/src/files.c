@@ -76,7 +76,19 @@ static void mode_string(mode_t m, char *s) {
 }
 
 /* user and group names from /etc/passwd and /etc/group (no NSS in a static binary) */
+static void lookup_id(const char *file, unsigned id, char *buf, size_t cap);
 static const char *id_name(const char *file, unsigned id, char *buf, size_t cap) {
+    /* a small cache: ls -l asks for the same few ids for every entry */
+    static struct { const char *file; unsigned id; char name[64]; } cache[16];
+    static int ncache;
+    for (int i = 0; i < ncache; i++) if (cache[i].file == file && cache[i].id == id) { sfmt(buf, cap, "%s", cache[i].name); return buf; }
+    lookup_id(file, id, buf, cap);
+    int slot = ncache < 16 ? ncache++ : (int) (id % 16);
+    cache[slot].file = file; cache[slot].id = id; sfmt(cache[slot].name, sizeof cache[slot].name, "%s", buf);
+    return buf;
+}
+
+static void lookup_id(const char *file, unsigned id, char *buf, size_t cap) {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         struct lreader r; lr_init(&r, fd);
@@ -85,13 +97,12 @@ static const char *id_name(const char *file, unsigned id, char *buf, size_t cap)
             char *c1 = strchr(line, ':'); if (!c1) continue;
             char *c2 = strchr(c1 + 1, ':'); if (!c2) continue;
             if ((unsigned) strtoul(c2 + 1, 0, 10) == id && c2[1] >= '0' && c2[1] <= '9') {
-                *c1 = 0; sfmt(buf, cap, "%s", line); free(line); close(fd); return buf;
+                *c1 = 0; sfmt(buf, cap, "%s", line); free(line); close(fd); return;
             }
         }
         free(line); close(fd);
     }
     sfmt(buf, cap, "%u", id);
-    return buf;
 }
 
 static char classify(mode_t m) {

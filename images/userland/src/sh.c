@@ -130,8 +130,11 @@ static size_t assignment_name(const char *w) {
 
 enum tok { T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_AMP, T_AND, T_OR, T_PIPE, T_LPAREN, T_RPAREN, T_REDIR, T_EOF };
 
-struct redir { int fd; int kind; char *word; struct redir *next; };
-enum { R_IN, R_OUT, R_APPEND, R_RDWR, R_DUPOUT, R_DUPIN };
+struct redir {
+    int fd; int kind; char *word; struct redir *next;
+    char *delim; int quoted, strip;   /* here-document: word becomes the body (read after the line) */
+};
+enum { R_IN, R_OUT, R_APPEND, R_RDWR, R_DUPOUT, R_DUPIN, R_HEREDOC };
 
 struct lexer {
     const char *s; size_t pos;
@@ -140,6 +143,8 @@ struct lexer {
     /* the current (peeked) token */
     int have; enum tok t; char *word; int rfd, rkind;
     size_t tstart;           /* where the current token starts (job texts) */
+    int rstrip;              /* <<- */
+    struct redir *pending[16]; int npending;   /* here-documents whose bodies follow the next newline */
 };
 
 static int is_meta(int c) { return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')'; }
@@ -177,6 +182,32 @@ static long skip_nested(const char *s, size_t i, char close) {
     return -1;
 }
 
+/* After a newline: the bodies of the here-documents started on that line, each up to its
+ * delimiter line (leading tabs removed for <<-). Input that ends first is incomplete. */
+static void read_heredocs(struct lexer *L) {
+    const char *s = L->s;
+    for (int k = 0; k < L->npending; k++) {
+        struct redir *r = L->pending[k];
+        size_t body_start = L->pos;
+        char *body = amalloc(strlen(s + body_start) + 1);
+        size_t bn = 0;
+        int found = 0;
+        while (s[L->pos]) {
+            const char *line = s + L->pos, *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t) (nl - line) : strlen(line);
+            L->pos += len + (nl ? 1 : 0);
+            const char *t = line; size_t tl = len;
+            if (r->strip) while (tl > 0 && *t == '\t') { t++; tl--; }
+            if (tl == strlen(r->delim) && !strncmp(t, r->delim, tl)) { found = 1; break; }
+            memcpy(body + bn, t, tl); bn += tl; body[bn++] = '\n';
+        }
+        body[bn] = 0;
+        r->word = body;
+        if (!found) { L->incomplete = 1; return; }
+    }
+    L->npending = 0;
+}
+
 static void lex_next(struct lexer *L) {
     const char *s = L->s;
     size_t i = L->pos;
@@ -190,7 +221,7 @@ static void lex_next(struct lexer *L) {
     char c = s[i];
     L->tstart = i;
     if (!c) { L->t = T_EOF; L->pos = i; return; }
-    if (c == '\n') { L->t = T_NEWLINE; L->pos = i + 1; return; }
+    if (c == '\n') { L->t = T_NEWLINE; L->pos = i + 1; read_heredocs(L); return; }
     if (c == ';') { if (s[i + 1] == ';') { L->t = T_DSEMI; L->pos = i + 2; } else { L->t = T_SEMI; L->pos = i + 1; } return; }
     if (c == '&') { if (s[i + 1] == '&') { L->t = T_AND; L->pos = i + 2; } else { L->t = T_AMP; L->pos = i + 1; } return; }
     if (c == '|') { if (s[i + 1] == '|') { L->t = T_OR; L->pos = i + 2; } else { L->t = T_PIPE; L->pos = i + 1; } return; }
@@ -206,7 +237,7 @@ static void lex_next(struct lexer *L) {
             L->rfd = fd < 0 ? 0 : fd;
             if (s[i + 1] == '&') { L->rkind = R_DUPIN; i += 2; }
             else if (s[i + 1] == '>') { L->rkind = R_RDWR; i += 2; }
-            else if (s[i + 1] == '<') { L->error = "here-documents are not supported"; i += 2; }
+            else if (s[i + 1] == '<') { L->rkind = R_HEREDOC; L->rstrip = s[i + 2] == '-'; i += L->rstrip ? 3 : 2; }
             else { L->rkind = R_IN; i += 1; }
         } else {
             L->rfd = fd < 0 ? 1 : fd;
@@ -284,6 +315,18 @@ static int parse_redir(struct lexer *L, struct redir ***tail) {
     consume(L);
     if (peek(L) != T_WORD) { if (peek(L) == T_EOF) L->incomplete = 1; syntax(L, "redirection without a target"); return -1; }
     r->word = L->word; consume(L);
+    if (r->kind == R_HEREDOC) {
+        /* the delimiter is the word with its quotes removed; any quoting keeps the body literal */
+        const char *w = r->word;
+        r->quoted = strpbrk(w, "'\"\\") != 0;
+        r->strip = L->rstrip;
+        char *d = amalloc(strlen(w) + 1), *o = d;
+        for (; *w; w++) if (*w != '\'' && *w != '"' && *w != '\\') *o++ = *w;
+        *o = 0;
+        r->delim = d;
+        r->word = "";
+        if (L->npending < 16) L->pending[L->npending++] = r;
+    }
     **tail = r; *tail = &r->next;
     return 1;
 }
@@ -529,6 +572,7 @@ static struct node *parse_list(struct lexer *L, int top) {
 /* ---------- expansion ---------- */
 
 static char *run_capture(const char *cmd);
+static int heredoc_mode;
 static int arith_eval(const char *expr, long *result);
 static void expand_into(const char *raw, int split, struct str *cur, int *has, int *globby, struct str *pat,
                         char ***fields, int *nf, int *capf);
@@ -637,9 +681,11 @@ static const char *brace_param(const char *body) {
 static void expand_into(const char *raw, int split, struct str *cur, int *has, int *globby, struct str *pat,
                         char ***fields, int *nf, int *capf) {
     const char *s = raw;
-    int dq = 0;
+    int hd = heredoc_mode;           /* a here-document body: as if in double quotes, '"' ordinary */
+    heredoc_mode = 0;                /* not for the $(...) run from inside it */
+    int dq = hd;
     size_t i = 0;
-    if (s[0] == '~' && (s[1] == '/' || s[1] == 0)) {
+    if (!hd && s[0] == '~' && (s[1] == '/' || s[1] == 0)) {
         const char *h = var_get("HOME");
         add_expanded(h ? h : "~", 1, split, cur, has, globby, pat, fields, nf, capf);
         i = 1;
@@ -656,11 +702,11 @@ static void expand_into(const char *raw, int split, struct str *cur, int *has, i
             if (!q) break;
             continue;
         }
-        if (c == '"') { dq = !dq; *has = 1; i++; continue; }
+        if (c == '"' && !hd) { dq = !dq; *has = 1; i++; continue; }
         if (c == '\\') {
             char d = s[i + 1];
             if (!d) { add_expanded("\\", 1, split, cur, has, globby, pat, fields, nf, capf); i++; continue; }
-            if (dq && d != '$' && d != '`' && d != '"' && d != '\\') { char t[3] = { '\\', d, 0 }; add_expanded(t, 1, split, cur, has, globby, pat, fields, nf, capf); }
+            if (dq && d != '$' && d != '`' && (d != '"' || hd) && d != '\\') { char t[3] = { '\\', d, 0 }; add_expanded(t, 1, split, cur, has, globby, pat, fields, nf, capf); }
             else { char t[2] = { d, 0 }; add_expanded(t, 1, split, cur, has, globby, pat, fields, nf, capf); }
             i += 2;
             continue;
@@ -930,10 +976,24 @@ static void set_fg(pid_t pgid) {
 struct saved { int fd, copy; };
 static int apply_redirs(struct redir *r, struct saved *save, int *nsave) {
     for (; r; r = r->next) {
-        char *target = expand_str(r->word);
+        char *target = r->kind == R_HEREDOC ? "" : expand_str(r->word);
         if (exp_error) return -1;
         int fd = -1;
-        if (r->kind == R_DUPOUT || r->kind == R_DUPIN) {
+        if (r->kind == R_HEREDOC) {
+            const char *body = r->word;
+            if (!r->quoted) { heredoc_mode = 1; body = expand_str(r->word); heredoc_mode = 0; if (exp_error) return -1; }
+            int p[2];
+            if (pipe2(p, O_CLOEXEC) < 0) { fdf(2, "sh: pipe: %s\n", strerror(errno)); return -1; }
+            size_t len = strlen(body);
+            if (len <= 32768) write_all(p[1], body, len);   /* fits in the pipe: no writer needed */
+            else {
+                flush_all();
+                pid_t w = fork();
+                if (w == 0) { close(p[0]); write_all(p[1], body, len); _exit(0); }
+            }
+            close(p[1]);
+            fd = p[0];
+        } else if (r->kind == R_DUPOUT || r->kind == R_DUPIN) {
             if (strcmp(target, "-") != 0) {
                 long k;
                 if (parse_long(target, &k) != 0 || k < 0) { fdf(2, "sh: %s: bad file descriptor\n", target); return -1; }

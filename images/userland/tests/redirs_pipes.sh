@@ -31,4 +31,37 @@ while read l; do echo "line:$l"; done < loop.txt
 x=$(cat r.txt); echo "x=$x"
 > empty.txt; wc -c empty.txt
 rm r.txt err.txt out.txt fd3.txt rw.txt loop.txt if.txt empty.txt
+echo "== here-documents"
+x=world
+cat <<EOF
+hello $x "quoted" \$x $(echo sub) $((2+3)) \"bs
+  indented
+EOF
+cat <<"EOF"; echo after-quoted
+literal $x $(echo no)
+EOF
+cat <<'E1' | wc -l
+a
+b
+E1
+	cat <<-END
+	tabs stripped
+		one kept
+	END
+for i in 1 2; do cat <<X
+iter $i
+X
+done
+f() { cat; }
+f <<E
+to function
+E
+while read a b; do echo "$b-$a"; done <<EOF
+1 one
+2 two
+EOF
+seq 10000 > big.txt; cat <<EOF | wc -c
+$(cat big.txt)
+EOF
+rm big.txt
 echo END
