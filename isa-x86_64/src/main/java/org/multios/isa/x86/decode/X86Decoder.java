@@ -32,7 +32,7 @@ public final class X86Decoder {
                 case 0xf0 -> insn.lock = true;
                 case 0xf2 -> { insn.repne = true; insn.rep = false; lastMandatory = 0xf2; }
                 case 0xf3 -> { insn.rep = true; insn.repne = false; lastMandatory = 0xf3; }
-                case 0x66 -> insn.opsizePrefix = true;
+                case 0x66 -> { insn.opsizePrefix = true; insn.opsizeCount++; }
                 case 0x67 -> insn.adsizePrefix = true;
                 case 0x26 -> insn.segment = 0;
                 case 0x2e -> insn.segment = 1;
@@ -47,7 +47,7 @@ public final class X86Decoder {
         }
         if (long64) {
             // In 64-bit mode ES/CS/SS/DS overrides are ignored (SDM 3.3.7.1).
-            if (insn.segment >= 0 && insn.segment < 4) insn.segment = -1;
+            if (insn.segment >= 0 && insn.segment < 4) { insn.ignoredSegment = insn.segment; insn.segment = -1; }
             int b = src.byteAt(pos);
             if ((b & 0xf0) == 0x40) {
                 insn.rex = b;

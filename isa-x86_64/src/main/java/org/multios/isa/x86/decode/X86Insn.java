@@ -15,6 +15,8 @@ public final class X86Insn {
     public boolean lock, rep, repne, opsizePrefix, adsizePrefix;
     /** Segment override 0..5 (ES CS SS DS FS GS), or -1. */
     public int segment;
+    /** How many 66 prefixes there were, and an ES/CS/SS/DS override 64-bit mode ignored (or -1): the disassembler names them. */
+    public int opsizeCount, ignoredSegment;
     public int rex;
     /** Operand size and address size in bytes (2, 4, 8). */
     public int osize, asize;
@@ -34,6 +36,8 @@ public final class X86Insn {
         entry = null;
         lock = rep = repne = opsizePrefix = adsizePrefix = false;
         segment = -1;
+        opsizeCount = 0;
+        ignoredSegment = -1;
         rex = 0;
         modrm = -1;
         mod = reg = rm = 0;

@@ -46,6 +46,9 @@ public final class AttDisassembler {
         List<OperandSpec> ops = in.entry.operands();
         long next = pc + in.length;
         StringBuilder prefix = new StringBuilder();
+        // prefixes the instruction does not use are printed by name, as objdump does
+        for (int i = 1; i < in.opsizeCount; i++) prefix.append("data16 ");
+        if (in.ignoredSegment >= 0) prefix.append(SEG[in.ignoredSegment]).append(' ');
         if (in.lock) prefix.append("lock ");
         if (in.rep && isString(m)) prefix.append(m.equals("cmps") || m.equals("scas") ? "repz " : "rep ");
         if (in.repne && isString(m)) prefix.append("repnz ");
@@ -55,6 +58,11 @@ public final class AttDisassembler {
             OperandSpec o = ops.get(i);
             rendered[i] = operand(in, o, i, next);
             if (isRegister(in, o)) registerSized = true;
+        }
+        if (m.equals("nop") && in.map == 0 && in.opcode == 0x90 && (in.opsizePrefix || (in.rex & 1) != 0)) {
+            // 66 90 and REX.B 90 are XCHG forms, printed as such
+            int size = in.osize;
+            return prefix + pad("xchg") + "%" + reg(in, 0, size) + ",%" + reg(in, in.opReg, size);
         }
         String name = name(in, m, registerSized);
         StringBuilder sb = new StringBuilder(prefix).append(name);

@@ -80,7 +80,14 @@ public final class Executor {
                 set(0, b);
                 set(1, a);
             }
-            case "nop", "pause", "lfence", "mfence", "sfence", "clflush", "wbinvd", "invd" -> { }
+            case "nop" -> {
+                if (in.map == 0 && in.opcode == 0x90 && (in.rex & 1) != 0) { // REX.B 90: XCHG r8, rAX
+                    long a = cpu.reg(X86Cpu.RAX, in.osize, true), b = cpu.reg(in.opReg, in.osize, true);
+                    cpu.setReg(X86Cpu.RAX, in.osize, true, b);
+                    cpu.setReg(in.opReg, in.osize, true, a);
+                }
+            }
+            case "pause", "lfence", "mfence", "sfence", "clflush", "wbinvd", "invd" -> { }
             case "push" -> {
                 long v = get(0);
                 OperandSpec o = operands().get(0);

@@ -67,6 +67,39 @@ class ObjdumpComparisonTest {
         }
     }
 
+    /**
+     * The same for gcc's floating-point and SIMD output: {@code fpprog.c} (SSE through SSE4.2
+     * intrinsics, vectorised loops, long double x87 code) at -O2 and -O3 with -msse4.2.
+     */
+    @Test
+    void floatingPointListingMatchesObjdump(@TempDir Path dir) throws Exception {
+        boolean require = "1".equals(System.getenv("MULTIOS_REQUIRE_ORACLES"));
+        boolean tools = System.getProperty("os.arch").matches("amd64|x86_64") && run(dir, "gcc", "--version") == 0
+                && run(dir, "objdump", "--version") == 0;
+        if (require) assertTrue(tools, "gcc and objdump on an x86-64 host are required (MULTIOS_REQUIRE_ORACLES=1)");
+        assumeTrue(tools, "needs gcc and objdump on an x86-64 host");
+        try (java.io.InputStream in = getClass().getResourceAsStream("/org/multios/isa/x86/exec/fpprog.c")) {
+            Files.write(dir.resolve("fpprog.c"), in.readAllBytes());
+        }
+        for (String opt : new String[] {"-O2", "-O3"}) {
+            assertEquals(0, run(dir, "gcc", opt, "-msse4.2", "-fno-math-errno", "-ffreestanding", "-nostdlib", "-static",
+                    "-no-pie", "-fno-pic", "-fcf-protection=none", "-fno-asynchronous-unwind-tables",
+                    "-fno-tree-loop-distribute-patterns", "-Wl,-e,run_all", "-Wl,--build-id=none", "-o", "prog", "fpprog.c"), "gcc " + opt);
+            Process p = new ProcessBuilder("objdump", "-d", "prog").directory(dir.toFile()).start();
+            String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor());
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            X86ElfListing.print(ElfFile.parse(Files.readAllBytes(dir.resolve("prog"))), "prog", new PrintStream(buf, true, StandardCharsets.UTF_8));
+            List<String> want = theirs.lines().map(String::stripTrailing).toList();
+            List<String> got = buf.toString(StandardCharsets.UTF_8).lines().map(String::stripTrailing).toList();
+            for (int i = 0; i < Math.min(want.size(), got.size()); i++) {
+                assertEquals(want.get(i), got.get(i), "line " + (i + 1) + " with gcc " + opt);
+            }
+            assertEquals(want.size(), got.size(), "line count with gcc " + opt);
+            assertTrue(theirs.contains("pcmpistri") && theirs.contains("fstpt"), "the program has SSE4.2 and x87 code");
+        }
+    }
+
     private static int run(Path dir, String... cmd) throws InterruptedException {
         try {
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
