@@ -123,6 +123,21 @@ class BootConsoleTest {
         assertTrue(screen.text().contains("reboot: Power down"), screen.text());
     }
 
+    /** --cmdline reaches the kernel (through /chosen/bootargs and stage 2); a failing init is a panic and exit 125. */
+    @Test
+    @Timeout(600)
+    void commandLineFromTheHostAndPanicStatus() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Multios.run(new String[] {"boot", "--rtc", "fixed", "--cmdline", "console=ttyS0 quiet init=/bin/false"},
+                new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertEquals(125, status, console + err);
+        assertTrue(console.contains("stage2: command line: console=ttyS0 quiet init=/bin/false"), console);
+        assertFalse(console.contains("Booting MultiOS"), "quiet: no kernel log on the console\n" + console);
+        assertTrue(console.contains("Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100"), console);
+    }
+
     /** Types lines and returns what each printed before the next prompt. */
     static final class Console {
         private final Screen screen;
