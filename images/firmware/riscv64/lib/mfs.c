@@ -22,7 +22,10 @@ uint32_t mfs_block_size(void) { return bs; }
 
 static uint32_t magic4(const char *s) { return le32(s); }
 
-static void raw_block(uint64_t b, void *buf) { disk_read(part_off + b * bs, buf, bs); }
+static void raw_block(uint64_t b, void *buf) {
+    if (b >= total) fw_die("mfs: corrupt metadata: block %lu is outside the volume (%lu blocks)", b, total);
+    disk_read(part_off + b * bs, buf, bs);
+}
 
 /* In-place metadata goes through the journal overlay (the newest committed image wins). */
 static void meta_block(uint64_t b, void *buf) {
