@@ -75,6 +75,11 @@ class GdbMultiarchArm64Test {
                 p/x $SCTLR_EL1
                 p/x $CURRENTEL
                 p/x $MIDR_EL1
+                echo === fpu\\n
+                p $v1.d.u[1] = 0x1122334455667788
+                maintenance flush register-cache
+                p/x $v1.d.u
+                p/x $fpcr
                 echo === spin\\n
                 delete
                 echo SPINNING\\n
@@ -124,6 +129,8 @@ class GdbMultiarchArm64Test {
         assertTrue(hb.matches("(?s).*Breakpoint 3, spin \\(\\) at .*"), out);
         assertTrue(s.get("monitor").contains("SCTLR_EL1"), out);
         // System registers by name (org.qemu.gdb.aarch64.sysregs): reset SCTLR_EL1, EL1, Cortex-A57's MIDR.
+        // FP/SIMD registers (org.gnu.gdb.aarch64.fpu): written and read back through the stub.
+        assertEquals(List.of("1234605616436508552", "{0x0, 0x1122334455667788}", "0x0"), GdbBatch.values(s.get("fpu")), out);
         assertTrue(s.get("sysregs").matches("(?s)\\$\\d+ = 0x30d00800\n\\$\\d+ = 0x4\n\\$\\d+ = 0x411fd070\n"), s.get("sysregs"));
 
         assertTrue(s.get("spin").contains("SIGINT"), "Ctrl-C stops the spinning guest:\n" + out);
