@@ -70,6 +70,7 @@ static int last_status, interactive, jobctl, tty_fd = -1;
 static pid_t shell_pgid, root_pid, last_bg = 0;
 static int exp_error;                        /* set by expansion errors: the command does not run */
 static int loop_depth, break_n, continue_n, exit_requested = -1;
+static int opt_errexit, opt_xtrace, cond_depth;   /* set -e, set -x; inside a condition -e does not apply */
 static int func_depth, returning;            /* inside a function; `return` unwinds to its caller */
 struct func { char *name, *body; };
 static struct func *funcs; static int nfuncs;
@@ -1227,6 +1228,16 @@ static int run_simple(struct node *n, int in_child) {
     int argc;
     char **argv = expand_words(n->words + n->nassign, n->nwords - n->nassign, &argc);
     if (exp_error) return 1;
+    if (opt_xtrace) {
+        struct str t = {0};
+        str_adds(&t, "+");
+        for (int i = 0; i < n->nassign; i++) { str_addc(&t, ' '); str_adds(&t, n->words[i]); }
+        for (int i = 0; i < argc; i++) { str_addc(&t, ' '); str_adds(&t, argv[i]); }
+        str_addc(&t, '\n');
+        flush_all();
+        write_all(2, t.s, t.n);
+        free(t.s);
+    }
     if (argc == 0) {
         int before = last_status;
         last_status = 0;               /* $(cmd) in an assignment sets the status */
@@ -1300,9 +1311,9 @@ static int run_node(struct node *n) {
     switch (n->type) {
     case N_SIMPLE: s = run_simple(n, 0); break;
     case N_PIPE: s = spawn(n->ncmds, child_pipe, n, 0, n->text ? n->text : "", n->textlen); break;
-    case N_NOT: s = !run_node(n->a); break;
-    case N_AND: s = run_node(n->a); last_status = s; if (s == 0) s = run_node(n->b); break;
-    case N_OR: s = run_node(n->a); last_status = s; if (s != 0) s = run_node(n->b); break;
+    case N_NOT: cond_depth++; s = !run_node(n->a); cond_depth--; break;
+    case N_AND: cond_depth++; s = run_node(n->a); cond_depth--; last_status = s; if (s == 0) s = run_node(n->b); break;
+    case N_OR: cond_depth++; s = run_node(n->a); cond_depth--; last_status = s; if (s != 0) s = run_node(n->b); break;
     case N_FUNCDEF: {
         int f = 0;
         while (f < nfuncs && strcmp(funcs[f].name, n->name)) f++;
@@ -1342,7 +1353,9 @@ static int run_node(struct node *n) {
     case N_IF: {
         struct saved sv[16]; int ns = 0;
         if (apply_redirs(n->redirs, sv, &ns) < 0) { restore_redirs(sv, ns); return 1; }
+        cond_depth++;
         int c = run_node(n->a);
+        cond_depth--;
         last_status = c;
         if (c == 0) s = run_node(n->b);
         else if (n->c) s = run_node(n->c);
@@ -1357,7 +1370,9 @@ static int run_node(struct node *n) {
         loop_depth++;
         s = 0;
         for (;;) {
+            cond_depth++;
             int c = run_node(n->a);
+            cond_depth--;
             last_status = c;
             if (exit_requested >= 0 || returning) break;
             if (break_n || continue_n) { if (loop_control()) break; else continue; }
@@ -1395,6 +1410,9 @@ static int run_node(struct node *n) {
     }
     }
     last_status = s;
+    /* set -e: a failing command (not a condition, not the left of && or ||) ends the shell */
+    if (opt_errexit && !cond_depth && s != 0 && (n->type == N_SIMPLE || n->type == N_PIPE || n->type == N_SUBSHELL) && exit_requested < 0)
+        exit_requested = s;
     return s;
 }
 
@@ -1597,8 +1615,17 @@ static int bi_exit(int argc, char **argv) {
 static int bi_set(int argc, char **argv) {
     if (argc == 1) { for (int i = 0; i < nvars; i++) if (vars[i].val) outf("%s='%s'\n", vars[i].name, vars[i].val); return 0; }
     int i = 1;
-    if (strcmp(argv[1], "--") == 0) i = 2;
-    else if (argv[1][0] == '-' || argv[1][0] == '+') { fdf(2, "sh: set: options are not supported\n"); return 2; }
+    for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
+        if (!strcmp(argv[i], "--")) { i++; goto positional; }
+        int on = argv[i][0] == '-';
+        for (const char *o = argv[i] + 1; *o; o++) {
+            if (*o == 'e') opt_errexit = on;
+            else if (*o == 'x') opt_xtrace = on;
+            else { fdf(2, "sh: set: -%c: unknown option (supported: -e -x)\n", *o); return 2; }
+        }
+    }
+    if (i == argc) return 0;
+positional:
     npos = argc - i;
     pos_args = xmalloc(sizeof(char *) * (size_t) (npos + 1));
     for (int k = 0; k < npos; k++) pos_args[k] = xstrdup(argv[i + k]);
@@ -1821,12 +1848,15 @@ static void init_vars(void) {
 
 int sh_main(int argc, char **argv) {
     const char *cmd = 0, *script = 0;
+    opt_errexit = opt_xtrace = 0;
     int force_i = 0, login = argv[0][0] == '-';
     int i = 1;
     for (; i < argc; i++) {
-        if (strcmp(argv[i], "-c") == 0) { if (++i >= argc) usage("sh [-il] [-c COMMAND [NAME [ARGS...]] | SCRIPT [ARGS...]]"); cmd = argv[i]; i++; break; }
+        if (strcmp(argv[i], "-c") == 0) { if (++i >= argc) usage("sh [-ilex] [-c COMMAND [NAME [ARGS...]] | SCRIPT [ARGS...]]"); cmd = argv[i]; i++; break; }
         else if (strcmp(argv[i], "-i") == 0) force_i = 1;
         else if (strcmp(argv[i], "-l") == 0) login = 1;
+        else if (strcmp(argv[i], "-e") == 0) opt_errexit = 1;
+        else if (strcmp(argv[i], "-x") == 0) opt_xtrace = 1;
         else if (strcmp(argv[i], "-s") == 0) { i++; break; }
         else if (strcmp(argv[i], "--") == 0) { i++; break; }
         else if (argv[i][0] == '-' && argv[i][1]) { fdf(2, "sh: %s: unknown option\n", argv[i]); return 2; }
@@ -1837,7 +1867,7 @@ int sh_main(int argc, char **argv) {
     pos_args = argv + i; npos = argc - i;
     /* a fresh shell state: this may run in a forked child of another shell (an applet run
      * without exec), whose variables and jobs must not leak into us */
-    nvars = 0; nfuncs = 0; func_depth = returning = 0; memset(jobs, 0, sizeof jobs);
+    nvars = 0; nfuncs = 0; cond_depth = 0; func_depth = returning = 0; memset(jobs, 0, sizeof jobs);
     last_status = 0; interactive = 0; jobctl = 0; last_bg = 0; loop_depth = break_n = continue_n = 0; exit_requested = -1;
     root_pid = getpid();
     init_vars();

@@ -72,4 +72,12 @@ sh -c 'x=1; if [ $x = 1 ]; then
   echo multi-line
 fi'
 echo "DOTVAR=dotted" > t.sh; . ./t.sh; echo $DOTVAR; rm s.sh t.sh grp.txt
+echo "== set -e -x"
+(set -e; false || echo or-ok; if false; then :; fi; ! true; while false; do :; done; echo before; false; echo not-reached); echo "errexit $?"
+(set -e; x=$(false); echo not-reached); echo "errexit subst $?"
+sh -e -c 'f() { false; echo no; }; f; echo no2'; echo "sh -e $?"
+(set -x; y=1 echo traced "$y") 2>&1
+(set -ex; set +x; echo untraced) 2>&1
+set -q 2>&1; echo "bad option $?"
+set -- p1 p2; set -e -- q1; echo "$# $1"; set +e
 echo END
