@@ -77,6 +77,13 @@ class GdbMultiarchX86Test {
                 monitor info registers
                 monitor info mem
                 info threads
+                echo === fpu\\n
+                p $xmm1.v2_int64[1] = 0x1122334455667788
+                p $st0 = 1.5
+                maintenance flush register-cache
+                p/x $xmm1.v2_int64
+                p $st0
+                p/x $mxcsr
                 echo === spin\\n
                 delete
                 echo SPINNING\\n
@@ -129,6 +136,10 @@ class GdbMultiarchX86Test {
         assertTrue(s.get("monitor").contains("4-level paging, CR3 0000000000001000"), out);
         assertTrue(s.get("monitor").contains("0000000000000000-000000003fffffff  0000000000000000  w-x"), "1 GiB identity map:\n" + out);
         assertTrue(s.get("monitor").contains("CPU 0, long mode, CPL0"), out);
+
+        // SSE and x87 registers written and read back through the stub (st0 is ST(0), 80-bit extended).
+        assertEquals(List.of("1234605616436508552", "1.5", "{0x0, 0x1122334455667788}", "1.5", "0x1f80"),
+                GdbBatch.values(s.get("fpu")), out);
 
         assertTrue(s.get("spin").contains("SIGINT"), "Ctrl-C stops the spinning guest:\n" + out);
         Matcher spins = Pattern.compile("\\$\\d+ = (\\d+)").matcher(s.get("interrupted"));
