@@ -36,14 +36,17 @@ class GdbRobustnessTest {
      * (null: it finishes by itself) and what the guest prints at its end.
      */
     enum Arch {
-        RISCV64(List.of("--arch", "riscv64", "--bios", "none", "--kernel", IMAGES.resolve("riscv64/hello.elf").toString()),
+        RISCV64(List.of("machine", "--arch", "riscv64", "--bios", "none", "--kernel", IMAGES.resolve("riscv64/hello.elf").toString()),
                 IMAGES.resolve("riscv64/hello.elf"), 33 * 8, 0x1000_0000L, null, "Hello from a bare-metal RISC-V guest"),
-        ARM64(List.of("--arch", "arm64", "--bios", "none", "--kernel", IMAGES.resolve("arm64/gdb-debugee.elf").toString()),
+        ARM64(List.of("machine", "--arch", "arm64", "--bios", "none", "--kernel", IMAGES.resolve("arm64/gdb-debugee.elf").toString()),
                 IMAGES.resolve("arm64/gdb-debugee.elf"), 33 * 8 + 4, 0x0900_0000L, "keep_spinning", "debugee: ran on after detach"),
         // rax..r15, rip (8 bytes each), eflags and 6 selectors (4), st0-7 (10), 8 x87 control (4), xmm0-15 (16), mxcsr (4)
-        X86_64(List.of("--arch", "x86_64", "--bios", IMAGES.resolve("x86_64/gdb-debugee.rom").toString()),
+        X86_64(List.of("machine", "--arch", "x86_64", "--bios", IMAGES.resolve("x86_64/gdb-debugee.rom").toString()),
                 IMAGES.resolve("x86_64/gdb-debugee.elf"), 17 * 8 + 7 * 4 + 8 * 10 + 8 * 4 + 16 * 16 + 4, 0xc000_0000L,
-                "keep_spinning", "debugee: ran on after detach");
+                "keep_spinning", "debugee: ran on after detach"),
+        // run --gdb with monitor os on: the threads are MultiOS tasks, memory is a process's address space
+        RUN_OS(List.of("run"), IMAGES.resolve("riscv64-linux/gdbfork"), 33 * 8, 0x1000_0000L, null,
+                "parent: child exited with 0");
 
         final List<String> args;
         final Path elf;
@@ -79,13 +82,17 @@ class GdbRobustnessTest {
     }
 
     void abuse(Arch arch) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("machine"));
-        args.addAll(arch.args);
+        List<String> args = new java.util.ArrayList<>(arch.args);
         args.addAll(List.of("--gdb", "127.0.0.1:0", "--gdb-wait"));
+        if (arch == Arch.RUN_OS) args.add(arch.elf.toString());
         GdbBatch.Running machine = new GdbBatch.Running(args.toArray(String[]::new));
         int port = machine.gdbPort();
 
         try (Client c = Client.attach(port)) {
+            if (arch == Arch.RUN_OS) {
+                assertEquals("OK", c.ask("qRcmd," + hex("os on")));
+                assertEquals("m1", c.ask("qfThreadInfo"), "one process, tid 1");
+            }
             // Bad checksums are refused with '-'; the stub then serves the next packet.
             c.raw("$qC#00");
             assertEquals('-', c.in.read());
@@ -120,6 +127,7 @@ class GdbRobustnessTest {
             String unmapped = arch == Arch.X86_64 ? "f0000000" : "fffffffffffff000"; // x86 at reset: 32-bit linear addresses
             assertTrue(c.ask("m" + unmapped + ",8").startsWith("E"), arch + " unmapped read");
             assertEquals("QC1", c.ask("qC"));
+            assertTrue(c.ask("Hg2").startsWith("E"), arch + ": no thread 2");
         }
 
         // A megabyte of random bytes (no Ctrl-C), then a disconnect in the middle of a packet.
@@ -149,6 +157,12 @@ class GdbRobustnessTest {
         if (arch == Arch.X86_64) GdbBatch.kill(port); // no power-off device: end it from a debugger
         assertEquals(0, machine.await(30), machine.err.toString());
         assertTrue(!machine.err.toString().contains("Exception"), machine.err.toString());
+    }
+
+    static String hex(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) sb.append(String.format("%02x", b));
+        return sb.toString();
     }
 
     static boolean isHex(String s) {
