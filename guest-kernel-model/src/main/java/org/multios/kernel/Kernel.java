@@ -72,6 +72,8 @@ public final class Kernel {
     public record Mount(String device, String path, String type, String options) {}
 
     private KernelTimer timer;
+    /** The deadline last given to the timer (Long.MAX_VALUE: none). */
+    private long armedDeadline = Long.MAX_VALUE;
     private final Map<Integer, Process> processes = new TreeMap<>();
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final Map<Object, List<Task>> futexWaiters = new HashMap<>();
@@ -264,9 +266,17 @@ public final class Kernel {
 
     private void armTimer(Task running) {
         long deadline = Long.MAX_VALUE;
-        if (running != null) deadline = runQueue.isEmpty() && sleepers.isEmpty() ? now() + 10 * SLICE_NANOS : sliceEnd;
+        if (running != null) {
+            // Alone, a task needs only an occasional tick: keep the one already armed while it is still
+            // ahead. Moving it on every trap reprogrammed the timer on every syscall, and a new earlier
+            // clock event ends the CPU's run slice (the top cost of a null syscall).
+            boolean alone = runQueue.isEmpty() && sleepers.isEmpty();
+            long n = now();
+            deadline = !alone ? sliceEnd : armedDeadline != Long.MAX_VALUE && armedDeadline > n ? armedDeadline : n + 10 * SLICE_NANOS;
+        }
         for (Task s : sleepers) deadline = Math.min(deadline, s.deadline);
         if (timeLimitNanos != Long.MAX_VALUE) deadline = Math.min(deadline, timeLimitNanos + 1);
+        armedDeadline = deadline;
         timer.arm(deadline);
     }
 
