@@ -61,10 +61,39 @@ public final class Kbench {
             }
         }
 
+        /** CPU time of the run (this thread's: the machine runs in it), set by {@link #run}. */
+        long cpuNanos;
+
         /** Runs to the end; the guest's own measurement of its loop (virtual nanoseconds). */
         public long run() {
+            long c0 = THREADS.getCurrentThreadCpuTime();
             int status = run.run();
+            cpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
             return check("multios", op, n, status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Host CPU nanoseconds (user + system) of one whole {@code qemu-riscv64 kbench op n}, measured by /usr/bin/time. */
+    public long qemuCpuNanos(String op, long n) {
+        try {
+            Path times = Files.createTempFile(dir, "time", ".txt");
+            Process p = new ProcessBuilder("/usr/bin/time", "-f", "%U %S", "-o", times.toString(), "qemu-riscv64", program.toString(), op,
+                    Long.toString(n)).directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            check("qemu-riscv64", op, n, p.exitValue(), out, err);
+            String[] f = Files.readString(times).strip().split("\\s+");
+            Files.delete(times);
+            return Math.round((Double.parseDouble(f[0]) + Double.parseDouble(f[1])) * 1e9);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot time qemu-riscv64 with /usr/bin/time: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
         }
     }
 

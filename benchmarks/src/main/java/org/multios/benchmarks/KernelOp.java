@@ -13,7 +13,7 @@ public enum KernelOp {
     EMPTY("empty", 1_000_000, 1, "-", "the loop itself"),
     NULL_SYSCALL("getppid", 100_000, 1, "< 100 ns", "null syscall (raw ecall getppid)"),
     CONTEXT_SWITCH("pingpong", 5_000, 2, "< 1 µs", "context switch (pipe ping-pong, 2 switches per round trip)"),
-    FORK("fork", 300, 1, "< 50 µs", "fork + _exit + wait4"),
+    FORK("fork", 100, 1, "< 50 µs", "fork + _exit + wait4"),
     PAGE_FAULT("fault", 4_096, 1, "-", "anonymous page fault (demand-zero, first touch)"),
     PAGE_ALLOC("mmap", 1_000, 1, "O(1)", "page allocation via the guest (mmap 1 page + touch + munmap)");
 
