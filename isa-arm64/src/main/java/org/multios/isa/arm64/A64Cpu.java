@@ -36,6 +36,14 @@ public final class A64Cpu implements Cpu {
     public final Vmsav8Walker walker;
     public final GenericTimer timer;
     private final A64Executor executor;
+    private final org.multios.core.cache.BlockCache<A64Block> blocks;
+    private final org.multios.isa.arm64.decode.A64DecodeTable table = org.multios.isa.arm64.decode.A64DecodeTable.standard();
+    /** -Dmultios.arm64.noblocks=true runs one instruction at a time (for A/B measurements and bisecting). */
+    private static final boolean BLOCKS = !Boolean.getBoolean("multios.arm64.noblocks");
+    // Jump cache in front of the block cache: virtual pc → block, valid for one TLB generation.
+    private static final int JC_BITS = 12, JC_MASK = (1 << JC_BITS) - 1;
+    private final A64Block[] jcBlock = new A64Block[1 << JC_BITS];
+    private final long[] jcPc = new long[1 << JC_BITS], jcGen = new long[1 << JC_BITS];
     private GicCpuInterface gic;
 
     // ---- architectural state ----
@@ -87,6 +95,7 @@ public final class A64Cpu implements Cpu {
         this.timer = new GenericTimer(clock);
         this.executor = new A64Executor(this);
         bus.onCodeMark(page -> tlb.dropStoresTo(page));
+        this.blocks = new org.multios.core.cache.BlockCache<>(bus);
     }
 
     @Override public int index() { return index; }
@@ -128,6 +137,7 @@ public final class A64Cpu implements Cpu {
         sysregs.reset();
         timer.reset();
         tlb.flush();
+        java.util.Arrays.fill(jcBlock, null);
     }
 
     // ---- interrupt inputs (from the GIC CPU interface) ----
@@ -172,18 +182,63 @@ public final class A64Cpu implements Cpu {
                 n++;
                 continue;
             }
+            A64Block b;
             try {
-                int insn = fetch(pc);
-                nextPc = pc + 4;
-                executor.execute(insn);
-                pc = nextPc;
+                // with a debugger attached every instruction is a stop point: no blocks
+                b = hooks == null && BLOCKS ? blockAt(pc) : null;
+                if (b == null) { // not in RAM (flash, MMIO), or debugging: one instruction at a time
+                    int insn = fetch(pc);
+                    nextPc = pc + 4;
+                    executor.execute(insn);
+                    pc = nextPc;
+                    n++;
+                    continue;
+                }
             } catch (A64Trap t) {
-                // exception entered: PC is at the vector
+                n++; // exception entered: PC is at the vector
+                continue;
             }
-            n++;
+            // Run the block. Only its last instruction may branch or change PSTATE/translation;
+            // it stops early on an exception, a write to its own page or an interrupt request.
+            int limit = (int) Math.min(b.words.length, maxInstructions - n);
+            int[] words = b.words;
+            org.multios.isa.arm64.decode.A64Op[] ops = b.ops;
+            try {
+                for (int k = 0; k < limit; k++) {
+                    clock.setInFlight(n);
+                    nextPc = pc + 4;
+                    executor.execute(ops[k], words[k]);
+                    pc = nextPc;
+                    n++;
+                    if (exitRequested || !b.isValid()) break;
+                }
+            } catch (A64Trap t) {
+                n++;
+            }
         }
         clock.setInFlight(n);
         return n;
+    }
+
+    /** The decoded block at virtual address {@code va}, or null when it is not in RAM. */
+    private A64Block blockAt(long va) {
+        if ((va & 3) != 0) throw syncException(ExceptionClass.PC_ALIGN, 0, va, true);
+        int j = (int) (va >>> 2) & JC_MASK;
+        A64Block b = jcBlock[j];
+        long gen = tlb.generation();
+        if (b != null && jcPc[j] == va && jcGen[j] == gen && b.mode == el && b.isValid()) return b;
+        long pa = translate(va, ACCESS_FETCH, 4);
+        b = blocks.get(pa, el);
+        if (b == null) {
+            RamRegion ram = bus.findRam(pa & ~0xfffL, 4096);
+            if (ram == null) return null;
+            b = A64Block.build(pa, va, el, ram.segment(), pa - ram.base(), table);
+            blocks.put(b);
+        }
+        jcBlock[j] = b;
+        jcPc[j] = va;
+        jcGen[j] = tlb.generation();
+        return b;
     }
 
     /** One instruction with its commit-log line: registers that changed and the stores made. */

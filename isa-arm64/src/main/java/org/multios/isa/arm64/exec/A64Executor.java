@@ -44,6 +44,11 @@ public final class A64Executor {
             cachedWord[slot] = insn;
             cachedOp[slot] = op;
         }
+        execute(op, insn);
+    }
+
+    /** Executes an instruction already decoded to its encoding class (from a decoded block). */
+    public void execute(A64Op op, int insn) {
         switch (op) {
             case ADR -> adr(insn, false);
             case ADRP -> adr(insn, true);
