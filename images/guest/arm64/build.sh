@@ -28,6 +28,14 @@ aarch64-linux-gnu-gcc -O2 -march=armv8-a -mgeneral-regs-only -ffreestanding -nos
 timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m 128M -nographic -monitor none -serial stdio \
     -kernel "$out/fprandom.elf" < /dev/null | tr -d '\r' > "$out/fprandom.expected"
 tail -1 "$out/fprandom.expected"
+# The riscv64 intmix benchmark built for arm64-virt (benchmarks' Arm64MipsBenchmark), integer-only.
+bench="$here/../../../benchmarks/src/main/resources/org/multios/benchmarks"
+aarch64-linux-gnu-gcc -O2 -march=armv8-a -mgeneral-regs-only -ffreestanding -nostdlib -static -fno-pie -no-pie \
+    -fno-tree-loop-distribute-patterns -DINTMIX_ROUNDS=INTMIX_ROUNDS_BENCH -I"$here/intmix" \
+    -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$here/link.ld" -o "$bench/arm64-intmix.elf" \
+    "$here/start.S" "$here/intmix/trap.c" "$here/../riscv64/intmix.c"
+timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m 128M -nographic -monitor none -serial stdio \
+    -kernel "$bench/arm64-intmix.elf" < /dev/null | tr -d '\r' > "$bench/arm64-intmix.expected"
 # QEMU's own device tree for the same machine, which Arm64VirtDeviceTreeTest compares with ours.
 qemu-system-aarch64 -M virt,gic-version=3,dumpdtb="$out/qemu-virt-gicv3.dtb.full" -cpu cortex-a57 -m 128M -nographic >/dev/null 2>&1
 dtc -I dtb -O dtb -o "$out/qemu-virt-gicv3.dtb" "$out/qemu-virt-gicv3.dtb.full" 2>/dev/null
