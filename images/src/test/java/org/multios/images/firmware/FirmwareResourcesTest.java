@@ -25,6 +25,7 @@ import org.multios.core.elf.ElfFile;
  * all six files (and the test program sbiprobe.elf) byte for byte (required under MULTIOS_REQUIRE_ORACLES=1).
  */
 class FirmwareResourcesTest {
+    static final String REFERENCE_GCC = "riscv64-unknown-elf-gcc (12.2.0-14+deb12u1+11+b2) 12.2.0";
     static final List<String> OUTPUTS = List.of("stage1.bin", "stage1.elf", "stage2.bin", "stage2.elf", "kernel.elf", "multios.cfg",
             "sbiprobe.elf");
 
@@ -95,6 +96,11 @@ class FirmwareResourcesTest {
         boolean have = onPath("riscv64-unknown-elf-gcc") && onPath("riscv64-unknown-elf-objcopy");
         if ("1".equals(System.getenv("MULTIOS_REQUIRE_ORACLES"))) assertTrue(have, "riscv64-unknown-elf-gcc is required (MULTIOS_REQUIRE_ORACLES=1)");
         assumeTrue(have, "riscv64-unknown-elf-gcc not installed");
+        // Byte-identical output needs the compiler the files were built with (docs/firmware.md).
+        Process v = new ProcessBuilder("riscv64-unknown-elf-gcc", "--version").redirectErrorStream(true).start();
+        String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        v.waitFor(30, TimeUnit.SECONDS);
+        assumeTrue(version.equals(REFERENCE_GCC), "byte-identical rebuilds need '" + REFERENCE_GCC + "', found '" + version + "'");
         ProcessBuilder pb = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true).directory(out.toFile());
         pb.environment().put("OUT", out.toString());
         pb.environment().put("TEST_OUT", out.toString());
