@@ -941,9 +941,13 @@ static int job_note(pid_t pid, int st) {
     return 0;
 }
 
+/* WUNTRACED (to see ^Z-stopped jobs) only with job control, and only while the kernel accepts it */
+static int untraced_ok = 1;
+static int wait_flags(void) { return jobctl && untraced_ok ? WUNTRACED : 0; }
+
 static void jobs_reap(void) {
     int st; pid_t pid;
-    while ((pid = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) job_note(pid, st);
+    while ((pid = waitpid(-1, &st, WNOHANG | wait_flags())) > 0) job_note(pid, st);
 }
 
 static int job_status(struct job *j) { return status_of(j->st[j->npids - 1]); }
@@ -1103,8 +1107,9 @@ static int wait_job(pid_t *pids, int n, pid_t pgid, const char *text, size_t len
     for (int i = 0; i < n; i++) {
         int st;
         for (;;) {
-            pid_t r = waitpid(pids[i], &st, jobctl ? WUNTRACED : 0);
+            pid_t r = waitpid(pids[i], &st, wait_flags());
             if (r < 0 && errno == EINTR) continue;
+            if (r < 0 && errno == EINVAL && untraced_ok) { untraced_ok = 0; continue; }
             if (r < 0) st = 0;
             break;
         }
@@ -1789,8 +1794,8 @@ static int bi_fg(int argc, char **argv) {
     int s = 0;
     while (j->alive > 0 && !j->stopped) {
         int st;
-        pid_t r = waitpid(-1, &st, jobctl ? WUNTRACED : 0);
-        if (r < 0) { if (errno == EINTR) continue; break; }
+        pid_t r = waitpid(-1, &st, wait_flags());
+        if (r < 0) { if (errno == EINTR) continue; if (errno == EINVAL && untraced_ok) { untraced_ok = 0; continue; } break; }
         job_note(r, st);
     }
     set_fg(shell_pgid);
