@@ -32,8 +32,35 @@ public final class RamRegion implements MemoryRegion {
         this.base = base;
         this.size = size;
         this.readOnly = readOnly;
-        this.segment = Arena.ofAuto().allocate(size, 4096);
+        this.segment = allocate(size);
         this.codePages = new long[(int) (((size >>> 12) + 63) >>> 6)];
+    }
+
+    /** Regions at least this large are mapped lazily (zero pages on first touch) instead of zeroed up front. */
+    static final long LAZY_BYTES = 8L << 20;
+
+    /**
+     * Zero-filled memory. Large regions are a private mapping of a sparse, already deleted
+     * temporary file: the host kernel supplies zero pages on first touch and writes stay private
+     * (copy-on-write, never written back), so a 128 MiB guest does not cost 128 MiB of memset
+     * and page faults before its first instruction (seconds on a busy host). Falls back to an
+     * ordinary, eagerly zeroed allocation when no such mapping can be made.
+     */
+    static MemorySegment allocate(long size) {
+        if (size >= LAZY_BYTES) {
+            try {
+                java.nio.file.Path f = java.nio.file.Files.createTempFile("multios-ram", ".tmp");
+                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+                    raf.setLength(size);
+                    return raf.getChannel().map(java.nio.channels.FileChannel.MapMode.PRIVATE, 0, size, Arena.ofAuto());
+                } finally {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+                // no temporary file system to map: zero it ourselves
+            }
+        }
+        return Arena.ofAuto().allocate(size, 4096);
     }
 
     public static RamRegion ram(String name, long base, long size) { return new RamRegion(name, base, size, false); }
