@@ -13,7 +13,7 @@ timeout 30 qemu-system-aarch64 -M virt,gic-version=3 -cpu max -m 128M -nographic
 cat "$out/selftest.expected"
 # FP/SIMD differential program: built without -mgeneral-regs-only, recorded on a Cortex-A57
 # (FP and AdvSIMD, no FP16 arithmetic: the same feature set arm64-virt implements).
-aarch64-linux-gnu-gcc -O2 -march=armv8-a -ffreestanding -nostdlib -static -fno-pie -no-pie \
+aarch64-linux-gnu-gcc -O2 -march=armv8-a+crypto -ffreestanding -nostdlib -static -fno-pie -no-pie \
     -fno-tree-loop-distribute-patterns -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$here/link.ld" \
     -o "$out/fpsimd.elf" "$here/start.S" "$here/fpsimd.c"
 timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m 128M -nographic -monitor none -serial stdio \

@@ -256,6 +256,29 @@ __attribute__((noinline)) static void vector_tests(void) {
     puts_("fpacross "); hexn(sbits, 8); putc_('\n');
 }
 
+/* ---- the cryptographic extension: chained rounds so every step feeds the next ---- */
+__attribute__((noinline)) static void crypto_tests(void) {
+    uint8x16_t st = vld1q_u8(bytes), key = vld1q_u8(bytes + 16);
+    uint32x4_t h = vreinterpretq_u32_u8(vld1q_u8(bytes + 32)), w = vreinterpretq_u32_u8(vld1q_u8(bytes + 48)), g = h;
+    for (int r = 0; r < 16; r++) {
+        st = vaesmcq_u8(vaeseq_u8(st, key));
+        key = veorq_u8(vaesimcq_u8(vaesdq_u8(key, st)), st);
+        uint32_t e = vsha1h_u32(vgetq_lane_u32(h, 0) + (uint32_t)r);
+        h = vsha1cq_u32(h, e, w);
+        h = vsha1pq_u32(h, e + 1, w);
+        h = vsha1mq_u32(h, e ^ 0x5a5a, w);
+        w = vsha1su1q_u32(vsha1su0q_u32(w, h, g), g);
+        uint32x4_t g2 = vsha256hq_u32(g, h, w);
+        h = vsha256h2q_u32(h, g, w);
+        g = g2;
+        w = vsha256su1q_u32(vsha256su0q_u32(w, h), g, h);
+    }
+    PV("aes", st); PV("aes.key", key); PV("sha1", h); PV("sha256", g); PV("sched", w);
+    poly128_t p = vmull_p64(vgetq_lane_u64(vreinterpretq_u64_u8(st), 0), vgetq_lane_u64(vreinterpretq_u64_u8(key), 1));
+    PV("pmull.1q", vreinterpretq_u8_p128(p));
+    PV("pmull2.1q", vreinterpretq_u8_p128(vmull_high_p64(vreinterpretq_p64_u8(st), vreinterpretq_p64_u8(key))));
+}
+
 /* ---- loads and stores of SIMD&FP registers in their addressing modes ---- */
 static uint8_t mem[256] __attribute__((aligned(16)));
 static uint8_t out[256] __attribute__((aligned(16)));
@@ -332,6 +355,7 @@ __attribute__((noinline)) static void fp_main(void) {
     scalar_tests((1 << 26) | (1 << 25) | (1 << 24) | (2 << 22), 0); /* AHP DN FZ RM */
     puts_("scalar checksum "); hex(checksum); putc_('\n');
     vector_tests();
+    crypto_tests();
     ldst_tests();
     puts_("loops "); hex(loops()); putc_('\n');
 }

@@ -48,8 +48,35 @@ final class A64FpSimdDisassembler {
             case SIMD_S_INDEXED -> byElement(i, true);
             case SIMD_SHIFT_IMM -> shiftImmediate(i, false);
             case SIMD_S_SHIFT_IMM -> shiftImmediate(i, true);
+            case SIMD_AES -> aes(i);
+            case SIMD_SHA3 -> sha3(i);
+            case SIMD_SHA2 -> sha2(i);
             default -> null;
         };
+    }
+
+    private String aes(int i) {
+        int size = (i >>> 22) & 3, opcode = (i >>> 12) & 31;
+        if (size != 0 || opcode < 4 || opcode > 7) return null;
+        return new String[] {"aese", "aesd", "aesmc", "aesimc"}[opcode - 4] + "\t" + v(rd(i), "16b") + ", " + v(rn(i), "16b");
+    }
+
+    private String sha3(int i) {
+        int size = (i >>> 22) & 3, opcode = (i >>> 12) & 7;
+        if (size != 0 || opcode == 7) return null;
+        String mn = new String[] {"sha1c", "sha1p", "sha1m", "sha1su0", "sha256h", "sha256h2", "sha256su1"}[opcode];
+        return switch (opcode) {
+            case 0, 1, 2 -> mn + "\tq" + rd(i) + ", s" + rn(i) + ", " + v(rm(i), "4s");
+            case 4, 5 -> mn + "\tq" + rd(i) + ", q" + rn(i) + ", " + v(rm(i), "4s");
+            default -> mn + "\t" + v(rd(i), "4s") + ", " + v(rn(i), "4s") + ", " + v(rm(i), "4s");
+        };
+    }
+
+    private String sha2(int i) {
+        int size = (i >>> 22) & 3, opcode = (i >>> 12) & 31;
+        if (size != 0 || opcode > 2) return null;
+        if (opcode == 0) return "sha1h\ts" + rd(i) + ", s" + rn(i);
+        return (opcode == 1 ? "sha1su1\t" : "sha256su0\t") + v(rd(i), "4s") + ", " + v(rn(i), "4s");
     }
 
     // ---- operands ----

@@ -20,6 +20,7 @@ public final class A64Executor {
     private final A64SimdArithmetic simd;
     private final A64SimdPermute permute;
     private final A64SimdLoadStore simdLdst;
+    private final A64Crypto crypto;
     /** Direct-mapped cache of decoded encoding classes: words repeat (loops), the table scan need not. */
     private static final int CACHE_BITS = 14;
     private final int[] cachedWord = new int[1 << CACHE_BITS];
@@ -34,6 +35,7 @@ public final class A64Executor {
         this.simd = new A64SimdArithmetic(cpu, this);
         this.permute = new A64SimdPermute(cpu, this);
         this.simdLdst = new A64SimdLoadStore(cpu, this);
+        this.crypto = new A64Crypto(cpu);
     }
 
     public void execute(int insn) {
@@ -69,6 +71,7 @@ public final class A64Executor {
             case DP_1SRC -> dataProcessing1(insn);
             case DP_3SRC -> dataProcessing3(insn);
             case SIMD_LDST_MULT, SIMD_LDST_SINGLE -> simdLdst.execute(op, insn);
+            case SIMD_AES, SIMD_SHA3, SIMD_SHA2 -> crypto.execute(op, insn);
             case FP_FIXED, FP_INT, FP_DP1, FP_CMP, FP_IMM, FP_CCMP, FP_DP2, FP_CSEL, FP_DP3 -> fpu.execute(op, insn);
             case SIMD_TBL, SIMD_PERMUTE, SIMD_EXT, SIMD_COPY, SIMD_MODIMM, SIMD_S_COPY -> permute.execute(op, insn);
             case SIMD_3SAME, SIMD_3DIFF, SIMD_2MISC, SIMD_ACROSS, SIMD_SHIFT_IMM, SIMD_INDEXED,
