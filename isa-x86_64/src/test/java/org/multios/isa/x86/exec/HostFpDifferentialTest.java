@@ -47,6 +47,24 @@ class HostFpDifferentialTest {
     static final Set<String> EXCLUDED = Set.of("fsin", "fcos", "fsincos", "fptan", "fpatan", "f2xm1", "fyl2x", "fyl2xp1",
             "fldenv", "fnstenv", "fnsave", "frstor", "fxsave", "fxrstor", "xsave", "xrstor", "xgetbv", "xsetbv", "rdrand", "rdseed");
 
+    /**
+     * Where the SDM leaves x87 condition codes undefined or implementations differ (EMMS and TOP,
+     * C1 after FCOMI), this CPU follows the AMD host it was compared with; on another vendor's
+     * host those bits and EMMS are left out of the comparison.
+     */
+    static final boolean AMD_HOST = hostVendor().equals("AuthenticAMD");
+
+    static String hostVendor() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("vendor_id")) return l.substring(l.indexOf(':') + 1).strip();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: unknown vendor
+        }
+        return "unknown";
+    }
+
     record Case(byte[] code, int length, byte[] fx, long[] gpr, long rflags, byte[] mem, String what) {}
 
     @Test
@@ -65,7 +83,8 @@ class HostFpDifferentialTest {
         List<OpcodeMaps.Located> rows = new ArrayList<>();
         for (OpcodeMaps.Located l : OpcodeMaps.rows()) {
             OpcodeEntry e = l.row().entry();
-            if ((e.has(OpcodeEntry.SSE) || e.has(OpcodeEntry.X87)) && !EXCLUDED.contains(e.mnemonic())) rows.add(l);
+            if ((e.has(OpcodeEntry.SSE) || e.has(OpcodeEntry.X87)) && !EXCLUDED.contains(e.mnemonic())
+                    && (AMD_HOST || !e.mnemonic().equals("emms"))) rows.add(l);
         }
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < CASES; i++) cases.add(randomCase(rnd, rows.get(rnd.nextInt(rows.size()))));
@@ -320,6 +339,10 @@ class HostFpDifferentialTest {
             bus.dmaRead(OUT + 0x280, ofl, 0, 8);
             bus.dmaRead(DATA, omem, 0, 256);
             StringBuilder d = new StringBuilder();
+            if (!AMD_HOST) { // condition codes C0-C3 as the SDM leaves them: not compared
+                fx[3] &= ~0x47;
+                ofx[3] &= ~0x47;
+            }
             // FXSAVE: skip FOP/FIP/FDP (6-23, AMD stores them only with ES set) and MXCSR_MASK (28-31)
             diffBytes(d, "fx", fx, ofx, 0, 6);
             diffBytes(d, "mxcsr", fx, ofx, 24, 28);
