@@ -363,13 +363,13 @@ int rm_main(int argc, char **argv) {
 }
 
 /* ---- cp [-rRfp] SRC... DEST ---- */
-static int cp_preserve;
+static int cp_preserve, cp_force;
 
 static int copy_file(const char *src, const char *dst, const struct stat *st) {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0) { err_errno(src); return 1; }
     int outfd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->st_mode & 07777);
-    if (outfd < 0 && errno == EACCES) { unlink(dst); outfd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->st_mode & 07777); }
+    if (outfd < 0 && errno == EACCES && cp_force) { unlink(dst);   /* -f: replace what cannot be opened */ outfd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->st_mode & 07777); }
     if (outfd < 0) { err("cannot create '%s': %s", dst, strerror(errno)); close(in); return 1; }
     char buf[16384];
     int rc = 0;
@@ -433,7 +433,7 @@ static char *into(const char *dest, const char *src) {
 int cp_main(int argc, char **argv) {
     int f[4] = {0};
     int i = opts(argc, argv, "rRfp", f, "cp [-rfp] SRC... DEST");
-    cp_preserve = f[3];
+    cp_preserve = f[3]; cp_force = f[2];
     if (argc - i < 2) usage("cp [-rfp] SRC... DEST");
     const char *dest = argv[argc - 1];
     int rc = 0;
@@ -458,8 +458,8 @@ static int move(const char *src, const char *dst) {
 }
 
 int mv_main(int argc, char **argv) {
-    int f[2] = {0};
-    int i = opts(argc, argv, "fi", f, "mv [-f] SRC... DEST");
+    int f[1] = {0};
+    int i = opts(argc, argv, "f", f, "mv [-f] SRC... DEST");   /* -f: we never ask anyway */
     if (argc - i < 2) usage("mv [-f] SRC... DEST");
     const char *dest = argv[argc - 1];
     int rc = 0;

@@ -3,7 +3,9 @@
 #include "applets.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <regex.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -72,18 +74,44 @@ int wc_main(int argc, char **argv) {
     return rc;
 }
 
-/* ---- grep [-ivncqlhHEFx] [-e PATTERN]... PATTERN [FILE]... ---- */
+/* ---- grep [-ivncqslhHEFxwr] [-e PATTERN]... PATTERN [FILE]... ---- */
+struct flist { char **v; int n, cap; };
+
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *) a, *(char *const *) b); }
+
+static void walk(const char *path, struct flist *fl) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d) { err_errno(path); return; }
+        char **names = 0; int n = 0, cap = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+            if (n == cap) { cap = cap * 2 + 16; names = xrealloc(names, sizeof(char *) * (size_t) cap); }
+            names[n++] = path_join(path, de->d_name);
+        }
+        closedir(d);
+        qsort(names, (size_t) n, sizeof(char *), name_cmp);
+        for (int k = 0; k < n; k++) walk(names[k], fl);
+        return;
+    }
+    if (fl->n + 1 >= fl->cap) { fl->cap = fl->cap * 2 + 16; fl->v = xrealloc(fl->v, sizeof(char *) * (size_t) fl->cap); }
+    fl->v[fl->n++] = xstrdup(path);
+    fl->v[fl->n] = 0;
+}
+
 int grep_main(int argc, char **argv) {
-    int icase = 0, invert = 0, number = 0, count = 0, quiet = 0, list = 0, ext = 0, fixed = 0, whole = 0, word = 0, noname = 0, withname = 0, recursive = 0;
+    int icase = 0, invert = 0, number = 0, count = 0, quiet = 0, list = 0, ext = 0, fixed = 0, whole = 0, word = 0, noname = 0, withname = 0, recursive = 0, silent = 0;
     const char **pats = xmalloc(sizeof(char *) * (size_t) (argc + 1));
     int npats = 0, i = 1;
-    const char *use = "grep [-ivncqlhHEFxw] [-e PATTERN]... PATTERN [FILE]...";
+    const char *use = "grep [-ivncqslhHEFxwr] [-e PATTERN]... PATTERN [FILE]...";
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         if (!strcmp(argv[i], "--")) { i++; break; }
         for (const char *o = argv[i] + 1; *o; o++) {
             switch (*o) {
             case 'i': icase = 1; break; case 'v': invert = 1; break; case 'n': number = 1; break;
-            case 'c': count = 1; break; case 'q': case 's': if (*o == 'q') quiet = 1; break; case 'l': list = 1; break;
+            case 'c': count = 1; break; case 'q': quiet = 1; break; case 's': silent = 1; break; case 'l': list = 1; break;
             case 'E': ext = 1; break; case 'F': fixed = 1; break; case 'x': whole = 1; break; case 'w': word = 1; break;
             case 'h': noname = 1; break; case 'H': withname = 1; break; case 'r': recursive = 1; break;
             case 'e':
@@ -96,7 +124,6 @@ int grep_main(int argc, char **argv) {
         }
     next:;
     }
-    (void) recursive;
     if (npats == 0) { if (i >= argc) usage(use); pats[npats++] = argv[i++]; }
     regex_t *re = xmalloc(sizeof(regex_t) * (size_t) npats);
     for (int k = 0; k < npats; k++) {
@@ -117,13 +144,20 @@ int grep_main(int argc, char **argv) {
         if (rcc) { char eb[128]; regerror(rcc, &re[k], eb, sizeof eb); err("%s: %s", p, eb); return 2; }
         free(src);
     }
-    char **files = i < argc ? argv + i : dash_only;
+    static char *dot_only[] = { ".", 0 };
+    char **files = i < argc ? argv + i : recursive ? dot_only : dash_only;
     int nfiles = i < argc ? argc - i : 1;
-    int show_name = (nfiles > 1 || withname) && !noname;
+    if (recursive) {   /* -r: directories stand for the files below them, in name order */
+        struct flist fl = { 0, 0, 0 };
+        for (int k = 0; k < nfiles; k++) walk(files[k], &fl);
+        files = fl.v; nfiles = fl.n;
+        if (i >= argc) for (int k = 0; k < nfiles; k++) if (!strncmp(files[k], "./", 2)) files[k] += 2;
+    }
+    int show_name = (nfiles > 1 || withname || recursive) && !noname;
     int any = 0, trouble = 0;
     char *line = 0; size_t cap = 0;
     for (int f = 0; f < nfiles; f++) {
-        int fd = open_input(files[f]);
+        int fd = silent ? (strcmp(files[f], "-") ? open(files[f], O_RDONLY | O_CLOEXEC) : 0) : open_input(files[f]);
         if (fd < 0) { trouble = 1; continue; }
         const char *name = strcmp(files[f], "-") ? files[f] : "(standard input)";
         struct lreader r; lr_init(&r, fd);

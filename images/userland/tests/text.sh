@@ -66,4 +66,6 @@ clear | hexdump -C
 pwd | grep -c /
 sync; echo synced
 rm n.txt t.txt e.bin abc.bin sums tee.txt
+mkdir -p gr/a gr/b; echo hit > gr/a/f; echo miss > gr/b/g; echo hit2 > gr/top
+grep -r hit gr; (cd gr && grep -rn hit); grep -s hit nonexist gr/top; echo "grep -s $?"; grep -rc hit gr; rm -r gr
 echo END
