@@ -5,13 +5,14 @@
 #     etc/...           the root file system's configuration files (copied from rootfs/)
 #     rootfs.manifest   what the initrd and the MFS root partition hold (format: docs/userland.md)
 # The output is reproducible: no build ids, no timestamps, sources sorted.
-# ARCH=aarch64 or x86_64 (with CC set to that cross compiler) builds the same sources for another port.
+# ARCH=aarch64 or x86_64 builds the same sources for another port (CC defaults to ARCH-linux-gnu-gcc);
+# OUT=DIR writes somewhere else (e.g. to check that a rebuild is byte-identical).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 ARCH=${ARCH:-riscv64}
 CC=${CC:-${ARCH}-linux-gnu-gcc}
 STRIP=${STRIP:-${CC%gcc}strip}
-out="$here/../src/main/resources/org/multios/images/userland/$ARCH"
+out=${OUT:-"$here/../src/main/resources/org/multios/images/userland/$ARCH"}
 mkdir -p "$out"
 cd "$here/src"
 # -Os and section GC keep the static binary small; the file-prefix map keeps host paths out of it
