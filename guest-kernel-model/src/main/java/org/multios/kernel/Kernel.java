@@ -50,6 +50,8 @@ public final class Kernel {
     public final java.util.SplittableRandom random;
     /** The disks and their file systems (set by {@code Storage.probe}); null without a storage stack. */
     public org.multios.kernel.storage.Storage storage;
+    /** The network stack (org.multios.kernel.net.KernelNet.stack makes it on first use). */
+    public org.multios.kernel.net.NetStack net;
 
     /** The interrupt controller of a booted kernel (null for {@code run}: no devices). */
     public InterruptController irq;
@@ -63,6 +65,8 @@ public final class Kernel {
     public String hostname = "multios";
     /** The kernel command line (/proc/cmdline). */
     public String commandLine = "";
+    /** The boot stages' TCG event log (crypto-agile), copied from the FIRMWARE range at boot; null when the boot was not measured. */
+    public volatile byte[] tpmEventLog;
     /** Mounted file systems as /proc/mounts lists them. */
     public final List<Mount> mounts = new ArrayList<>();
     /** Virtual time when this kernel started (uptime counts from here). */
@@ -322,6 +326,9 @@ public final class Kernel {
     }
 
     public void yield(Task t) { sliceEnd = 0; }
+
+    /** Enter the kernel soon (a device or timer event outside a trap woke tasks). */
+    public void kickTimer() { timer.kick(); }
 
     // ---- futexes ----
 
