@@ -241,9 +241,101 @@ public final class FpArithmetic {
 
     // ---- arithmetic ----
 
-    public long add(long x, long y, int n) { return addSub(x, y, n, false); }
+    public long add(long x, long y, int n) {
+        if (fpcr == 0 && fastPath) {
+            long r = n == 64 ? fastAdd64(x, y) : n == 32 ? fastAdd32(x, y) : NO_FAST;
+            if (r != NO_FAST) return r;
+        }
+        return addSub(x, y, n, false);
+    }
 
-    public long sub(long x, long y, int n) { return addSub(x, y, n, true); }
+    public long sub(long x, long y, int n) {
+        if (fpcr == 0 && fastPath) {
+            long r = n == 64 ? fastAdd64(x, y ^ Long.MIN_VALUE) : n == 32 ? fastAdd32(x, y ^ 0x80000000L) : NO_FAST;
+            if (r != NO_FAST) return r;
+        }
+        return addSub(x, y, n, true);
+    }
+
+    // ---- fast paths: default FPCR (round to nearest, no FZ/DN/AHP), operands well inside the
+    // normal range, so Java's IEEE arithmetic gives the Arm result and an error-free
+    // transformation (TwoSum, FMA residue) tells whether it was inexact. Anything else, and
+    // any result near the overflow or underflow thresholds, takes the exact path. ----
+
+    /** Turns the fast paths off (tests compare them with the exact path). */
+    boolean fastPath = true;
+    /** Marks "not handled here": not a valid result of a 32- or 64-bit operation. */
+    private static final long NO_FAST = 0x5a5a_5a5a_0000_0001L;
+
+    /** |x| in [2^-500, 2^500): exponent field 523..1522. */
+    private static boolean tame64(long x) {
+        int e = (int) (x >>> 52) & 0x7ff;
+        return e >= 523 && e < 1523;
+    }
+
+    /** |x| in [2^-60, 2^60) for single precision: exponent field 67..186. */
+    private static boolean tame32(long x) {
+        int e = (int) (x >>> 23) & 0xff;
+        return e >= 67 && e < 187;
+    }
+
+    private long fastAdd64(long x, long y) {
+        if (!tame64(x) || !tame64(y)) return NO_FAST;
+        double a = Double.longBitsToDouble(x), b = Double.longBitsToDouble(y), s = a + b;
+        if (s == 0) return 0; // x + (-x): +0 when rounding to nearest, exact
+        if (Math.abs(s) < 0x1p-900) return NO_FAST;
+        double bb = s - a, err = (a - (s - bb)) + (b - bb);
+        if (err != 0) fpsr |= IXC;
+        return Double.doubleToRawLongBits(s);
+    }
+
+    private long fastAdd32(long x, long y) {
+        if (!tame32(x) || !tame32(y)) return NO_FAST;
+        double a = Float.intBitsToFloat((int) x), b = Float.intBitsToFloat((int) y), s = a + b;
+        if (s == 0) return 0;
+        if (Math.abs(s) < 0x1p-100) return NO_FAST;
+        double bb = s - a, err = (a - (s - bb)) + (b - bb);
+        float r = (float) s; // double then float rounding is exact-once for +,-,*,/ (53 >= 2*24+2)
+        if (err != 0 || r != s) fpsr |= IXC;
+        return Float.floatToRawIntBits(r) & 0xffffffffL;
+    }
+
+    private long fastMul64(long x, long y) {
+        if (!tame64(x) || !tame64(y)) return NO_FAST;
+        double a = Double.longBitsToDouble(x), b = Double.longBitsToDouble(y), p = a * b;
+        if (Math.fma(a, b, -p) != 0) fpsr |= IXC;
+        return Double.doubleToRawLongBits(p);
+    }
+
+    private long fastMul32(long x, long y) {
+        if (!tame32(x) || !tame32(y)) return NO_FAST;
+        double p = (double) Float.intBitsToFloat((int) x) * Float.intBitsToFloat((int) y); // exact: 48 bits
+        float r = (float) p;
+        if (r != p) fpsr |= IXC;
+        return Float.floatToRawIntBits(r) & 0xffffffffL;
+    }
+
+    private long fastDiv64(long x, long y) {
+        if (!tame64(x) || !tame64(y)) return NO_FAST;
+        double a = Double.longBitsToDouble(x), b = Double.longBitsToDouble(y), q = a / b;
+        if (Math.fma(q, b, -a) != 0) fpsr |= IXC;
+        return Double.doubleToRawLongBits(q);
+    }
+
+    private long fastDiv32(long x, long y) {
+        if (!tame32(x) || !tame32(y)) return NO_FAST;
+        double a = Float.intBitsToFloat((int) x), b = Float.intBitsToFloat((int) y), q = a / b;
+        float r = (float) q;
+        if (r != q || Math.fma(q, b, -a) != 0) fpsr |= IXC;
+        return Float.floatToRawIntBits(r) & 0xffffffffL;
+    }
+
+    private long fastSqrt64(long x) {
+        if (!tame64(x) || x < 0) return NO_FAST;
+        double a = Double.longBitsToDouble(x), r = Math.sqrt(a);
+        if (Math.fma(r, r, -a) != 0) fpsr |= IXC;
+        return Double.doubleToRawLongBits(r);
+    }
 
     private long addSub(long x, long y, int n, boolean subtract) {
         Op a = unpack(x, n), b = unpack(y, n);
@@ -260,7 +352,13 @@ public final class FpArithmetic {
         return roundSum(a.sign, a.mant, a.exp, sb, big(b.mant), b.exp, n, rounding());
     }
 
-    public long mul(long x, long y, int n) { return mul(x, y, n, false); }
+    public long mul(long x, long y, int n) {
+        if (fpcr == 0 && fastPath) {
+            long r = n == 64 ? fastMul64(x, y) : n == 32 ? fastMul32(x, y) : NO_FAST;
+            if (r != NO_FAST) return r;
+        }
+        return mul(x, y, n, false);
+    }
 
     /** FMULX: as FMUL, except that infinity × zero is 2.0 with the product's sign. */
     public long mulx(long x, long y, int n) { return mul(x, y, n, true); }
@@ -284,6 +382,10 @@ public final class FpArithmetic {
     }
 
     public long div(long x, long y, int n) {
+        if (fpcr == 0 && fastPath) {
+            long r = n == 64 ? fastDiv64(x, y) : n == 32 ? fastDiv32(x, y) : NO_FAST;
+            if (r != NO_FAST) return r;
+        }
         Op a = unpack(x, n), b = unpack(y, n);
         long r = processNaNs(a, b, n);
         if (nanResult) return r;
@@ -304,6 +406,10 @@ public final class FpArithmetic {
     }
 
     public long sqrt(long x, int n) {
+        if (fpcr == 0 && fastPath && n == 64) {
+            long r = fastSqrt64(x);
+            if (r != NO_FAST) return r;
+        }
         Op a = unpack(x, n);
         if (a.nan()) return processNaN(a, n);
         if (a.type == ZERO) return zero(a.sign, n);

@@ -132,4 +132,40 @@ class FpArithmeticTest {
         fp.fpcr = FpArithmetic.AHP;
         assertEquals(0x7fffL, fp.convert(bits(Double.POSITIVE_INFINITY), 64, 16, FpArithmetic.RN)); // AHP has no infinity
     }
+
+    /** The fast paths (default FPCR, tame operands) give the exact path's result and FPSR bits. */
+    @Test
+    void fastPathsAgreeWithTheExactPathIncludingFlags() {
+        Random r = new Random(7);
+        FpArithmetic fast = new FpArithmetic(), exact = new FpArithmetic();
+        exact.fastPath = false;
+        for (int k = 0; k < 50000; k++) {
+            long x, y;
+            if (r.nextBoolean()) {
+                x = r.nextLong();
+                y = r.nextLong();
+            } else { // near each other and in the fast range, with short mantissas (often exact)
+                x = (r.nextLong() & 0x800fff0000000000L) | ((long) (1000 + r.nextInt(40)) << 52);
+                y = (r.nextLong() & 0x800fff0000000000L) | ((long) (1000 + r.nextInt(40)) << 52);
+            }
+            long xs = x >>> 32, ys = y >>> 32;
+            for (int op = 0; op < 8; op++) {
+                fast.fpsr = exact.fpsr = 0;
+                long a, b;
+                switch (op) {
+                    case 0 -> { a = fast.add(x, y, 64); b = exact.add(x, y, 64); }
+                    case 1 -> { a = fast.sub(x, y, 64); b = exact.sub(x, y, 64); }
+                    case 2 -> { a = fast.mul(x, y, 64); b = exact.mul(x, y, 64); }
+                    case 3 -> { a = fast.div(x, y, 64); b = exact.div(x, y, 64); }
+                    case 4 -> { a = fast.sqrt(x & Long.MAX_VALUE, 64); b = exact.sqrt(x & Long.MAX_VALUE, 64); }
+                    case 5 -> { a = fast.add(xs, ys, 32); b = exact.add(xs, ys, 32); }
+                    case 6 -> { a = fast.mul(xs, ys, 32); b = exact.mul(xs, ys, 32); }
+                    default -> { a = fast.div(xs, ys, 32); b = exact.div(xs, ys, 32); }
+                }
+                String ctx = "op " + op + " " + Long.toHexString(x) + " " + Long.toHexString(y);
+                assertEquals(b, a, ctx);
+                assertEquals(exact.fpsr, fast.fpsr, ctx);
+            }
+        }
+    }
 }
