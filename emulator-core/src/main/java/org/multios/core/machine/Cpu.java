@@ -21,6 +21,12 @@ public interface Cpu {
     /** True while the CPU sleeps in WFI/HLT with no interrupt pending. */
     boolean isWaiting();
 
+    /**
+     * False when the CPU waits with every interrupt source disabled, so nothing can ever wake
+     * it (a firmware "halt": wfi with mie = 0). The machine stops when all CPUs are in that state.
+     */
+    default boolean canWake() { return true; }
+
     /** Program counter of the next instruction. */
     long pc();
 

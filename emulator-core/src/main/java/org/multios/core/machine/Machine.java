@@ -92,6 +92,10 @@ public final class Machine {
             if (maxRetired > 0) {
                 clock.retire(maxRetired);
             } else if (allWaiting()) {
+                if (noneCanWake()) {
+                    stop(1, "all CPUs halted (waiting for an interrupt with every interrupt disabled)");
+                    break;
+                }
                 long next = clock.nextDeadline();
                 if (next == Long.MAX_VALUE) {
                     stop(1, "all CPUs wait for an interrupt that nothing can raise");
@@ -104,6 +108,11 @@ public final class Machine {
         }
         state = State.STOPPED;
         return exitStatus;
+    }
+
+    private boolean noneCanWake() {
+        for (Cpu c : cpus) if (c.canWake()) return false;
+        return true;
     }
 
     private boolean allWaiting() {

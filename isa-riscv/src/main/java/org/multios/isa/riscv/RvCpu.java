@@ -250,6 +250,10 @@ public final class RvCpu implements Cpu {
     @Override
     public boolean isWaiting() { return waiting; }
 
+    /** wfi resumes only for a pending interrupt enabled in mie (whatever mstatus says): none enabled, none comes. */
+    @Override
+    public boolean canWake() { return !waiting || csr.mie != 0; }
+
     @Override
     public void requestExit() { exitRequested = true; }
 
