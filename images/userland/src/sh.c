@@ -73,6 +73,9 @@ static int loop_depth, break_n, continue_n, exit_requested = -1;
 static int opt_errexit, opt_xtrace, cond_depth;   /* set -e, set -x; inside a condition -e does not apply */
 static int func_depth, returning;            /* inside a function; `return` unwinds to its caller */
 struct func { char *name, *body; };
+/* `local`: the values a function's locals hid, restored when it returns */
+struct saved_var { char *name, *val; int exported, had, depth; };
+static struct saved_var *locals; static int nlocals, caplocals;
 static struct func *funcs; static int nfuncs;
 
 static struct var *var_find(const char *name, size_t len) {
@@ -1040,13 +1043,13 @@ static int bi_cd(int argc, char **argv), bi_pwd(int argc, char **argv), bi_expor
            bi_colon(int argc, char **argv), bi_dot(int argc, char **argv), bi_shift(int argc, char **argv),
            bi_read(int argc, char **argv), bi_eval(int argc, char **argv), bi_break(int argc, char **argv),
            bi_continue(int argc, char **argv), bi_kill(int argc, char **argv), bi_exec(int argc, char **argv),
-           bi_set(int argc, char **argv), bi_return(int argc, char **argv);
+           bi_set(int argc, char **argv), bi_return(int argc, char **argv), bi_local(int argc, char **argv);
 
 static const struct { const char *name; applet_main fn; } builtins[] = {
     { "cd", bi_cd }, { "pwd", bi_pwd }, { "export", bi_export }, { "unset", bi_unset }, { "exit", bi_exit },
     { "jobs", bi_jobs }, { "wait", bi_wait }, { "fg", bi_fg }, { "bg", bi_bg }, { ":", bi_colon },
     { ".", bi_dot }, { "source", bi_dot }, { "shift", bi_shift }, { "read", bi_read }, { "eval", bi_eval },
-    { "break", bi_break }, { "continue", bi_continue }, { "kill", bi_kill }, { "exec", bi_exec }, { "set", bi_set }, { "return", bi_return },
+    { "break", bi_break }, { "continue", bi_continue }, { "kill", bi_kill }, { "exec", bi_exec }, { "set", bi_set }, { "return", bi_return }, { "local", bi_local },
     /* applets cheap enough to run without a fork */
     { "echo", echo_main }, { "true", true_main }, { "false", false_main }, { "test", test_main }, { "[", test_main },
 };
@@ -1219,6 +1222,13 @@ static int call_function(struct func *f, int argc, char **argv, struct node *n) 
     int save_loops = loop_depth; loop_depth = 0;
     func_depth++;
     int st = run_node(body);
+    /* put back what this call's locals hid, newest first */
+    while (nlocals > 0 && locals[nlocals - 1].depth == func_depth) {
+        struct saved_var *v = &locals[--nlocals];
+        if (v->had) { var_set(v->name, strlen(v->name), v->val, 0); struct var *x = var_find(v->name, strlen(v->name)); if (x) x->exported = v->exported; }
+        else var_unset(v->name);
+        free(v->name); free(v->val);
+    }
     func_depth--;
     if (returning) { returning = 0; st = last_status; }
     loop_depth = save_loops;
@@ -1691,6 +1701,27 @@ static int bi_read(int argc, char **argv) {
     return got ? 0 : 1;
 }
 
+static int bi_local(int argc, char **argv) {
+    if (!func_depth) { fdf(2, "sh: local: not in a function\n"); return 1; }
+    for (int i = 1; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        size_t nl = eq ? (size_t) (eq - argv[i]) : strlen(argv[i]);
+        if (!nl || !is_name_start((unsigned char) argv[i][0])) { fdf(2, "sh: local: %s: bad variable name\n", argv[i]); return 1; }
+        int seen = 0;   /* a second `local x` in the same call keeps the first saved value */
+        for (int k = nlocals - 1; k >= 0 && locals[k].depth == func_depth; k--) if (strlen(locals[k].name) == nl && !strncmp(locals[k].name, argv[i], nl)) seen = 1;
+        if (!seen) {
+            if (nlocals == caplocals) { caplocals = caplocals * 2 + 16; locals = xrealloc(locals, sizeof *locals * (size_t) caplocals); }
+            struct var *old = var_find(argv[i], nl);
+            struct saved_var *v = &locals[nlocals++];
+            v->name = xmalloc(nl + 1); memcpy(v->name, argv[i], nl); v->name[nl] = 0;
+            v->had = old && old->val; v->val = v->had ? xstrdup(old->val) : 0; v->exported = old ? old->exported : 0;
+            v->depth = func_depth;
+        }
+        if (eq || !seen) var_set(argv[i], nl, eq ? eq + 1 : "", 0);
+    }
+    return 0;
+}
+
 static int bi_return(int argc, char **argv) {
     long v = last_status;
     if (argc > 1 && parse_long(argv[1], &v) != 0) { fdf(2, "sh: return: %s: numeric argument required\n", argv[1]); v = 2; }
@@ -1872,7 +1903,7 @@ int sh_main(int argc, char **argv) {
     pos_args = argv + i; npos = argc - i;
     /* a fresh shell state: this may run in a forked child of another shell (an applet run
      * without exec), whose variables and jobs must not leak into us */
-    nvars = 0; nfuncs = 0; cond_depth = 0; func_depth = returning = 0; memset(jobs, 0, sizeof jobs);
+    nvars = 0; nfuncs = 0; cond_depth = 0; nlocals = 0; func_depth = returning = 0; memset(jobs, 0, sizeof jobs);
     last_status = 0; interactive = 0; jobctl = 0; last_bg = 0; loop_depth = break_n = continue_n = 0; exit_requested = -1;
     root_pid = getpid();
     init_vars();

@@ -46,4 +46,12 @@ case none in a) echo no;; esac; echo "no match $?"
 case x in x) false;; esac; echo "body status $?"
 kind() { case $1 in -*) echo option;; *) echo operand;; esac; }
 kind -v; kind file
+echo "== local"
+x=global; y=keep
+lf() { local x=inner z; echo "in lf: $x [$z]"; x=changed; local x; echo "again $x"; lg; }
+lg() { echo "lg sees $x"; local y=lg-local; echo "lg y=$y"; }
+lf; echo "after: $x $y [${z-unset}]"
+lr() { local n=$1; if [ $n -gt 0 ]; then lr $((n-1)); fi; echo "n=$n"; }
+lr 2
+local q 2>&1; echo "local outside $?"
 echo END
