@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * CPUID (SDM Vol. 2A): describes what this CPU implements and nothing more: x87 (FPU),
- * FXSR, SSE through SSE4.2, POPCNT, LZCNT, MOVBE, CMPXCHG16B, XSAVE for x87+SSE state, RDRAND and
- * RDSEED; no MMX, AVX or BMI (there is no VEX decoding). The vendor is
+ * MMX, FXSR, SSE through SSE4.2, POPCNT, LZCNT, MOVBE, CMPXCHG16B, XSAVE for x87+SSE state, RDRAND
+ * and RDSEED (glibc's x86-64 baseline check wants CMOV, CX8, FPU, FXSR, MMX, SSE, SSE2, SYSCALL); no
+ * AVX or BMI (there is no VEX decoding). The vendor is
  * "AuthenticAMD", as QEMU's default qemu64 model reports, so firmware takes the paths it
  * takes under QEMU; feature bits list only what the executor implements.
  */
@@ -17,7 +18,7 @@ public final class Cpuid {
 
     // CPUID.1:EDX
     static final int FPU = 1, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, PAE = 1 << 6, CX8 = 1 << 8,
-            PGE = 1 << 13, MTRR = 1 << 12, CMOV = 1 << 15, PAT = 1 << 16, CLFSH = 1 << 19, FXSR = 1 << 24,
+            PGE = 1 << 13, MTRR = 1 << 12, CMOV = 1 << 15, PAT = 1 << 16, CLFSH = 1 << 19, MMX = 1 << 23, FXSR = 1 << 24,
             SSE = 1 << 25, SSE2 = 1 << 26;
     // CPUID.1:ECX
     static final int SSE3 = 1, SSSE3 = 1 << 9, CX16 = 1 << 13, SSE41 = 1 << 19, SSE42 = 1 << 20, MOVBE = 1 << 22,
@@ -40,7 +41,7 @@ public final class Cpuid {
             case 0 -> vendor(0xd);
             case 1 -> new int[] {SIGNATURE, 0x0001_0800,
                 SSE3 | SSSE3 | CX16 | SSE41 | SSE42 | MOVBE | POPCNT | XSAVE | (osxsave ? OSXSAVE : 0) | RDRAND,
-                FPU | PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH | FXSR | SSE | SSE2};
+                FPU | PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH | MMX | FXSR | SSE | SSE2};
             case 7 -> new int[] {0, subleaf == 0 ? RDSEED : 0, 0, 0};
             // XSAVE: x87 and SSE state, standard format only (no XSAVEOPT/XSAVEC/XSAVES)
             case 0xd -> switch (subleaf) {

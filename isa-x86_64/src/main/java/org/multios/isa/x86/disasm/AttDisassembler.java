@@ -183,6 +183,8 @@ public final class AttDisassembler {
             switch (o.method()) {
                 case 'V' -> { return "%xmm" + in.reg; }
                 case 'W', 'U' -> { return in.mod == 3 ? "%xmm" + in.rm : memory(in); }
+                case 'P' -> { return "%mm" + (in.reg & 7); }
+                case 'Q', 'N' -> { return in.mod == 3 ? "%mm" + (in.rm & 7) : memory(in); }
                 case 'E', 'G' -> {
                     // general registers of SSE instructions are 32- or 64-bit even for byte/word data
                     int r = o.method() == 'G' ? in.reg : in.rm;

@@ -22,6 +22,10 @@ final class Sse {
     private final SseMath fp = new SseMath();
     private final SseString strings = new SseString();
     private X86Insn in;
+    /** The instruction works on MMX registers (operands P, Q, N): 8-byte vectors. */
+    private boolean mmx;
+    /** Vector bytes: 16 for XMM, 8 for MMX. */
+    private int vb = 16;
 
     Sse(Executor x) {
         this.x = x;
@@ -35,6 +39,22 @@ final class Sse {
     private void setXmm(int r, long[] v) {
         cpu.xmm[2 * r] = v[0];
         cpu.xmm[2 * r + 1] = v[1];
+    }
+
+    private long mm(int r) { return cpu.fpuSig[r & 7]; }
+
+    /** Writing an MMX register sets its x87 exponent field to all ones (SDM Vol. 1 9.5.1). */
+    private void setMm(int r, long v) {
+        cpu.fpuSig[r & 7] = v;
+        cpu.fpuExp[r & 7] = 0xffff;
+    }
+
+    /** The destination register (ModRM.reg): XMM, or MMX for MMX forms. */
+    private long[] vd() { return mmx ? new long[] {mm(in.reg), 0} : xmm(in.reg); }
+
+    private void setVd(long[] v) {
+        if (mmx) setMm(in.reg, v[0]);
+        else setXmm(in.reg, v);
     }
 
     private int memSize(OperandSpec o) {
@@ -61,6 +81,11 @@ final class Sse {
         OperandSpec o = x.operands().get(i);
         switch (o.method()) {
             case 'V' -> { return xmm(in.reg); }
+            case 'P' -> { return new long[] {mm(in.reg), 0}; }
+            case 'Q', 'N' -> {
+                if (in.mod == 3) return new long[] {mm(in.rm), 0};
+                return new long[] {cpu.read(x.eaSeg, x.ea, 8), 0};
+            }
             case 'W', 'U', 'M' -> {
                 if (in.mod == 3) return xmm(in.rm);
                 int size = memSize(o);
@@ -81,6 +106,11 @@ final class Sse {
         OperandSpec o = x.operands().get(i);
         switch (o.method()) {
             case 'V' -> setXmm(in.reg, v);
+            case 'P' -> setMm(in.reg, v[0]);
+            case 'Q', 'N' -> {
+                if (in.mod == 3) setMm(in.rm, v[0]);
+                else cpu.write(x.eaSeg, x.ea, 8, v[0]);
+            }
             case 'W', 'U', 'M' -> {
                 if (in.mod == 3) { setXmm(in.rm, v); return; }
                 int size = memSize(o);
@@ -102,7 +132,7 @@ final class Sse {
 
     private boolean storeForm() {
         char m = x.operands().get(0).method();
-        return m == 'W' || m == 'M' || m == 'E' || m == 'U' && x.operands().get(1).method() == 'V';
+        return m == 'W' || m == 'M' || m == 'E' || m == 'Q' || m == 'U' && x.operands().get(1).method() == 'V';
     }
 
     static long lane(long[] v, int i, int w) {
@@ -140,6 +170,19 @@ final class Sse {
     void execute(X86Insn insn) {
         in = insn;
         String m = in.mnemonic();
+        mmx = false;
+        for (OperandSpec o : x.operands()) mmx |= o.method() == 'P' || o.method() == 'Q' || o.method() == 'N';
+        vb = mmx ? 8 : 16;
+        if (mmx) {
+            // MMX: no OSFXSR needed; x87 rules for EM/TS and pending exceptions; TOP = 0, all tags valid
+            if ((cpu.cr0 & X86Cpu.CR0_EM) != 0) throw X86Fault.ud("MMX with CR0.EM");
+            if ((cpu.cr0 & X86Cpu.CR0_TS) != 0) throw new X86Fault(X86Fault.NM, 0, false, "MMX with CR0.TS");
+            if ((cpu.fpuStatus & 0x80) != 0 && (cpu.cr0 & X86Cpu.CR0_NE) != 0) throw new X86Fault(X86Fault.MF, 0, false, "x87 exception pending");
+            cpu.fpuStatus &= ~0x3800;
+            cpu.fpuTag = 0;
+            if (!integerOp(m) && !mmxMove(m) && !sse4Op(m)) throw X86Fault.ud("not implemented: MMX " + m);
+            return;
+        }
         boolean generalPurpose = m.equals("crc32") || m.equals("movbe") || m.equals("movnti");
         if (!generalPurpose) {
             if ((cpu.cr0 & X86Cpu.CR0_EM) != 0 || (cpu.cr4 & X86Cpu.CR4_OSFXSR) == 0 && !m.equals("emms")) {
@@ -343,15 +386,15 @@ final class Sse {
     }
 
     private void logic(BinOp op) {
-        long[] a = xmm(in.reg), b = src(1);
-        setXmm(in.reg, new long[] {op.apply(a[0], b[0]), op.apply(a[1], b[1])});
+        long[] a = vd(), b = src(1);
+        setVd(new long[] {op.apply(a[0], b[0]), op.apply(a[1], b[1])});
     }
 
     /** Element-wise integer operation on lanes of w bytes. */
     private void ints(int w, BinOp op) {
-        long[] a = xmm(in.reg), b = src(1), r = new long[2];
-        for (int i = 0; i < 16 / w; i++) setLane(r, i, w, op.apply(lane(a, i, w), lane(b, i, w)));
-        setXmm(in.reg, r);
+        long[] a = vd(), b = src(1), r = new long[2];
+        for (int i = 0; i < vb / w; i++) setLane(r, i, w, op.apply(lane(a, i, w), lane(b, i, w)));
+        setVd(r);
     }
 
     private static long satS(long v, int w) {
@@ -382,37 +425,37 @@ final class Sse {
             case "pmulhuw" -> ints(2, (a, b) -> (a * b) >>> 16);
             case "pmulhrsw" -> ints(2, (a, b) -> (((sext(a, 2) * sext(b, 2)) >> 14) + 1) >> 1);
             case "pmuludq" -> {
-                long[] a = xmm(in.reg), b = src(1);
-                setXmm(in.reg, new long[] {(a[0] & 0xffffffffL) * (b[0] & 0xffffffffL), (a[1] & 0xffffffffL) * (b[1] & 0xffffffffL)});
+                long[] a = vd(), b = src(1);
+                setVd(new long[] {(a[0] & 0xffffffffL) * (b[0] & 0xffffffffL), (a[1] & 0xffffffffL) * (b[1] & 0xffffffffL)});
             }
             case "pmuldq" -> {
-                long[] a = xmm(in.reg), b = src(1);
-                setXmm(in.reg, new long[] {(long) (int) a[0] * (int) b[0], (long) (int) a[1] * (int) b[1]});
+                long[] a = vd(), b = src(1);
+                setVd(new long[] {(long) (int) a[0] * (int) b[0], (long) (int) a[1] * (int) b[1]});
             }
             case "pmaddwd" -> {
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                for (int i = 0; i < 4; i++) {
+                long[] a = vd(), b = src(1), r = new long[2];
+                for (int i = 0; i < vb / 4; i++) {
                     long s = sext(lane(a, 2 * i, 2), 2) * sext(lane(b, 2 * i, 2), 2) + sext(lane(a, 2 * i + 1, 2), 2) * sext(lane(b, 2 * i + 1, 2), 2);
                     setLane(r, i, 4, s);
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "pmaddubsw" -> {
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                for (int i = 0; i < 8; i++) {
+                long[] a = vd(), b = src(1), r = new long[2];
+                for (int i = 0; i < vb / 2; i++) {
                     long s = lane(a, 2 * i, 1) * sext(lane(b, 2 * i, 1), 1) + lane(a, 2 * i + 1, 1) * sext(lane(b, 2 * i + 1, 1), 1);
                     setLane(r, i, 2, satS(s, 2));
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "psadbw" -> {
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                for (int h = 0; h < 2; h++) {
+                long[] a = vd(), b = src(1), r = new long[2];
+                for (int h = 0; h < vb / 8; h++) {
                     long s = 0;
                     for (int i = 0; i < 8; i++) s += Math.abs(lane(a, 8 * h + i, 1) - lane(b, 8 * h + i, 1));
                     r[h] = s;
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "pavgb", "pavgw" -> ints(m.endsWith("b") ? 1 : 2, (a, b) -> (a + b + 1) >>> 1);
             case "pminub", "pminuw", "pminud" -> ints(width(m.charAt(5)), (a, b) -> Long.compareUnsigned(a, b) < 0 ? a : b);
@@ -438,57 +481,57 @@ final class Sse {
             case "punpcklbw", "punpcklwd", "punpckldq", "punpcklqdq", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq" -> {
                 int w = m.endsWith("qdq") ? 8 : width(m.charAt(7));
                 boolean high = m.charAt(6) == 'h';
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                int n = 16 / w, base = high ? n / 2 : 0;
+                long[] a = vd(), b = src(1), r = new long[2];
+                int n = vb / w, base = high ? n / 2 : 0;
                 for (int i = 0; i < n / 2; i++) {
                     setLane(r, 2 * i, w, lane(a, base + i, w));
                     setLane(r, 2 * i + 1, w, lane(b, base + i, w));
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "packsswb", "packssdw", "packuswb", "packusdw" -> {
                 int w = m.endsWith("wb") ? 2 : 4;
                 boolean unsigned = m.startsWith("packus");
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                int n = 16 / w;
+                long[] a = vd(), b = src(1), r = new long[2];
+                int n = vb / w;
                 for (int i = 0; i < 2 * n; i++) {
                     long v = sext(lane(i < n ? a : b, i % n, w), w);
                     setLane(r, i, w / 2, unsigned ? satU(v, w / 2) : satS(v, w / 2));
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "pshufd" -> {
                 long[] s = src(1), r = new long[2];
                 for (int i = 0; i < 4; i++) setLane(r, i, 4, lane(s, (int) (in.imm >> (2 * i)) & 3, 4));
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "pshuflw", "pshufhw" -> {
                 long[] s = src(1), r = s.clone();
                 int base = m.equals("pshufhw") ? 4 : 0;
                 for (int i = 0; i < 4; i++) setLane(r, base + i, 2, lane(s, base + ((int) (in.imm >> (2 * i)) & 3), 2));
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "pshufb" -> {
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                for (int i = 0; i < 16; i++) {
+                long[] a = vd(), b = src(1), r = new long[2];
+                for (int i = 0; i < vb; i++) {
                     long c = lane(b, i, 1);
-                    setLane(r, i, 1, (c & 0x80) != 0 ? 0 : lane(a, (int) c & 15, 1));
+                    setLane(r, i, 1, (c & 0x80) != 0 ? 0 : lane(a, (int) c & (vb - 1), 1));
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "palignr" -> {
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
+                long[] a = vd(), b = src(1), r = new long[2];
                 int n = (int) (in.imm & 0xff);
-                for (int i = 0; i < 16; i++) {
-                    int k = i + n; // byte k of the 32-byte concatenation a:b (b low)
-                    setLane(r, i, 1, k < 16 ? lane(b, k, 1) : k < 32 ? lane(a, k - 16, 1) : 0);
+                for (int i = 0; i < vb; i++) {
+                    int k = i + n; // byte k of the concatenation a:b (b low)
+                    setLane(r, i, 1, k < vb ? lane(b, k, 1) : k < 2 * vb ? lane(a, k - vb, 1) : 0);
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             case "pmovmskb" -> {
-                long[] s = xmm(in.rm);
+                long[] s = src(1);
                 int r = 0;
-                for (int i = 0; i < 16; i++) r |= (int) (lane(s, i, 1) >>> 7) << i;
+                for (int i = 0; i < vb; i++) r |= (int) (lane(s, i, 1) >>> 7) << i;
                 cpu.setReg(in.reg, in.osize == 8 ? 8 : 4, true, r);
             }
             case "psignb", "psignw", "psignd" -> {
@@ -498,14 +541,14 @@ final class Sse {
             case "pabsb", "pabsw", "pabsd" -> {
                 int w = width(m.charAt(4));
                 long[] s = src(1), r = new long[2];
-                for (int i = 0; i < 16 / w; i++) setLane(r, i, w, Math.abs(sext(lane(s, i, w), w)));
-                setXmm(in.reg, r);
+                for (int i = 0; i < vb / w; i++) setLane(r, i, w, Math.abs(sext(lane(s, i, w), w)));
+                setVd(r);
             }
             case "phaddw", "phaddd", "phsubw", "phsubd", "phaddsw", "phsubsw" -> {
                 int w = m.charAt(5) == 'w' || m.endsWith("sw") ? 2 : 4;
                 boolean sub = m.startsWith("phsub"), sat = m.endsWith("sw");
-                long[] a = xmm(in.reg), b = src(1), r = new long[2];
-                int n = 16 / w;
+                long[] a = vd(), b = src(1), r = new long[2];
+                int n = vb / w;
                 for (int i = 0; i < n; i++) {
                     long[] s = i < n / 2 ? a : b;
                     int j = (i % (n / 2)) * 2;
@@ -513,7 +556,7 @@ final class Sse {
                     long res = sub ? u - v : u + v;
                     setLane(r, i, w, sat ? satS(res, w) : res);
                 }
-                setXmm(in.reg, r);
+                setVd(r);
             }
             default -> { return false; }
         }
@@ -529,12 +572,13 @@ final class Sse {
             long[] c = src(1);
             count = c[0] < 0 ? Long.MAX_VALUE : c[0]; // the low quadword only
         }
-        int target = x.operands().get(0).method() == 'U' ? in.rm : in.reg;
-        long[] s = xmm(target), r = new long[2];
+        char tm = x.operands().get(0).method();
+        int target = tm == 'U' || tm == 'N' ? in.rm : in.reg;
+        long[] s = mmx ? new long[] {mm(target), 0} : xmm(target), r = new long[2];
         int bits = 8 * w;
         char kind = m.charAt(2); // l(eft), r(ight logical), a(rithmetic)
         boolean arith = m.charAt(3) == 'a';
-        for (int i = 0; i < 16 / w; i++) {
+        for (int i = 0; i < vb / w; i++) {
             long v = lane(s, i, w);
             long res;
             if (arith) res = sext(v, w) >> (int) Math.min(count, bits - 1);
@@ -542,10 +586,37 @@ final class Sse {
             else res = kind == 'l' ? v << count : v >>> count;
             setLane(r, i, w, res);
         }
-        setXmm(target, r);
+        if (mmx) setMm(target, r[0]);
+        else setXmm(target, r);
     }
 
     // ------------------------------------------------------------------ moves
+
+    private boolean mmxMove(String m) {
+        switch (m) {
+            case "movd" -> {
+                int size = in.rexW() ? 8 : 4;
+                if (storeForm()) {
+                    long v = mm(in.reg) & Alu.mask(size);
+                    if (in.mod == 3) cpu.setReg(in.rm, size, true, v);
+                    else cpu.write(x.eaSeg, x.ea, size, v);
+                } else {
+                    setMm(in.reg, in.mod == 3 ? cpu.reg(in.rm, size, true) : cpu.read(x.eaSeg, x.ea, size));
+                }
+            }
+            case "movq", "movntq" -> {
+                if (storeForm()) dst(0, vd());
+                else setVd(src(1));
+            }
+            case "pshufw" -> {
+                long[] s = src(1), r = new long[2];
+                for (int i = 0; i < 4; i++) setLane(r, i, 2, lane(s, (int) (in.imm >> (2 * i)) & 3, 2));
+                setVd(r);
+            }
+            default -> { return false; }
+        }
+        return true;
+    }
 
     private boolean moveOp(String m) {
         switch (m) {
@@ -654,8 +725,7 @@ final class Sse {
             }
             case "pextrb", "pextrw", "pextrd" -> {
                 int w = m.equals("pextrb") ? 1 : m.equals("pextrw") ? 2 : in.rexW() ? 8 : 4;
-                int srcReg = x.operands().get(1).method() == 'U' ? in.rm : in.reg;
-                long v = lane(xmm(srcReg), (int) in.imm & (16 / w - 1), w);
+                long v = lane(src(1), (int) in.imm & (vb / w - 1), w);
                 if (x.operands().get(0).method() == 'G') cpu.setReg(in.reg, in.osize == 8 ? 8 : 4, true, v);
                 else if (in.mod == 3) cpu.setReg(in.rm, w == 8 ? 8 : in.osize == 8 ? 8 : 4, true, v);
                 else cpu.write(x.eaSeg, x.ea, w, v);
@@ -663,9 +733,9 @@ final class Sse {
             case "pinsrb", "pinsrw", "pinsrd" -> {
                 int w = m.equals("pinsrb") ? 1 : m.equals("pinsrw") ? 2 : in.rexW() ? 8 : 4;
                 long v = in.mod == 3 ? cpu.reg(in.rm, 8, true) : cpu.read(x.eaSeg, x.ea, w);
-                long[] r = xmm(in.reg);
-                setLane(r, (int) in.imm & (16 / w - 1), w, v);
-                setXmm(in.reg, r);
+                long[] r = vd();
+                setLane(r, (int) in.imm & (vb / w - 1), w, v);
+                setVd(r);
             }
             case "phminposuw" -> {
                 long[] s = src(1);

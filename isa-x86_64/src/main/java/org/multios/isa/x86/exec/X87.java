@@ -325,7 +325,6 @@ final class X87 {
         Extended v = read(0);
         int[] f = {0};
         Long q = v.isNaN() || v.isInf() || v.isUnsupported() ? null : SoftFloat.toInt(v.unpack(), 64, rc(), f);
-        if (q != null && (f[0] & SoftFloat.ROUNDED_UP) != 0) cpu.fpuStatus |= C1;
         if (q == null || Math.abs(q) > 999_999_999_999_999_999L) {
             fl |= IE;
             if (blocked()) return;
@@ -335,6 +334,7 @@ final class X87 {
             cpu.write(x.eaSeg, x.ea + 8, 2, 0xffff);
         } else {
             fl |= f[0] & 0x3f;
+            if ((f[0] & SoftFloat.ROUNDED_UP) != 0) cpu.fpuStatus |= C1; // only for a value that was stored
             long a = Math.abs(q);
             for (int i = 0; i < 9; i++) {
                 int lo = (int) (a % 10); a /= 10;

@@ -49,7 +49,7 @@ class ObjdumpFpTableTest {
             if (e.mnemonic().equals("fxsave") || e.mnemonic().equals("xsave") || e.mnemonic().equals("fxrstor") || e.mnemonic().equals("xrstor")) rexes.add(0x48);
             for (int mod : new int[] {3, 1}) {
                 if (mod == 3 && l.row().mod() == 'm' || mod == 1 && l.row().mod() == 'r') continue;
-                boolean hasModrm = l.row().reg() >= 0 || e.operands().stream().anyMatch(o -> "EGMRSCDVWU".indexOf(o.method()) >= 0);
+                boolean hasModrm = l.row().reg() >= 0 || e.operands().stream().anyMatch(o -> "EGMRSCDVWUPQN".indexOf(o.method()) >= 0);
                 if (!hasModrm && mod == 1) continue;
                 for (int rex : rexes) {
                     List<Integer> b = new ArrayList<>();

@@ -161,7 +161,7 @@ class FpSystemTest {
         int ecx = r[2], edx = r[3];
         for (int bit : new int[] {0, 24, 25, 26}) assertTrue((edx >> bit & 1) != 0, "EDX bit " + bit);
         for (int bit : new int[] {0, 9, 19, 20, 23, 26, 27, 30}) assertTrue((ecx >> bit & 1) != 0, "ECX bit " + bit);
-        assertEquals(0, edx >> 23 & 1, "no MMX");
+        assertEquals(1, edx >> 23 & 1, "MMX");
         assertEquals(0, ecx >> 28 & 1, "no AVX");
         assertEquals(0, cpu.cpuid.query(1, 0, false)[2] >> 27 & 1, "OSXSAVE follows CR4");
         assertEquals(0, cpu.cpuid.query(7, 0)[1] & (1 << 3 | 1 << 8), "no BMI1/BMI2");

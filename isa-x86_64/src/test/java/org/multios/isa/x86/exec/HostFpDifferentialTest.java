@@ -137,7 +137,7 @@ class HostFpDifferentialTest {
         List<OperandSpec> ops = e.operands();
         boolean x87 = e.has(OpcodeEntry.X87);
         boolean wide = ops.stream().anyMatch(o -> o.size() == 'y' || o.size() == 'v');
-        boolean hasModrm = l.row().reg() >= 0 || ops.stream().anyMatch(o -> "EGMRSCDVWU".indexOf(o.method()) >= 0);
+        boolean hasModrm = l.row().reg() >= 0 || ops.stream().anyMatch(o -> "EGMRSCDVWUPQN".indexOf(o.method()) >= 0);
         int mod = l.row().mod() == 'r' ? 3 : l.row().mod() == 'm' ? 1 : r.nextBoolean() ? 3 : 1;
         if (!hasModrm) mod = 3;
         int rex = x87 ? 0 : 0x40 | (r.nextBoolean() ? 4 : 0) | (r.nextBoolean() ? 1 : 0) | (wide && r.nextBoolean() ? 8 : 0);
