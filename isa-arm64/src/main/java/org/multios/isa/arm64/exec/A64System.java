@@ -81,6 +81,7 @@ final class A64System {
             }
             case 0b00010, 0b00011 -> { // HVC, SMC: no EL2/EL3 here; the board's PSCI answers
                 boolean smc = ll == 3;
+                if (!smc && cpu.nativeCall(imm16)) return;
                 if (cpu.el == 0 || !cpu.hypercalls().call(cpu, imm16, smc)) throw cpu.undefined();
             }
             case 0b00100 -> cpu.syncException(ExceptionClass.BRK64, imm16, 0, false);
