@@ -36,7 +36,7 @@ CFLAGS="-march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin -n
  -fno-pic -static -Os -g -gno-record-gcc-switches -Wall -Wextra -Werror -fno-common \
  -fno-asynchronous-unwind-tables -fno-stack-protector -ffile-prefix-map=$here=. -Wa,--debug-prefix-map,$here=. -Ilib"
 LDFLAGS="-Wl,--build-id=none -Wl,--no-warn-rwx-segments"
-LIB="console string fdt pci nvme hash lz4 gpt mfs elf"
+LIB="console string fdt pci nvme hash lz4 gpt mfs elf tpm tcglog"
 
 build() { # name  sources...   (link script NAME/link.ld, output $dest/NAME.elf)
     name=$1; shift

@@ -162,4 +162,38 @@ struct elf_image {
 void elf_load(const struct mfs_inode *n, const char *path, struct elf_image *img,
               void (*check)(uint64_t lo, uint64_t hi, const char *path));
 
+/* ---- tpm.c: TPM 2.0 over TIS (locality 0, polled) ---- */
+int tpm_probe(const void *fdt);             /* 0 when a tcg,tpm-tis-mmio node exists */
+int tpm_present(void);
+uint64_t tpm_base(void);
+void tpm_startup(void);                     /* TPM2_Startup(TPM_SU_CLEAR) */
+void tpm_pcr_extend(unsigned pcr, const uint8_t digest[32]);
+uint32_t tpm_load_p256(const uint8_t xy[64]);
+uint32_t tpm_verify_p256(uint32_t key, const uint8_t digest[32], const uint8_t rs[64]);
+void tpm_flush(uint32_t handle);
+
+/* ---- tcglog.c: TCG crypto-agile event log, measurements, verified boot ---- */
+#define EV_POST_CODE 0x1
+#define EV_NO_ACTION 0x3
+#define EV_SEPARATOR 0x4
+#define EV_S_CRTM_CONTENTS 0x7
+#define EV_PLATFORM_CONFIG_FLAGS 0xA
+#define EV_IPL 0xD
+/* Stage 1 keeps the log in the FIRMWARE range just below stage 2. */
+#define TCGLOG_BASE 0x801F0000UL
+#define TCGLOG_CAP 0x10000u
+void tcglog_init(void *base, uint32_t cap);
+void tcglog_attach(void *base, uint32_t used, uint32_t cap);
+uint64_t tcglog_base(void);
+uint32_t tcglog_size(void);
+void tcglog_event(unsigned pcr, uint32_t type, const uint8_t digest[32], const void *event, uint32_t len);
+/* Hashes data (SHA-256), extends pcr and logs an event whose data is the string event. */
+void tcglog_measure(unsigned pcr, uint32_t type, const void *data, uint64_t len, const char *event);
+void tcglog_separators(unsigned first, unsigned last);
+void sha256_of(const void *p, uint64_t n, uint8_t out[32]);
+int ecdsa_der_to_rs(const uint8_t *der, size_t len, uint8_t rs[64]);
+const uint8_t *secure_boot_key(const void *fdt);
+/* Dies unless PATH.sig on the boot partition is a valid signature of digest by key_xy. */
+void secure_boot_verify(const uint8_t key_xy[64], const char *path, const uint8_t digest[32]);
+
 #endif

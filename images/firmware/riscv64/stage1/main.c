@@ -12,7 +12,8 @@ const char *fw_stage_name = "stage1";
 #define STAGE2_BASE 0x80200000UL
 #define STAGE2_MAX  0x00200000UL      /* up to the kernel at 0x80400000 */
 
-extern char __stage1_end[];
+extern char __stage1_end[], __stage1_load_end[];
+#define STAGE1_BASE 0x80000000UL
 
 void fw_halt(void) {
     clear_csr(mstatus, 1 << 3);       /* MIE */
@@ -56,8 +57,9 @@ static int count_harts(const void *fdt) {
 }
 
 void stage1_main(unsigned long hartid, const void *fdt) {
-    uint64_t t0 = fw_rdtime();
-    (void)t0;
+    /* Our own image, hashed before anything writes .data: equals SHA-256(stage1.bin). */
+    uint8_t self[32];
+    sha256_of((const void *)STAGE1_BASE, (uintptr_t)__stage1_load_end - STAGE1_BASE, self);
     if (fdt_valid(fdt) != 0) {
         fw_log("MultiOS stage 1 firmware, hart %lu", hartid);
         fw_die("no valid device tree at a1 (%p)", fdt);
@@ -70,6 +72,25 @@ void stage1_main(unsigned long hartid, const void *fdt) {
     uint64_t ram_lo, ram_hi;
     memory_from_fdt(fdt, &ram_lo, &ram_hi);
     sbi_init(fdt, hartid);
+
+    /* Measured boot (docs/tpm.md): the static root of trust measures itself and the platform
+     * configuration before it runs anything it did not measure. */
+    const uint8_t *sb_key = 0;
+    if (tpm_probe(fdt) == 0) {
+        if ((uintptr_t)__stage1_end > TCGLOG_BASE) fw_die("stage 1 overlaps the event log at %lx", TCGLOG_BASE);
+        tpm_startup();
+        tcglog_init((void *)TCGLOG_BASE, TCGLOG_CAP);
+        static const char crtm[] = "MultiOS stage 1";
+        tcglog_event(0, EV_S_CRTM_CONTENTS, self, crtm, sizeof crtm - 1);
+        fw_log("tpm: PCR 0 extended with %02x%02x%02x%02x... (%s)", self[0], self[1], self[2], self[3], crtm);
+        tcglog_measure(1, EV_PLATFORM_CONFIG_FLAGS, fdt, fdt_size(fdt), "device tree");
+        sb_key = secure_boot_key(fdt);
+        if (sb_key) fw_log("secure boot: on (enrolled P-256 key %02x%02x%02x%02x... from /chosen)", sb_key[0], sb_key[1], sb_key[2], sb_key[3]);
+    } else {
+        int len, chosen = fdt_path(fdt, "/chosen");
+        if (chosen >= 0 && fdt_prop(fdt, chosen, "multios,secure-boot", &len))
+            fw_die("secure boot: no TPM (tcg,tpm-tis-mmio) to verify signatures with");
+    }
 
     struct pci_host host;
     pci_host_from_fdt(fdt, &host);
@@ -97,6 +118,14 @@ void stage1_main(unsigned long hartid, const void *fdt) {
     mfs_read(&n, path, 0, (void *)STAGE2_BASE, n.size);
     __asm__ volatile("fence.i" ::: "memory");
     fw_log("loaded %s (%lu bytes) at %lx", path, n.size, STAGE2_BASE);
+    if (tpm_present()) {
+        uint8_t d[32];
+        sha256_of((const void *)STAGE2_BASE, n.size, d);
+        if (sb_key) secure_boot_verify(sb_key, path, d);
+        tcglog_separators(0, 7);   /* end of the pre-OS firmware's measurements */
+        tcglog_event(4, EV_IPL, d, path, sizeof path - 1);
+        fw_log("tpm: PCR 4 extended with %02x%02x%02x%02x... (%s)", d[0], d[1], d[2], d[3], path);
+    }
     nvme_disable();
     fw_log("entering stage 2 (S-mode) at %lx", STAGE2_BASE);
     enter_supervisor(hartid, fdt, STAGE2_BASE);

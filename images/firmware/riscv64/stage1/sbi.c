@@ -76,10 +76,12 @@ void enter_supervisor(unsigned long hartid, const void *fdt, uint64_t entry) {
     ms |= (1ull << 11) | (1ull << 13);                     /* MPP = S, FS = Initial */
     write_csr(mstatus, ms);
     write_csr(mepc, entry);
+    uint64_t log = tcglog_base(), log_size = tcglog_size();   /* before the register variables: calls clobber a0-a3 */
     register uint64_t a0 __asm__("a0") = hartid;
     register uint64_t a1 __asm__("a1") = (uintptr_t)fdt;
-    register uint64_t a2 __asm__("a2") = 0;
-    __asm__ volatile("mret" :: "r"(a0), "r"(a1), "r"(a2));
+    register uint64_t a2 __asm__("a2") = log;   /* 0 without a TPM */
+    register uint64_t a3 __asm__("a3") = log_size;
+    __asm__ volatile("mret" :: "r"(a0), "r"(a1), "r"(a2), "r"(a3));
     __builtin_unreachable();
 }
 

@@ -1,11 +1,14 @@
-/* The BootInfo record of docs/boot.md: 112-byte header, the command line, the memory map. */
+/* The BootInfo record of docs/boot.md: 136-byte header (112 + the measured-boot extension),
+ * the command line, the memory map. */
 #include "stage2.h"
 
 #define BI_MAGIC 0x31544F4F42534F4DULL   /* "MOSBOOT1" */
+#define BI_EXT_MAGIC 0x3154584542534F4DULL   /* "MOSBEXT1": fields from offset 112 */
+#define HEADER 136
 #define MAX_MM 64
 #define MAX_CMDLINE 4095   /* the kernel reads up to 4096 bytes with the NUL */
 
-static uint8_t record[112 + MAX_CMDLINE + 1 + 8 + MAX_MM * 24] __attribute__((aligned(8)));
+static uint8_t record[HEADER + MAX_CMDLINE + 1 + 8 + MAX_MM * 24] __attribute__((aligned(8)));
 
 static const char *kind_name(uint32_t k) {
     static const char *names[] = {"?", "USABLE", "RESERVED", "FIRMWARE", "KERNEL", "INITRD", "DEVICE_TREE", "BOOTLOADER"};
@@ -53,7 +56,7 @@ static int memory_map(const struct bootinfo_in *in, uint8_t *out) {
 uint8_t *bootinfo_build(const struct bootinfo_in *in) {
     uint8_t *r = record;
     memset(r, 0, sizeof record);
-    size_t at = 112;
+    size_t at = HEADER;
     uint64_t cmd = 0;
     if (in->cmdline) {
         size_t len = fw_strlen(in->cmdline);
@@ -82,6 +85,10 @@ uint8_t *bootinfo_build(const struct bootinfo_in *in) {
     if (in->part_guid) {
         memcpy(r + 96, in->part_guid, 16);   /* the GPT entry's bytes as stored: first 8, last 8 */
     }
+    put_le64(r + 112, BI_EXT_MAGIC);
+    put_le64(r + 120, in->tcg_log);          /* 0 = no TPM, no log */
+    put_le32(r + 128, in->tcg_log_size);
+    put_le32(r + 132, in->boot_flags);
     return r;
 }
 
@@ -96,6 +103,7 @@ void bootinfo_dump(const uint8_t *bi) {
     if (le64(bi + 64))
         fw_printf("  framebuffer  %lx, %ux%u, stride %u, %u bpp\n", le64(bi + 64), le32(bi + 72), le32(bi + 76), le32(bi + 80), le32(bi + 84));
     fw_printf("  boot GUID    %016lx %016lx\n", le64(bi + 96), le64(bi + 104));
+    if (le64(bi + 120)) fw_printf("  TCG log      %lx, %u bytes, flags %x\n", le64(bi + 120), le32(bi + 128), le32(bi + 132));
     uint32_t n = le32(bi + 56);
     const uint8_t *mm = (const uint8_t *)(uintptr_t)le64(bi + 48);
     fw_printf("  memory map   %u entries\n", n);

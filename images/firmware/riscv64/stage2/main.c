@@ -20,6 +20,31 @@ static struct bootinfo_in bi;
 static uint8_t *record;
 static char cfg_text[CFG_MAX + 1];
 static struct boot_config cfg;
+static int measured;               /* a TPM and stage 1's event log */
+static const uint8_t *sb_key;      /* secure boot's enrolled key, or NULL */
+static uint8_t chunk[16384] FW_NOINIT;
+
+/* SHA-256 of a whole file on the boot partition, read in chunks (the kernel may be large). */
+static void file_digest(const struct mfs_inode *n, const char *path, uint8_t out[32]) {
+    struct sha256 s;
+    sha256_init(&s);
+    for (uint64_t off = 0; off < n->size;) {
+        uint64_t len = n->size - off < sizeof chunk ? n->size - off : sizeof chunk;
+        mfs_read(n, path, off, chunk, len);
+        sha256_update(&s, chunk, len);
+        off += len;
+    }
+    sha256_final(&s, out);
+}
+
+/* Verifies (under secure boot) and measures one boot file by its digest. */
+static void check_and_measure(unsigned pcr, const char *path, const uint8_t d[32]) {
+    if (sb_key) secure_boot_verify(sb_key, path, d);
+    if (measured) {
+        tcglog_event(pcr, EV_IPL, d, path, (uint32_t)fw_strlen(path));
+        fw_log("tpm: PCR %u extended with %02x%02x%02x%02x... (%s)", pcr, d[0], d[1], d[2], d[3], path);
+    }
+}
 
 static void add_typed(uint64_t lo, uint64_t hi, uint32_t kind) {
     if (bi.ntyped == (int)(sizeof bi.typed / sizeof bi.typed[0])) fw_die("too many reserved ranges");
@@ -82,13 +107,16 @@ static void load_initrd(const struct boot_entry *e, uint64_t kernel_hi) {
     mfs_read(&n, e->initrd, 0, (void *)(uintptr_t)at, n.size);
     if (memcmp((void *)(uintptr_t)at, "07070", 5) != 0 || (((char *)(uintptr_t)at)[5] != '1' && ((char *)(uintptr_t)at)[5] != '2'))
         fw_die("initrd %s is not a newc cpio archive (no 070701 magic)", e->initrd);
+    uint8_t d[32];
+    sha256_of((const void *)(uintptr_t)at, n.size, d);
+    check_and_measure(9, e->initrd, d);
     bi.initrd = at;
     bi.initrd_size = n.size;
     add_typed(at, at + n.size, MM_INITRD);
     fw_log("loaded initrd %s (%lu bytes) at %lx", e->initrd, n.size, at);
 }
 
-void stage2_main(unsigned long hartid, const void *fdt) {
+void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint64_t log_size) {
     if (fdt_valid(fdt) != 0) fw_die("no valid device tree in a1 (%p)", fdt);
     fw_console_init(fdt);
     fw_timebase_init(fdt);
@@ -96,6 +124,16 @@ void stage2_main(unsigned long hartid, const void *fdt) {
     bi.hart = hartid;
     bi.fdt = (uintptr_t)fdt;
     ram_from_fdt(fdt);
+    if (tpm_probe(fdt) == 0) {
+        if (log_base) {
+            tcglog_attach((void *)(uintptr_t)log_base, (uint32_t)log_size, TCGLOG_CAP);
+            measured = 1;
+            fw_log("tpm: TIS at %lx, event log from stage 1 at %lx (%lu bytes)", tpm_base(), log_base, log_size);
+        } else {
+            fw_log("tpm: TIS at %lx but stage 1 passed no event log: nothing is measured", tpm_base());
+        }
+    }
+    sb_key = secure_boot_key(fdt);
     add_typed(FW_BASE, STAGE2_BASE, MM_FIRMWARE);
     add_typed(STAGE2_BASE, (uintptr_t)__stage2_end, MM_BOOTLOADER);
     add_typed((uintptr_t)fdt, (uintptr_t)fdt + fdt_size(fdt), MM_DEVICE_TREE);
@@ -119,6 +157,7 @@ void stage2_main(unsigned long hartid, const void *fdt) {
     if (n.size > CFG_MAX) fw_die("%s is %lu bytes; at most %u are read", cfg_path, n.size, CFG_MAX);
     mfs_read(&n, cfg_path, 0, cfg_text, n.size);
     cfg_text[n.size] = 0;
+    if (measured) tcglog_measure(5, EV_IPL, cfg_text, n.size, cfg_path);
     cfg_parse(cfg_text, &cfg);
     fw_log("%s: %d entr%s, default entry %d, timeout %d s", cfg_path, cfg.count, cfg.count == 1 ? "y" : "ies", cfg.dflt + 1, cfg.timeout);
 
@@ -129,6 +168,11 @@ void stage2_main(unsigned long hartid, const void *fdt) {
 
     struct mfs_inode kn;
     if (mfs_lookup(e->kernel, &kn) != 0) fw_die("kernel %s not found on the boot partition", e->kernel);
+    uint8_t kd[32];
+    if (measured || sb_key) {
+        file_digest(&kn, e->kernel, kd);
+        check_and_measure(4, e->kernel, kd);
+    }
     struct elf_image img;
     elf_load(&kn, e->kernel, &img, check_segment);
     add_typed(img.lo, img.hi, MM_KERNEL);
@@ -145,6 +189,12 @@ void stage2_main(unsigned long hartid, const void *fdt) {
         fw_log("command line from /chosen/bootargs replaces the entry's");
     }
     fw_log("command line: %s", bi.cmdline);
+    if (measured) {
+        tcglog_measure(8, EV_IPL, bi.cmdline, fw_strlen(bi.cmdline), bi.cmdline);
+        bi.tcg_log = tcglog_base();
+        bi.tcg_log_size = tcglog_size();
+        bi.boot_flags = BOOT_MEASURED | (sb_key ? BOOT_VERIFIED : 0);
+    }
     record = bootinfo_build(&bi);
     fw_log("BootInfo at %lx (%u bytes, %u memory map entries)", (uint64_t)(uintptr_t)record, le32(record + 12), le32(record + 56));
     nvme_disable();

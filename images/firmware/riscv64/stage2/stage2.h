@@ -39,7 +39,12 @@ struct bootinfo_in {
     int ntyped;
     uint64_t fb_base;         /* 0 = no framebuffer */
     uint32_t fb_width, fb_height, fb_stride, fb_bpp;
+    uint64_t tcg_log;         /* TCG event log (0 = none) and its size */
+    uint32_t tcg_log_size;
+    uint32_t boot_flags;      /* BOOT_MEASURED, BOOT_VERIFIED */
 };
+#define BOOT_MEASURED 1
+#define BOOT_VERIFIED 2
 /* Builds the record in stage 2's own memory; returns its address. */
 uint8_t *bootinfo_build(const struct bootinfo_in *in);
 void bootinfo_stamp(uint8_t *bi);   /* firmware timestamp at hand-off */

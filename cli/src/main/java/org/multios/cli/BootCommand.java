@@ -72,8 +72,25 @@ final class BootCommand implements Callable<Integer> {
             description = "RTC start time: the host's clock or a fixed date (default: ${DEFAULT-VALUE}).")
     String rtc;
 
+    @Option(names = "--tpm", description = "A TPM 2.0 (TIS): the firmware and boot loader measure the boot into it and keep a TCG event log.")
+    boolean tpm;
+
+    @Option(names = "--tpm-state", paramLabel = "FILE", description = "Keep the TPM's non-volatile state in FILE (implies --tpm).")
+    Path tpmState;
+
+    @Option(names = "--secure-boot", description = "Verified boot: stage 1 verifies stage 2, stage 2 the kernel and initrd (FILE.sig, ECDSA P-256 via the TPM); implies --tpm, needs --secure-boot-key.")
+    boolean secureBoot;
+
+    @Option(names = "--secure-boot-key", paramLabel = "KEY.pem", description = "The enrolled public key (PEM public or private P-256 key), given to the firmware in /chosen.")
+    Path secureBootKey;
+
+    /** Tests: sees the board once it exists (its TPM and RAM outlive the run). */
+    static volatile java.util.function.Consumer<RiscvVirtBoard> boardListener;
+
     @Override
     public Integer call() throws Exception {
+        if (secureBoot && secureBootKey == null) throw usage("--secure-boot needs --secure-boot-key KEY.pem (the enrolled public key)");
+        if (secureBootKey != null && !java.nio.file.Files.isRegularFile(secureBootKey)) throw usage("--secure-boot-key " + secureBootKey + ": no such file");
         if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64 only)");
         if (smp < 1) throw usage("--smp must be at least 1");
         if (memory < (32L << 20) || (memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
@@ -132,7 +149,11 @@ final class BootCommand implements Callable<Integer> {
                     .disk(diskSpec)
                     .snapshot(snapshot)
                     .net(netSpec);
+            if (tpm || tpmState != null || secureBoot) cfg.tpm(tpmState);
+            if (secureBootKey != null) cfg.secureBoot(secureBoot, SecureBootKeys.rawPoint(SecureBootKeys.readPublic(secureBootKey)));
             board = RiscvVirtBoard.create(cfg);
+            var listener = boardListener;
+            if (listener != null) listener.accept(board);
         } catch (Exception | Error e) {
             console.close();
             throw e;

@@ -103,6 +103,7 @@ public final class BootPlan {
         RiscvVirtDeviceTree tree = new RiscvVirtDeviceTree(cfg.harts, cfg.ramSize, cfg.append);
         if (initrd != null) tree.initrd(initrd.lo, initrd.hi);
         tree.tpm(cfg.tpm);
+        tree.secureBoot(cfg.secureBoot, cfg.secureBootKey);
         fdt = tree.build();
         long top = ramBase < FDT_LIMIT ? Math.min(ramBase + ramSize, FDT_LIMIT) : ramBase + ramSize;
         fdtAddress = alignDown(top - fdt.length, FDT_ALIGN);

@@ -51,6 +51,20 @@ public final class RiscvVirtConfig {
     public RiscvVirtConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
     /** Adds a TPM 2.0 behind a TIS interface at the platform bus (0x4000000); state kept in {@code stateFile} if not null. */
     public RiscvVirtConfig tpm(Path stateFile) { this.tpm = true; this.tpmState = stateFile; return this; }
+
+    boolean secureBoot;
+    byte[] secureBootKey;
+
+    /**
+     * Verified boot (docs/tpm.md): /chosen/multios,secure-boot when on, and the enrolled ECDSA
+     * P-256 public key (64 bytes, x || y) as /chosen/multios,secure-boot-key (may be null).
+     */
+    public RiscvVirtConfig secureBoot(boolean on, byte[] keyXy) {
+        if (keyXy != null && keyXy.length != 64) throw new IllegalArgumentException("secure boot key must be 64 bytes (P-256 x || y)");
+        this.secureBoot = on;
+        this.secureBootKey = keyXy == null ? null : keyXy.clone();
+        return this;
+    }
     public RiscvVirtConfig display(org.multios.devices.display.host.DisplaySpec d) { this.display = d; return this; }
     public RiscvVirtConfig trace(Path p) { this.trace = p; return this; }
     public RiscvVirtConfig realtime(boolean b) { this.realtime = b; return this; }

@@ -46,6 +46,16 @@ public final class RiscvVirtDeviceTree {
         return this;
     }
 
+    private boolean secureBoot;
+    private byte[] secureBootKey;
+
+    /** /chosen/multios,secure-boot (when on) and /chosen/multios,secure-boot-key (64 bytes, when non-null). */
+    public RiscvVirtDeviceTree secureBoot(boolean on, byte[] keyXy) {
+        this.secureBoot = on;
+        this.secureBootKey = keyXy;
+        return this;
+    }
+
     /** Adds /chosen linux,initrd-start/-end. */
     public RiscvVirtDeviceTree initrd(long start, long end) {
         this.initrdStart = start;
@@ -73,6 +83,8 @@ public final class RiscvVirtDeviceTree {
             f.propU64("linux,initrd-end", initrdEnd);
         }
         f.propString("stdout-path", "/soc/" + node("serial", UART0.base));
+        if (secureBoot) f.propEmpty("multios,secure-boot");
+        if (secureBootKey != null) f.prop("multios,secure-boot-key", secureBootKey);
         f.endNode();
 
         syscon(f, "poweroff", "syscon-poweroff", 0x5555, testPhandle);

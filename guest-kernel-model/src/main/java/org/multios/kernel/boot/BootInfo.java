@@ -14,7 +14,27 @@ import org.multios.kernel.mm.PhysicalMemory;
  */
 public record BootInfo(List<MemoryRange> memoryMap, String commandLine, long initrdStart, long initrdSize,
                        long deviceTree, Framebuffer framebuffer, int bootHart, long firmwareTicks,
-                       long bootPartitionGuidLow, long bootPartitionGuidHigh) {
+                       long bootPartitionGuidLow, long bootPartitionGuidHigh, EventLog eventLog) {
+    /** The record as the first round wrote it (without the measured-boot extension). */
+    public BootInfo(List<MemoryRange> memoryMap, String commandLine, long initrdStart, long initrdSize,
+                    long deviceTree, Framebuffer framebuffer, int bootHart, long firmwareTicks,
+                    long bootPartitionGuidLow, long bootPartitionGuidHigh) {
+        this(memoryMap, commandLine, initrdStart, initrdSize, deviceTree, framebuffer, bootHart, firmwareTicks,
+                bootPartitionGuidLow, bootPartitionGuidHigh, null);
+    }
+
+    /** "MOSBEXT1" at offset 112: the measured-boot extension (offsets 112..135) follows. */
+    public static final long EXT_MAGIC = 0x3154584542534F4DL;
+    /** Header size with the extension. */
+    public static final int EXT_HEADER = 136;
+    public static final int FLAG_MEASURED = 1, FLAG_VERIFIED = 2;
+    static final int MAX_EVENT_LOG = 1 << 20;
+
+    /** The TCG event log the boot stages kept (physical range, in the FIRMWARE range) and the boot flags. */
+    public record EventLog(long address, int size, int flags) {
+        public boolean verified() { return (flags & FLAG_VERIFIED) != 0; }
+    }
+
     public static final long MAGIC = 0x31544F4F42534F4DL; // "MOSBOOT1"
     public static final int VERSION = 1;
     /** Size of the fixed header (offsets 0..111). */
@@ -86,7 +106,29 @@ public record BootInfo(List<MemoryRange> memoryMap, String commandLine, long ini
             map.add(new MemoryRange(base, len, MemoryRange.Kind.values()[kind - 1]));
         }
         Framebuffer fb = h.getLong(64) == 0 ? null : new Framebuffer(h.getLong(64), h.getInt(72), h.getInt(76), h.getInt(80), h.getInt(84));
-        return new BootInfo(List.copyOf(map), cmdline, initrd, initrd == 0 ? 0 : initrdSize, dt, fb, hart, h.getLong(88), h.getLong(96), h.getLong(104));
+        EventLog log = extension(mem, pa, size, cmdPa, mapPa);
+        return new BootInfo(List.copyOf(map), cmdline, initrd, initrd == 0 ? 0 : initrdSize, dt, fb, hart, h.getLong(88), h.getLong(96), h.getLong(104), log);
+    }
+
+    /**
+     * The extension after offset 112, when the record has one: both sizes are accepted. A
+     * 112-byte header puts its command line or memory map at offset 112, so the extension counts
+     * only when its magic is there, the record is large enough, and neither pointer falls inside it.
+     */
+    private static EventLog extension(PhysicalMemory mem, long pa, long size, long cmdPa, long mapPa) throws BadBootInfo {
+        if (size < EXT_HEADER || !inRam(mem, pa, EXT_HEADER)) return null;
+        if (cmdPa >= pa + HEADER && cmdPa < pa + EXT_HEADER || mapPa >= pa + HEADER && mapPa < pa + EXT_HEADER) return null;
+        byte[] raw = new byte[EXT_HEADER - HEADER];
+        mem.read(pa + HEADER, raw, 0, raw.length);
+        ByteBuffer e = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        if (e.getLong(0) != EXT_MAGIC) return null;
+        long logPa = e.getLong(8);
+        long logSize = e.getInt(16) & 0xffff_ffffL;
+        int flags = e.getInt(20);
+        if (logPa == 0) return null;
+        if (logSize == 0 || logSize > MAX_EVENT_LOG || !inRam(mem, logPa, logSize))
+            throw new BadBootInfo(String.format("TCG event log %#x+%d is outside RAM or larger than %d bytes", logPa, logSize, MAX_EVENT_LOG));
+        return new EventLog(logPa, (int) logSize, flags);
     }
 
     private static String string(PhysicalMemory mem, long pa) throws BadBootInfo {

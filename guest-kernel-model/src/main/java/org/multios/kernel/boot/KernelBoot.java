@@ -19,6 +19,7 @@ import org.multios.kernel.driver.PlicDriver;
 import org.multios.kernel.driver.SysconPower;
 import org.multios.kernel.dt.FdtException;
 import org.multios.kernel.dt.FdtNode;
+import org.multios.kernel.drivers.display.KernelDisplay;
 import org.multios.kernel.dt.FdtReader;
 import org.multios.kernel.fs.ConsoleTty;
 import org.multios.kernel.fs.DevFs;
@@ -82,6 +83,11 @@ public final class KernelBoot {
 
     /** The kernel running now (null before the entry stub ran). */
     public Kernel kernel() { return kernel; }
+
+    /** The display and its framebuffer console (FBCON), or null without a display. */
+    public KernelDisplay display() { return display; }
+
+    private volatile KernelDisplay display;
 
     /** The last panic's message, or null. */
     public String panicMessage() { return panicMessage; }
@@ -251,13 +257,41 @@ public final class KernelBoot {
         k.klog = klog;
         k.startNanos = machine.clock().preciseNanos() - cpu.time() * nanosPerTick;
         k.commandLine = cmd.text();
+        if (info.eventLog() != null) {
+            // Kept as Linux keeps it (a copy), exposed at /sys/kernel/security/tpm0/binary_bios_measurements and /proc/multios/tpm_eventlog.
+            byte[] log = new byte[info.eventLog().size()];
+            mem.read(info.eventLog().address(), log, 0, log.length);
+            k.tpmEventLog = log;
+            klog.info(String.format("tpm: TCG event log of %d bytes at %#x%s", log.length, info.eventLog().address(),
+                    info.eventLog().verified() ? ", secure boot verified" : ""));
+        }
         kernel = k;
+
+        // FBCON: the PCI display's framebuffer console mirrors the serial console (which stays the input and the log).
+        KernelDisplay fbcon = KernelDisplay.start(k, dt, cmd.text());
+        display = fbcon;
+        if (fbcon != null) {
+            String early = klog.text().replace("\n", "\r\n"); // what the log printed before the display was up
+            fbcon.console().write(early);
+            klog.setConsole(line -> {
+                for (int i = 0; i < line.length(); i++) {
+                    char c = line.charAt(i);
+                    if (c == '\n') { uart.putc('\r'); fbcon.console().putc('\r'); }
+                    uart.putc(c);
+                    fbcon.console().putc(c);
+                }
+            });
+            klog.info(String.format("fbcon: %s %dx%dx32 at %#x, %dx%d text, scrolling by %s", fbcon.driver().pci().address(),
+                    fbcon.driver().width(), fbcon.driver().height(), fbcon.driver().framebuffer(), fbcon.console().columns(),
+                    fbcon.console().rows(), fbcon.console().usesEngine() ? "the 2D engine" : "CPU copies"));
+        }
 
         // Interrupts and devices.
         PlicDriver plic = new PlicDriver(bus, pf.plicBase(), pf.plicContext(), pf.plicSources());
         k.irq = plic;
         ConsoleTty[] ttyRef = new ConsoleTty[1];
-        ConsoleTty tty = new ConsoleTty(uart::putc, sig -> k.signalGroup(ttyRef[0].foregroundGroup(), sig));
+        java.util.function.IntConsumer transmit = fbcon == null ? uart::putc : c -> { uart.putc(c); fbcon.console().putc(c); };
+        ConsoleTty tty = new ConsoleTty(transmit, sig -> k.signalGroup(ttyRef[0].foregroundGroup(), sig));
         ttyRef[0] = tty;
         uart.init(tty::receive);
         if (pf.uartIrq() > 0) plic.enable(pf.uartIrq(), uart::onInterrupt);
@@ -300,10 +334,13 @@ public final class KernelBoot {
         java.util.SplittableRandom devRandom = new java.util.SplittableRandom(options.randomSeed ^ 0x5eed);
         root.attach("dev", new DevFs(devRandom, tty::open).root());
         root.attach("proc", new ProcFs(k).root());
+        root.attach("sys", new org.multios.kernel.fs.SysFs(k).root());
         root.attach("tmp", new TmpFs("tmpfs").root());
+        if (fbcon != null) fbcon.registerDevice(k); // /dev/fb0
         k.mounts.add(new Kernel.Mount("rootfs", "/", "rootfs", "rw"));
         k.mounts.add(new Kernel.Mount("devtmpfs", "/dev", "devtmpfs", "rw"));
         k.mounts.add(new Kernel.Mount("proc", "/proc", "proc", "rw"));
+        k.mounts.add(new Kernel.Mount("sysfs", "/sys", "sysfs", "rw"));
         k.mounts.add(new Kernel.Mount("tmpfs", "/tmp", "tmpfs", "rw"));
 
         // ---- ROOT ON STORAGE: KERNEL-STORAGE (engineer 4) wires the NVMe root here. ----

@@ -18,7 +18,7 @@ public final class ProcFs implements FileSystem {
     public ProcFs(Kernel k) {
         this.k = k;
         this.root = new Dir(() -> {
-            List<String> names = new ArrayList<>(List.of("self", "meminfo", "cpuinfo", "uptime", "version", "cmdline", "mounts"));
+            List<String> names = new ArrayList<>(List.of("self", "meminfo", "cpuinfo", "uptime", "version", "cmdline", "mounts", "multios"));
             for (Process p : k.processes()) if (!p.zombie) names.add(Integer.toString(p.pid));
             return names;
         }, this::rootLookup);
@@ -36,6 +36,7 @@ public final class ProcFs implements FileSystem {
             case "version": return new Text(() -> VERSION);
             case "cmdline": return new Text(() -> k.commandLine + "\n");
             case "mounts": return new Text(this::mounts);
+            case "multios": return multiosDir();
             default:
         }
         int pid;
@@ -54,6 +55,15 @@ public final class ProcFs implements FileSystem {
             case "status" -> new Text(() -> status(p));
             case "maps" -> new Text(() -> maps(p));
             default -> throw new KernelException(Errno.ENOENT);
+        });
+    }
+
+    /** /proc/multios: MultiOS-specific files; tpm_eventlog = the boot's TCG event log (when measured). */
+    private Inode multiosDir() {
+        Inode log = new BlobFile(() -> k.tpmEventLog, 0444);
+        return new Dir(() -> k.tpmEventLog == null ? List.of() : List.of("tpm_eventlog"), n -> {
+            if (n.equals("tpm_eventlog") && k.tpmEventLog != null) return log;
+            throw new KernelException(Errno.ENOENT);
         });
     }
 

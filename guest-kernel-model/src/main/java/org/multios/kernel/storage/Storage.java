@@ -223,7 +223,7 @@ public final class Storage {
                 if (e.errno() == Errno.ENOENT) fs.root().mkdir("tmp", 01777);
             }
         }
-        for (String dir : List.of("dev", "proc")) {
+        for (String dir : List.of("dev", "proc", "sys")) {
             Inode carried;
             try {
                 carried = early.inode().lookup(dir);
@@ -235,11 +235,12 @@ public final class Storage {
                 try {
                     at = vfs.resolve(vfs.root(), "/" + dir, true);
                 } catch (KernelException e) {
+                    if (dir.equals("sys")) continue;   // /sys only where the root has the directory (not made on the user's disk)
                     if (e.errno() != Errno.ENOENT || fs.readOnly()) throw e;
                     fs.root().mkdir(dir, 0755);
                     at = vfs.resolve(vfs.root(), "/" + dir, true);
                 }
-                String carriedType = dir.equals("dev") ? "devtmpfs" : "proc";
+                String carriedType = dir.equals("dev") ? "devtmpfs" : dir.equals("sys") ? "sysfs" : "proc";
                 vfs.mount(at, new Carried(carriedType, carried), carriedType, "rw");
             } catch (KernelException e) {
                 log.println("multios: root: cannot mount /" + dir + " on the new root (errno " + e.errno() + ")");
