@@ -125,6 +125,8 @@ final class StorageSyscalls {
     static long umount(LinuxSyscalls s, Kernel k, Task t, long targetVa, int flags) {
         if ((flags & ~(MNT_FORCE | MNT_DETACH | UMOUNT_NOFOLLOW | 4)) != 0) return -Errno.EINVAL;
         PathNode target = k.vfs.resolve(t.process.cwd, s.str(t, targetVa), (flags & UMOUNT_NOFOLLOW) == 0);
+        FileSystem fs = target.inode().fileSystem();
+        if (fs != null && (flags & (MNT_DETACH | MNT_FORCE)) == 0 && busy(k, fs)) return -Errno.EBUSY;
         Vfs.Mount m = k.vfs.unmount(target);
         if (k.storage != null) k.storage.unmounted(m.fs());
         else m.fs().unmount();
@@ -132,6 +134,17 @@ final class StorageSyscalls {
             if (k.mounts.get(i).path().equals(m.target())) { k.mounts.remove(i); break; }
         }
         return 0;
+    }
+
+    /** A process has a file open on fs or works in one of its directories (umount without MNT_DETACH fails). */
+    static boolean busy(Kernel k, FileSystem fs) {
+        for (org.multios.kernel.proc.Process p : k.processes()) {
+            if (p.zombie) continue;
+            if (p.cwd != null && p.cwd.inode().fileSystem() == fs) return true;
+            if (p.fds == null) continue;
+            for (int fd : p.fds.openFds()) if (p.fds.get(fd).inode().fileSystem() == fs) return true;
+        }
+        return false;
     }
 
     /** struct statfs (asm-generic, 64-bit: 120 bytes). */
