@@ -62,6 +62,10 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--snapshot", description = "Write disk changes to a temporary overlay deleted at exit.")
     boolean snapshot;
 
+    @Option(names = "--display", paramLabel = "none|window|png:FILE",
+            description = "A PCI display (bochs-display compatible + 2D engine): the kernel's framebuffer console mirrors the serial console; shown nowhere, in FILE (PNG) or in a window (docs/display.md).")
+    String display;
+
     @Option(names = "--net", paramLabel = "user|socket,...|none", description = "A virtio-net NIC and its back end (see docs/network.md).")
     String net;
 
@@ -128,11 +132,21 @@ final class BootCommand implements Callable<Integer> {
             } catch (DiskSpecException e) {
                 throw usage(e.getMessage());
             }
+            if (display != null) {
+                try {
+                    displaySpec = org.multios.devices.display.host.DisplaySpec.parse(display);
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+            }
             return run(stage1, diskSpec, rtcBase, netSpec);
         } finally {
             deleteTree(work);
         }
     }
+
+    /** The parsed {@code --display} (null: no display device). */
+    private org.multios.devices.display.host.DisplaySpec displaySpec;
 
     private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.net.NetSpec netSpec) throws Exception {
         StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
@@ -149,6 +163,7 @@ final class BootCommand implements Callable<Integer> {
                     .disk(diskSpec)
                     .snapshot(snapshot)
                     .net(netSpec);
+            if (displaySpec != null) cfg.display(displaySpec);
             if (tpm || tpmState != null || secureBoot) cfg.tpm(tpmState);
             if (secureBootKey != null) cfg.secureBoot(secureBoot, SecureBootKeys.rawPoint(SecureBootKeys.readPublic(secureBootKey)));
             board = RiscvVirtBoard.create(cfg);

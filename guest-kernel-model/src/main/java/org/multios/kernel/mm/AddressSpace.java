@@ -73,6 +73,10 @@ public final class AddressSpace {
         if ((access & READ) != 0 && (v.prot & (PageTable.PROT_READ | PageTable.PROT_WRITE | PageTable.PROT_EXEC)) == 0) return ACCERR;
         long page = va & -PAGE;
         long entry = pt.lookup(page);
+        if (entry == 0 && v.isDevice()) {
+            // Device memory: the page is the device's; nothing to allocate or fill.
+            return pt.map(page, v.devicePage(page), v.prot | PageTable.PROT_USER) ? OK : NOMEM;
+        }
         if (entry == 0) {
             long pa = frames.allocate();
             if (pa < 0) return NOMEM;
@@ -111,7 +115,9 @@ public final class AddressSpace {
             e = pt.lookup(va & -PAGE);
             if (e == 0) return -1;
         }
-        return (e & -PAGE) | (va & (PAGE - 1));
+        long pa = (e & -PAGE) | (va & (PAGE - 1));
+        // A device mapping (mmap of /dev/fb0) is not RAM: the kernel's copies refuse it (EFAULT).
+        return pa >= mem.base() && pa < mem.base() + mem.size() ? pa : -1;
     }
 
     public boolean read(long va, byte[] dst, int off, int len) {
@@ -157,17 +163,17 @@ public final class AddressSpace {
         for (Vma v : vmas.subMap(start, true, end, false).values()) drop.add(v.start);
         for (long s : drop) {
             Vma v = vmas.remove(s);
-            releasePages(v.start, v.end);
+            releasePages(v);
         }
         tlbFlush.run();
     }
 
-    private void releasePages(long start, long end) {
+    private void releasePages(Vma v) {
         List<long[]> pages = new ArrayList<>();
-        pt.forEach(start, end, (va, e) -> pages.add(new long[] {va, e}));
+        pt.forEach(v.start, v.end, (va, e) -> pages.add(new long[] {va, e}));
         for (long[] p : pages) {
             pt.unmap(p[0]);
-            frames.release(p[1] & -PAGE);
+            if (!v.isDevice()) frames.release(p[1] & -PAGE); // device pages were never the allocator's
         }
     }
 
@@ -240,7 +246,7 @@ public final class AddressSpace {
                     pt.protect(p[0], prot);
                 }
                 if (!c.pt.map(p[0], pa, prot)) throw new OutOfMemoryError("page table for fork");
-                frames.retain(pa);
+                if (!v.isDevice()) frames.retain(pa);
             }
         }
         tlbFlush.run();
@@ -248,7 +254,7 @@ public final class AddressSpace {
     }
 
     public void destroy() {
-        for (Vma v : vmas.values()) releasePages(v.start, v.end);
+        for (Vma v : vmas.values()) releasePages(v);
         vmas.clear();
         pt.destroy();
     }

@@ -8,6 +8,8 @@ package org.multios.kernel.mm;
  */
 public final class Vma {
     public static final int SHARED = 1, STACK = 2, HEAP = 4;
+    /** Maps device memory (a PCI BAR): pages are the device's own, never allocated, copied or freed. */
+    public static final int DEVICE = 8;
 
     long start, end;
     int prot;
@@ -17,6 +19,8 @@ public final class Vma {
     long dataOffset;
     final long dataLimit;
     final String name;
+    /** For a {@link #DEVICE} area: the physical address {@code start} maps to. */
+    long devicePhys = -1;
 
     public Vma(long start, long end, int prot, int flags, byte[] data, long dataOffset, long dataLimit, String name) {
         this.start = start;
@@ -33,6 +37,21 @@ public final class Vma {
         return new Vma(start, end, prot, flags, null, 0, 0, name);
     }
 
+    /**
+     * A shared mapping of device memory: page {@code start + i} maps physical {@code phys + i}
+     * (mmap of /dev/fb0). The fault handler enters those addresses directly.
+     */
+    public static Vma device(long start, long end, int prot, long phys, String name) {
+        Vma v = new Vma(start, end, prot, SHARED | DEVICE, null, 0, 0, name);
+        v.devicePhys = phys;
+        return v;
+    }
+
+    public boolean isDevice() { return (flags & DEVICE) != 0; }
+
+    /** The physical page a device area maps at {@code va}. */
+    long devicePage(long va) { return devicePhys + ((va & -PhysicalMemory.PAGE) - start); }
+
     public long start() { return start; }
     public long end() { return end; }
     public int prot() { return prot; }
@@ -40,11 +59,16 @@ public final class Vma {
     public String name() { return name; }
     public boolean shared() { return (flags & SHARED) != 0; }
 
-    Vma copy() { return new Vma(start, end, prot, flags, data, dataOffset, dataLimit, name); }
+    Vma copy() {
+        Vma c = new Vma(start, end, prot, flags, data, dataOffset, dataLimit, name);
+        c.devicePhys = devicePhys;
+        return c;
+    }
 
     /** Splits at {@code at} (inside the area): this keeps the low part, the result is the high part. */
     Vma splitAt(long at) {
         Vma hi = new Vma(at, end, prot, flags, data, dataOffset + (at - start), dataLimit, name);
+        if (devicePhys >= 0) hi.devicePhys = devicePhys + (at - start);
         end = at;
         return hi;
     }

@@ -421,6 +421,16 @@ public final class LinuxSyscalls {
         if ((flags & MAP_ANON) == 0) {
             OpenFile f = t.process.fds.get(fd);
             Inode ino = f.inode();
+            if (f instanceof org.multios.kernel.mm.DeviceMappable dev) {
+                // Device memory (/dev/fb0): the device's pages themselves, shared, no page cache.
+                if ((flags & MAP_SHARED) == 0) return -Errno.EINVAL;
+                long phys = dev.physicalFor(off, len);
+                if (phys < 0) return phys;
+                long at = deviceAddress(as, addr, len, flags);
+                if (at < 0) return at;
+                as.add(org.multios.kernel.mm.Vma.device(at, at + len, prot & 7, phys, dev.mappingName()));
+                return at;
+            }
             if (!ino.isRegular()) {
                 if ((ino.mode() & Inode.S_IFMT) != Inode.S_IFCHR) return -Errno.ENODEV;
             } else {
@@ -448,6 +458,20 @@ public final class LinuxSyscalls {
         int vflags = (flags & MAP_SHARED) != 0 && data == null ? Vma.SHARED : 0;
         as.add(new Vma(start, start + len, p, vflags, data, off, limit, data != null ? "file" : ""));
         return start;
+    }
+
+    /** Where a device mapping goes: as for any mmap (MAP_FIXED replaces, a hint is honoured if free). */
+    private static long deviceAddress(AddressSpace as, long addr, long len, int flags) {
+        final int MAP_FIXED = 0x10, MAP_FIXED_NOREPLACE = 0x100000;
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+            if (!userRange(as, addr, len)) return -Errno.ENOMEM;
+            if ((flags & MAP_FIXED_NOREPLACE) != 0 && !noneMapped(as, addr, addr + len)) return -Errno.EEXIST;
+            as.unmap(addr, addr + len);
+            return addr;
+        }
+        if (addr != 0 && userRange(as, addr, len) && noneMapped(as, addr, addr + len)) return addr;
+        long at = as.findFree(len);
+        return at < 0 ? -Errno.ENOMEM : at;
     }
 
     /** [addr, addr+len) lies inside the user half (unsigned, no wrap-around). */
