@@ -1,0 +1,153 @@
+package org.multios.kernel.arch.arm64;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.multios.core.bus.PhysicalBus;
+import org.multios.core.bus.RamRegion;
+import org.multios.core.machine.Machine;
+import org.multios.core.time.VirtualClock;
+import org.multios.isa.arm64.A64Cpu;
+import org.multios.kernel.Kernel;
+import org.multios.kernel.KernelException;
+import org.multios.kernel.arch.riscv.RiscvUserRun.Share;
+import org.multios.kernel.arch.riscv.RiscvUserRun.StartException;
+import org.multios.kernel.fs.DevFs;
+import org.multios.kernel.fs.FdTable;
+import org.multios.kernel.fs.HostConsole;
+import org.multios.kernel.fs.HostFs;
+import org.multios.kernel.fs.Inode;
+import org.multios.kernel.fs.OpenFile;
+import org.multios.kernel.fs.PathNode;
+import org.multios.kernel.fs.ProcFs;
+import org.multios.kernel.fs.TmpFs;
+import org.multios.kernel.fs.Vfs;
+import org.multios.kernel.mm.PageFrameAllocator;
+import org.multios.kernel.mm.PhysicalMemory;
+import org.multios.kernel.proc.ElfExec;
+import org.multios.kernel.proc.Process;
+import org.multios.kernel.proc.Task;
+
+/**
+ * {@code multios run --arch arm64}: one A64 CPU and RAM where QEMU's virt board has it, the
+ * Java kernel started directly at EL1 (no firmware), the same root as on riscv64 (tmpfs +
+ * devfs + procfs + the host shares) and one user process whose exit status becomes ours.
+ */
+public final class Arm64UserRun {
+    public static final long RAM_BASE = 0x4000_0000L;
+
+    private final Machine machine;
+    private final Kernel kernel;
+    private final A64Cpu cpu;
+
+    public Arm64UserRun(Path program, List<String> argv, List<String> env, Path cwd, List<Share> shares, long memory,
+                        java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr,
+                        PrintStream log, long timeLimitNanos) throws StartException {
+        PhysicalBus bus = new PhysicalBus();
+        RamRegion ram = bus.addRam("ram", RAM_BASE, memory);
+        VirtualClock clock = new VirtualClock();
+        A64Cpu cpu = new A64Cpu(0, bus, clock);
+        this.cpu = cpu;
+        machine = new Machine(bus, clock);
+        machine.addCpu(cpu);
+        PhysicalMemory mem = new PhysicalMemory(bus, ram);
+        PageFrameAllocator frames = new PageFrameAllocator(RAM_BASE, memory, 0);
+        Arm64Port port = new Arm64Port(cpu, mem, frames);
+
+        TmpFs rootFs = new TmpFs("tmpfs");
+        TmpFs.Dir root = rootFs.root();
+        boolean tty = System.console() != null && System.console().isTerminal();
+        HostConsole console = new HostConsole(OpenFile.O_RDWR, stdin, stdout, tty);
+        java.util.SplittableRandom devRandom = new java.util.SplittableRandom(0x5eed);
+        root.attach("dev", new DevFs(devRandom, f -> { console.retain(); return console; }).root());
+        root.attach("tmp", new TmpFs("tmpfs").root());
+        Path cwdAbs = cwd.toAbsolutePath().normalize();
+        Path progAbs = program.toAbsolutePath().normalize();
+        try {
+            graft(root, cwdAbs.toString(), new HostFs(cwdAbs.toRealPath(), false).root());
+            for (Share s : shares) {
+                Path h = s.host().toAbsolutePath().toRealPath();
+                if (Files.isDirectory(h)) graft(root, s.guestPath(), new HostFs(h, s.readOnly()).root());
+                else graft(root, s.guestPath(), new HostFs(h.getParent(), s.readOnly()).root().lookup(h.getFileName().toString()));
+            }
+            if (!progAbs.startsWith(cwdAbs)) {
+                Path real = progAbs.toRealPath();
+                graft(root, progAbs.toString(), new HostFs(real.getParent(), true).root().lookup(real.getFileName().toString()));
+            }
+        } catch (java.io.IOException | KernelException e) {
+            throw new StartException(program + ": cannot be shared into the guest (" + e.getMessage() + ")");
+        }
+        Vfs vfs = new Vfs(root);
+        kernel = new Kernel(port, clock, mem, frames, vfs, log, System.currentTimeMillis() * 1_000_000L, 0x6d756c74696f73L);
+        kernel.setTimer(new GenericTimerKernelTimer(port));
+        root.attach("proc", new ProcFs(kernel).root());
+        kernel.setTimeLimit(timeLimitNanos);
+
+        Process p = kernel.newProcess(null);
+        p.fds = new FdTable();
+        p.fds.install(new HostConsole(OpenFile.O_RDONLY, stdin, null, tty), false, 0);
+        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, stdout, tty), false, 1);
+        p.fds.install(new HostConsole(OpenFile.O_WRONLY, null, stderr, tty), false, 2);
+        p.cwd = vfs.resolve(vfs.root(), cwdAbs.toString(), true);
+        p.rlimCur[Kernel.RLIMIT_STACK] = 8L << 20;
+        p.rlimCur[Kernel.RLIMIT_NOFILE] = 1024;
+        p.rlimMax[Kernel.RLIMIT_NOFILE] = 4096;
+        p.rlimCur[Kernel.RLIMIT_NPROC] = p.rlimMax[Kernel.RLIMIT_NPROC] = 256;
+        Task t = kernel.newTask(p, p.pid);
+        try {
+            PathNode node = vfs.resolve(vfs.root(), progAbs.toString(), true);
+            kernel.syscalls.exec(t, node, argv, env);
+        } catch (ElfExec.NotExecutable e) {
+            throw new StartException(program + ": " + e.reason);
+        } catch (KernelException e) {
+            throw new StartException(program + ": cannot execute (errno " + e.errno() + ")");
+        }
+        kernel.start(t);
+        kernel.onInitExit(status -> machine.stop(status, "program exited"));
+        cpu.setNativeCallHandler((c, n) -> {
+            try {
+                if (port.enter(n)) kernel.onTrap();
+                else panic(String.format("exception in the kernel (vector %d, ESR 0x%x, ELR 0x%x, FAR 0x%x)", n,
+                        c.sysregs.esrEl1, c.sysregs.elrEl1, c.sysregs.farEl1));
+            } catch (RuntimeException e) {
+                panic("internal error: " + e);
+                if (Boolean.getBoolean("multios.debug")) e.printStackTrace();
+            }
+        });
+        port.initCpu();
+        port.enterIdleNow();
+        port.setTimerPending(true);
+    }
+
+    private void panic(String what) {
+        kernel.log.println("multios: kernel panic: " + what);
+        machine.stop(125, "kernel panic");
+    }
+
+    /** Runs until the program exits; its exit status (128+N when killed by signal N). */
+    public int run() {
+        int status = machine.run();
+        if (status == 1 && machine.stopReason().startsWith("all CPUs wait")) {
+            kernel.log.println("multios: kernel: every process sleeps with nothing left to wake it (deadlock); stopping");
+        }
+        return status;
+    }
+
+    public Kernel kernel() { return kernel; }
+
+    public Machine machine() { return machine; }
+
+    public A64Cpu cpu() { return cpu; }
+
+    /** Places inode at the absolute guest path, creating tmpfs directories on the way. */
+    static void graft(TmpFs.Dir root, String guestPath, Inode inode) {
+        String[] parts = guestPath.split("/");
+        TmpFs.Dir d = root;
+        int last = parts.length - 1;
+        while (last >= 0 && parts[last].isEmpty()) last--;
+        if (last < 0) return;
+        for (int i = 0; i < last; i++) if (!parts[i].isEmpty()) d = d.subdir(parts[i]);
+        d.attach(parts[last], inode);
+    }
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Rebuilds the static aarch64 Linux test programs for `multios run --arch arm64` from the
+# same sources as the riscv64 ones (images/guest/riscv64-linux, differential.list) and
+# records their expected output under qemu-aarch64 (when installed) next to each ELF:
+#   images/src/main/resources/org/multios/images/arm64-linux/NAME (ELF), NAME.expected
+# The .expected file is "stdout, then a last line 'exit=N'".
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+src="$here/../riscv64-linux"
+out="$here/../../src/main/resources/org/multios/images/arm64-linux"
+mkdir -p "$out"
+CC=${CC:-aarch64-linux-gnu-gcc}
+for name in $(cat "$src/differential.list"); do
+    "$CC" -static -O2 -Wall -o "$out/$name" "$src/$name.c" -lpthread -lm -Wl,--build-id=none
+    aarch64-linux-gnu-strip "$out/$name"
+done
+if command -v qemu-aarch64 >/dev/null; then
+    for name in $(cat "$src/differential.list"); do
+        tmp=$(mktemp -d)
+        (cd "$tmp" && set +e; qemu-aarch64 "$out/$name" > "$tmp/out" 2>/dev/null; echo "exit=$?" >> "$tmp/out")
+        mv "$tmp/out" "$out/$name.expected"
+        rm -rf "$tmp"
+    done
+fi
