@@ -25,7 +25,8 @@ import org.multios.kernel.drivers.display.FramebufferConsole;
  * Issue 7, Must show 4: {@code ./multios boot --display png:FILE} — the kernel's framebuffer console
  * mirrors the serial console. After a command typed on the serial console and poweroff, the PNG
  * must show the prompt and the typed command pixel for pixel as the font draws them, and the
- * colours an ANSI-coloured echo asked for.
+ * colours an ANSI-coloured echo asked for, and the pattern the {@code fbdemo} applet drew through
+ * an mmap of /dev/fb0.
  */
 class DisplayConsoleTest {
     static final int FG = FramebufferConsole.PALETTE[FramebufferConsole.DEFAULT_FG], BG = FramebufferConsole.PALETTE[FramebufferConsole.DEFAULT_BG];
@@ -48,6 +49,8 @@ class DisplayConsoleTest {
         String cmd = "echo -e '\\e[1;32mGREEN\\e[0m \\e[44mBLUE\\e[0m'";
         String out = c.type(cmd);
         assertTrue(out.contains("\u001b[1;32mGREEN"), out);
+        String demo = c.type("fbdemo");
+        assertTrue(demo.startsWith("fbdemo: 1024x768 32bpp, line 4096 bytes, bochs-drmfb; drew 256x48 at (760,8)"), demo);
         c.send("poweroff");
         machine.join(BootConsoleTest.WAIT_MS);
         assertFalse(machine.isAlive(), "poweroff ends the emulator");
@@ -71,6 +74,16 @@ class DisplayConsoleTest {
         // and a wrong reference does not match (the comparison can fail)
         assertFalse(matches(img, 0, row + 1, "GREEM", FramebufferConsole.PALETTE[10], BG));
         assertFalse(matches(img, 0, row + 1, "GREEN", FG, BG));
+
+        // The demo's pattern, drawn through the mmap of /dev/fb0: r = 4i, g = 5j, b = i xor j.
+        int bad = 0;
+        for (int j = 0; j < 48; j++) {
+            for (int i = 0; i < 256; i++) {
+                int want = (4 * i & 0xff) << 16 | (5 * j & 0xff) << 8 | ((i ^ j) & 0xff);
+                if ((img.getRGB(760 + i, 8 + j) & 0xffffff) != want) bad++;
+            }
+        }
+        assertEquals(0, bad, "pixels of fbdemo's band that differ from its pattern");
 
         // The boot logo's tile: its corners are the gradient's ends, the M is white.
         assertEquals(0xffffff, img.getRGB(8 + 4 * 1 + 1, 8 + 4 * 1 + 1) & 0xffffff, "the logo's M");
