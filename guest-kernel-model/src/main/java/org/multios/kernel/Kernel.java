@@ -186,7 +186,8 @@ public final class Kernel {
             case SYSCALL -> {
                 if (t != null) {
                     t.ctx.pc += port.abi().insnLength();
-                    long r = syscalls.dispatch(t);
+                    long r = port.archSyscall(t.ctx, t.process.as);
+                    if (r == Long.MIN_VALUE) r = syscalls.dispatch(t);
                     if (r == LinuxSyscalls.BLOCKED) {
                         t.ctx.pc -= port.abi().insnLength();
                     } else if (r != LinuxSyscalls.NO_RETURN && t.state != Task.State.DEAD) {

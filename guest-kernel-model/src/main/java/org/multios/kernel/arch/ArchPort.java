@@ -63,4 +63,10 @@ public interface ArchPort {
 
     /** Pops the frame rt_sigreturn finds at the user sp; returns the saved signal mask, or -1 when unreadable. */
     long popSignalFrame(UserContext ctx, AddressSpace as);
+
+    /**
+     * A syscall only this architecture has (x86_64 arch_prctl), handled before the generic
+     * table; {@code Long.MIN_VALUE} when the trapped syscall is not one.
+     */
+    default long archSyscall(UserContext ctx, AddressSpace as) { return Long.MIN_VALUE; }
 }
