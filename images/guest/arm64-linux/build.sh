@@ -3,6 +3,7 @@
 # same sources as the riscv64 ones (images/guest/riscv64-linux, differential.list) and
 # records their expected output under qemu-aarch64 (when installed) next to each ELF:
 #   images/src/main/resources/org/multios/images/arm64-linux/NAME (ELF), NAME.expected
+# Programs of its own (extra.list, sources here): strings.c, glibc's SIMD string functions.
 # The .expected file is "stdout, then a last line 'exit=N'".
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +15,12 @@ for name in $(cat "$src/differential.list"); do
     "$CC" -static -O2 -Wall -o "$out/$name" "$src/$name.c" -lpthread -lm -Wl,--build-id=none
     aarch64-linux-gnu-strip "$out/$name"
 done
+for name in $(cat "$here/extra.list"); do
+    "$CC" -static -O2 -Wall -o "$out/$name" "$here/$name.c" -Wl,--build-id=none
+    aarch64-linux-gnu-strip "$out/$name"
+done
 if command -v qemu-aarch64 >/dev/null; then
-    for name in $(cat "$src/differential.list"); do
+    for name in $(cat "$src/differential.list" "$here/extra.list"); do
         tmp=$(mktemp -d)
         (cd "$tmp" && set +e; qemu-aarch64 "$out/$name" > "$tmp/out" 2>/dev/null; echo "exit=$?" >> "$tmp/out")
         mv "$tmp/out" "$out/$name.expected"
