@@ -43,7 +43,7 @@ class DisplayConsoleTest {
         Thread machine = Thread.ofPlatform().name("multios-boot-display").start(() -> status.set(Multios.run(
                 new String[] {"boot", "--rtc", "fixed", "--display", "png:" + png}, in,
                 new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
-        int at = screen.waitFor(BootConsoleTest.PROMPT, 0, machine);
+        int at = waitForPrompt(screen, machine, err);
         assertTrue(screen.text().contains("fbcon: "), "the kernel reports its framebuffer console:\n" + screen.text());
         BootConsoleTest.Console c = new BootConsoleTest.Console(screen, keys, machine, at + BootConsoleTest.PROMPT.length());
         String cmd = "echo -e '\\e[1;32mGREEN\\e[0m \\e[44mBLUE\\e[0m'";
@@ -87,6 +87,51 @@ class DisplayConsoleTest {
 
         // The boot logo's tile: its corners are the gradient's ends, the M is white.
         assertEquals(0xffffff, img.getRGB(8 + 4 * 1 + 1, 8 + 4 * 1 + 1) & 0xffffff, "the logo's M");
+    }
+
+    /**
+     * video=800x600 on the command line sets the mode; the boot log then fills the 33 text rows, so the
+     * console scrolls (with the 2D engine's COPY + FILL) and the prompt must still be glyph-exact.
+     */
+    @Test
+    @Timeout(600)
+    void videoModeFromTheCommandLineAndScrolling(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("small.png");
+        BootConsoleTest.Screen screen = new BootConsoleTest.Screen();
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys, 4096);
+        AtomicInteger status = new AtomicInteger(-1);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread machine = Thread.ofPlatform().name("multios-boot-display").start(() -> status.set(Multios.run(
+                new String[] {"boot", "--rtc", "fixed", "--display", "png:" + png, "--cmdline", "root=/dev/nvme0n1p2 console=ttyS0 video=800x600"}, in,
+                new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
+        int at = waitForPrompt(screen, machine, err);
+        assertTrue(screen.text().contains("fbcon: 00:02.0 800x600x32"), screen.text());
+        assertTrue(screen.text().contains("scrolling by the 2D engine"), screen.text());
+        BootConsoleTest.Console c = new BootConsoleTest.Console(screen, keys, machine, at + BootConsoleTest.PROMPT.length());
+        for (int i = 0; i < 3; i++) c.type("echo line" + i);
+        c.send("poweroff");
+        machine.join(BootConsoleTest.WAIT_MS);
+        assertFalse(machine.isAlive());
+        assertEquals(0, status.get());
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(800, img.getWidth());
+        assertEquals(600, img.getHeight());
+        int rows = (600 - BootLogo.BAND) / ConsoleFont.HEIGHT, found = -1;
+        for (int r = 0; r < rows; r++) if (matches(img, 0, r, "multios# echo line2", FG, BG)) found = r;
+        assertTrue(found >= 0, "the last command's line is on the scrolled screen");
+        assertTrue(matches(img, 0, found + 1, "line2", FG, BG));
+        assertTrue(found >= 1 && matches(img, 0, found - 1, "line1", FG, BG), "the line above it moved up intact");
+        // the screen is full: the bottom row is in use (power-off messages), so it has scrolled
+        assertTrue(screen.text().split("\n").length > rows);
+    }
+
+    private static int waitForPrompt(BootConsoleTest.Screen screen, Thread machine, ByteArrayOutputStream err) throws InterruptedException {
+        try {
+            return screen.waitFor(BootConsoleTest.PROMPT, 0, machine);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nstderr: " + err.toString(StandardCharsets.UTF_8), e);
+        }
     }
 
     /** True when text cells (col.., row) show {@code text} exactly as the font draws it in fg on bg. */
