@@ -80,9 +80,13 @@ void stage1_main(unsigned long hartid, const void *fdt) {
         if ((uintptr_t)__stage1_end > TCGLOG_BASE) fw_die("stage 1 overlaps the event log at %lx", TCGLOG_BASE);
         tpm_startup();
         tcglog_init((void *)TCGLOG_BASE, TCGLOG_CAP);
-        static const char crtm[] = "MultiOS stage 1";
-        tcglog_event(0, EV_S_CRTM_CONTENTS, self, crtm, sizeof crtm - 1);
-        fw_log("tpm: PCR 0 extended with %02x%02x%02x%02x... (%s)", self[0], self[1], self[2], self[3], crtm);
+        /* Event data: UEFI_PLATFORM_FIRMWARE_BLOB {u64 base, u64 length}, as the PFP prescribes. */
+        uint8_t blob[16];
+        put_le64(blob, STAGE1_BASE);
+        put_le64(blob + 8, (uintptr_t)__stage1_load_end - STAGE1_BASE);
+        tcglog_event(0, EV_S_CRTM_CONTENTS, self, blob, sizeof blob);
+        fw_log("tpm: PCR 0 extended with %02x%02x%02x%02x... (stage 1 at %lx, %lu bytes)", self[0], self[1], self[2], self[3],
+               STAGE1_BASE, (uint64_t)((uintptr_t)__stage1_load_end - STAGE1_BASE));
         tcglog_measure(1, EV_PLATFORM_CONFIG_FLAGS, fdt, fdt_size(fdt), "device tree");
         sb_key = secure_boot_key(fdt);
         if (sb_key) fw_log("secure boot: on (enrolled P-256 key %02x%02x%02x%02x... from /chosen)", sb_key[0], sb_key[1], sb_key[2], sb_key[3]);
