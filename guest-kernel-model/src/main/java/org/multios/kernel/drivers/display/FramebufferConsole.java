@@ -26,7 +26,7 @@ public final class FramebufferConsole {
     private Engine2dRing engine;
     private int cx, cy, fg = DEFAULT_FG, bg = DEFAULT_BG;
     private boolean bold, wrapPending, cursorShown;
-    private int state; // 0 text, 1 after ESC, 2 in CSI
+    private int state; // 0 text, 1 after ESC, 2 in CSI, 3 skip one byte
     private final int[] params = new int[16];
     private int nparams;
     private boolean privateMode;
@@ -44,6 +44,7 @@ public final class FramebufferConsole {
         this.engine = fb.engine();
         java.util.Arrays.fill(cells, ' ');
         java.util.Arrays.fill(fgs, (byte) DEFAULT_FG);
+        clearTextArea(); // whatever the firmware left there (its boot framebuffer)
         showCursor();
     }
 
@@ -60,6 +61,9 @@ public final class FramebufferConsole {
     public long engineScrolls() { return engineScrolls; }
     public boolean usesEngine() { return engine != null; }
 
+    /** Scroll with CPU copies from now on (what happens when the engine fails; tests compare both paths). */
+    void useCpuCopies() { engine = null; }
+
     /** One byte of console output. */
     public synchronized void putc(int b) {
         b &= 0xff;
@@ -67,6 +71,7 @@ public final class FramebufferConsole {
         switch (state) {
             case 0 -> text(b);
             case 1 -> escape(b);
+            case 3 -> state = 0; // the designator after ESC ( ) * + # %
             default -> csi(b);
         }
         showCursor();
@@ -98,6 +103,7 @@ public final class FramebufferConsole {
             case 'D' -> lineFeed();
             case 'M' -> { if (cy > 0) cy--; }
             case 'E' -> { cx = 0; lineFeed(); }
+            case '(', ')', '*', '+', '#', '%' -> state = 3; // charset/line-size selection: one more byte, nothing drawn
             default -> { } // charset selection and the like: nothing to draw
         }
     }
@@ -208,6 +214,15 @@ public final class FramebufferConsole {
         for (int y = top + textH; y < top + textH + lineH; y++) {
             long dst = base + y * stride;
             for (int x = 0; x < w * 4; x += 8) bus.write(dst + x, 8, fill);
+        }
+    }
+
+    private void clearTextArea() {
+        var bus = fb.bus();
+        long fill = (PALETTE[bg] & 0xffffffffL) | ((long) PALETTE[bg] << 32);
+        for (int y = top; y < fb.height(); y++) {
+            long row = fb.framebuffer() + (long) y * fb.stride();
+            for (int x = 0; x + 8 <= fb.width() * 4; x += 8) bus.write(row + x, 8, fill);
         }
     }
 
