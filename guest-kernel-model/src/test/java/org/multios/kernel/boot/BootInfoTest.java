@@ -63,4 +63,37 @@ class BootInfoTest {
         assertTrue(assertThrows(BootInfo.BadBootInfo.class, () -> BootInfo.read(with(initrd), AT)).getMessage().contains("initrd"));
         assertThrows(BootInfo.BadBootInfo.class, () -> BootInfo.read(mem(), RAM + SIZE - 8));
     }
+
+    /** A first-round record with the measured-boot extension spliced in at 112 (pointers and size moved). */
+    static byte[] extended(byte[] old, long log, int logSize, int flags) {
+        java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(old).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int grow = BootInfo.EXT_HEADER - BootInfo.HEADER;
+        byte[] rec = new byte[old.length + grow];
+        System.arraycopy(old, 0, rec, 0, BootInfo.HEADER);
+        System.arraycopy(old, BootInfo.HEADER, rec, BootInfo.EXT_HEADER, old.length - BootInfo.HEADER);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(rec).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(12, rec.length).putLong(16, o.getLong(16) + grow).putLong(48, o.getLong(48) + grow);
+        b.putLong(112, BootInfo.EXT_MAGIC).putLong(120, log).putInt(128, logSize).putInt(132, flags);
+        return rec;
+    }
+
+    @Test
+    void bothHeaderSizesAreAccepted() throws Exception {
+        byte[] old = BootInfo.encode(AT, map(), "console=ttyS0", 0, 0, RAM + SIZE - 0x10_0000, 0);
+        BootInfo a = BootInfo.read(with(old), AT);
+        assertEquals(null, a.eventLog(), "a 112-byte header has no extension");
+        byte[] rec = extended(old, RAM + 0x1F_0000, 972, BootInfo.FLAG_MEASURED | BootInfo.FLAG_VERIFIED);
+        BootInfo b = BootInfo.read(with(rec), AT);
+        assertEquals(map(), b.memoryMap());
+        assertEquals("console=ttyS0", b.commandLine());
+        assertEquals(new BootInfo.EventLog(RAM + 0x1F_0000, 972, 3), b.eventLog());
+        assertTrue(b.eventLog().verified());
+        // A 112-byte record whose memory map starts with bytes that look like the magic is still the old layout.
+        byte[] fake = old.clone();
+        java.nio.ByteBuffer.wrap(fake).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(112, BootInfo.EXT_MAGIC);
+        assertTrue(assertThrows(BootInfo.BadBootInfo.class, () -> BootInfo.read(with(fake), AT)).getMessage().contains("memory map entry"));
+        // An extension pointing outside RAM is refused with a reason.
+        byte[] bad = extended(old, RAM + SIZE - 8, 972, 1);
+        assertTrue(assertThrows(BootInfo.BadBootInfo.class, () -> BootInfo.read(with(bad), AT)).getMessage().contains("event log"));
+    }
 }
