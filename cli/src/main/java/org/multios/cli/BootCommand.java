@@ -69,6 +69,13 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--net", paramLabel = "user|socket,...|none", description = "A virtio-net NIC and its back end (see docs/network.md).")
     String net;
 
+    @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
+            description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given); 'monitor os on' shows MultiOS processes as threads.")
+    String gdb;
+
+    @Option(names = "--gdb-wait", description = "With --gdb: halt at the reset vector until a debugger attaches.")
+    boolean gdbWait;
+
     @Option(names = "--realtime", description = "Pace virtual time to the wall clock.")
     boolean realtime;
 
@@ -97,6 +104,14 @@ final class BootCommand implements Callable<Integer> {
         if (secureBootKey != null && !java.nio.file.Files.isRegularFile(secureBootKey)) throw usage("--secure-boot-key " + secureBootKey + ": no such file");
         if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64 only)");
         if (smp < 1) throw usage("--smp must be at least 1");
+        if (gdbWait && gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
+        if (gdb != null) {
+            try {
+                org.multios.core.gdb.GdbServer.parseAddress(gdb);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
         if (memory < (32L << 20) || (memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
         long rtcBase = switch (rtc) {
             case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
@@ -176,13 +191,29 @@ final class BootCommand implements Callable<Integer> {
         KernelBoot.Options opt = new KernelBoot.Options();
         opt.fallback = top.err;
         opt.epochNanos = rtcBase;
-        KernelBoot.install(board.harts(), board.machine(), opt);
+        KernelBoot kernelBoot = KernelBoot.install(board.harts(), board.machine(), opt);
+        org.multios.core.gdb.GdbServer gdbServer = null;
+        if (gdb != null) {
+            if (gdbWait) board.machine().pause(); // run() then halts before the first instruction
+            var harts = org.multios.isa.riscv.gdb.RvDebugTarget.of(board.machine(), board.harts(), board.traceSink());
+            var target = org.multios.core.debug.DebugTarget.withOs(harts, new org.multios.kernel.debug.LateKernelThreads(
+                    kernelBoot::kernel, board.harts().get(0), harts.cpus().get(0)));
+            try {
+                gdbServer = org.multios.core.gdb.GdbServer.start(target, gdb);
+            } catch (IOException e) {
+                console.close();
+                board.close();
+                throw new UserInputException(Multios.firstLine(e.getMessage()));
+            }
+            top.message("gdb: listening on port " + gdbServer.port() + (gdbWait ? ", guest halted until a debugger attaches" : ""));
+        }
         console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
         int status;
         try {
             status = board.run();
         } finally {
             console.close();
+            if (gdbServer != null) gdbServer.close();
             try {
                 board.close();
             } catch (IOException e) {
