@@ -3,7 +3,8 @@
 # same sources as the riscv64 ones (images/guest/riscv64-linux, differential.list) and
 # records their expected output under qemu-aarch64 (when installed) next to each ELF:
 #   images/src/main/resources/org/multios/images/arm64-linux/NAME (ELF), NAME.expected
-# Programs of its own (extra.list, sources here): strings.c, glibc's SIMD string functions.
+# extra.list: more programs for the arm64 differential, from here (strings.c: glibc's SIMD string
+# functions) or the riscv64 directory (wildptr.c: wild pointers end in SIGSEGV, exit 139).
 # The .expected file is "stdout, then a last line 'exit=N'".
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,8 @@ for name in $(cat "$src/differential.list"); do
     aarch64-linux-gnu-strip "$out/$name"
 done
 for name in $(cat "$here/extra.list"); do
-    "$CC" -static -O2 -Wall -o "$out/$name" "$here/$name.c" -Wl,--build-id=none
+    c="$here/$name.c"; [ -f "$c" ] || c="$src/$name.c" # ours, else the riscv64 directory's (arch-neutral C)
+    "$CC" -static -O2 -Wall -o "$out/$name" "$c" -Wl,--build-id=none
     aarch64-linux-gnu-strip "$out/$name"
 done
 if command -v qemu-aarch64 >/dev/null; then
