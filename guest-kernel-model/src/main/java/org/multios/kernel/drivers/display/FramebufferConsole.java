@@ -238,12 +238,15 @@ public final class FramebufferConsole {
         drawCell(col, row);
     }
 
-    private void drawCell(int col, int row) {
+    private void drawCell(int col, int row) { drawCellRows(col, row, 0, ConsoleFont.HEIGHT); }
+
+    /** Pixel rows [from, to) of a cell from the grid. */
+    private void drawCellRows(int col, int row, int from, int to) {
         int i = row * cols + col;
         byte[] g = font.glyph(cells[i]);
         int f = PALETTE[fgs[i]], k = PALETTE[bgs[i]];
         int x0 = col * ConsoleFont.WIDTH, y0 = top + row * ConsoleFont.HEIGHT;
-        for (int y = 0; y < ConsoleFont.HEIGHT; y++) {
+        for (int y = from; y < to; y++) {
             int bits = g[y] & 0xff;
             for (int x = 0; x < ConsoleFont.WIDTH; x++) fb.putPixel(x0 + x, y0 + y, (bits & (0x80 >>> x)) != 0 ? f : k);
         }
@@ -261,7 +264,7 @@ public final class FramebufferConsole {
 
     private void hideCursor() {
         if (!cursorShown) return;
-        drawCell(cx, cy);
+        drawCellRows(cx, cy, ConsoleFont.HEIGHT - 2, ConsoleFont.HEIGHT); // only the rows the cursor covers
         cursorShown = false;
     }
 }
