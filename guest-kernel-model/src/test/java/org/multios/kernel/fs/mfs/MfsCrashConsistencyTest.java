@@ -47,7 +47,12 @@ class MfsCrashConsistencyTest {
                 for (String l; (l = out.readLine()) != null; ) all.append('\n').append(l);
                 fail("round " + round + ": workload did not start:\n" + all);
             }
-            Thread.sleep(30 + r.nextInt(900));
+            // Kill at a random point measured in the workload's progress (logged operations), not in
+            // wall time: on a loaded machine a fixed delay may land before anything was fsynced.
+            long target = lines(log) + 1 + r.nextInt(40);
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); lines(log) < target && System.nanoTime() < end && p.isAlive(); )
+                Thread.sleep(2);
+            Thread.sleep(r.nextInt(25));
             assertTrue(p.isAlive(), "round " + round + ": workload died on its own");
             p.destroyForcibly(); // SIGKILL on Linux
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));
@@ -89,6 +94,12 @@ class MfsCrashConsistencyTest {
         assertEquals(ROUNDS, replays);
         assertTrue(checkedFsynced > ROUNDS, "the test checked fsynced files (" + checkedFsynced + ")");
         System.out.println("crash test: " + ROUNDS + " kills, " + checkedFiles + " file checks, " + checkedFsynced + " fsynced files intact");
+    }
+
+    private static long lines(Path log) throws java.io.IOException {
+        try (var l = Files.lines(log)) {
+            return l.count();
+        }
     }
 
     /** Returns {id, length}; fails unless the file is a state it held: header + stream prefix at a write boundary. */
