@@ -235,7 +235,10 @@ public final class Storage {
                 try {
                     at = vfs.resolve(vfs.root(), "/" + dir, true);
                 } catch (KernelException e) {
-                    if (dir.equals("sys")) continue;   // /sys only where the root has the directory (not made on the user's disk)
+                    if (dir.equals("sys")) {   // /sys only where the root has the directory (not made on the user's disk)
+                        kernel.mounts.removeIf(m -> m.path().equals("/sys"));
+                        continue;
+                    }
                     if (e.errno() != Errno.ENOENT || fs.readOnly()) throw e;
                     fs.root().mkdir(dir, 0755);
                     at = vfs.resolve(vfs.root(), "/" + dir, true);
