@@ -48,6 +48,7 @@ final class SecureBootKeys {
 
     private static byte[] pemBody(Path p, String type) throws UserInputException {
         String text;
+        if (!Files.isRegularFile(p)) throw new UserInputException(p + ": no such file");
         try {
             text = Files.readString(p, StandardCharsets.US_ASCII);
         } catch (IOException e) {
@@ -86,6 +87,8 @@ final class SecureBootKeys {
                 if (k.getParams().getCurve().getField().getFieldSize() != 256) throw new UserInputException(p + ": not a P-256 key");
                 return k;
             }
+            if (pemBody(p, "PRIVATE KEY") == null)
+                throw new UserInputException(p + ": no '-----BEGIN PUBLIC KEY-----' or '-----BEGIN PRIVATE KEY-----' block (make a key pair with 'multios image keygen')");
             return publicOf(readPrivate(p));
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new UserInputException(p + ": not an EC public key");
