@@ -56,6 +56,13 @@ final class TcpConnection {
     }
     final int ourMss;
 
+    @Override
+    public String toString() {
+        return state + " una=" + (sndUna - iss) + " nxt=" + (sndNxt - iss) + " max=" + (sndMax - iss) + " wnd=" + sndWnd + " cwnd=" + cwnd
+                + " ssthresh=" + ssthresh + " sendBuf=" + sendBuf.size() + " rcvNxt=" + (rcvNxt - irs) + " recvBuf=" + recvBuf.size()
+                + " rto=" + rto / 1000 + "us timer=" + (rtxTimer != null) + " recovery=" + inRecovery + " fin=" + finRequested + "/" + finSent + "/" + finAcked + "/" + peerFin;
+    }
+
     Tcp.Key key() { return new Tcp.Key(localAddr, localPort, remoteAddr, remotePort); }
 
     static boolean lt(int a, int b) { return a - b < 0; }
@@ -177,12 +184,14 @@ final class TcpConnection {
                 sendBuf.peek(dataOff, d, 0, n);
                 boolean retrans = lt(sndNxt, sndMax);
                 if (retrans) tcp.retransSegs++;
-                tcp.send(localAddr, localPort, remoteAddr, remotePort, sndNxt, rcvNxt, ACK | (n == avail ? PSH : 0), window(), d, 0, n, -1);
-                advertised = window();
-                if (!timing && !retrans) { timing = true; rttSeq = sndNxt; rttStart = stack.clock.now(); }
+                // Account for the segment before it leaves: on loopback its ACK comes back inside send().
+                int seq = sndNxt;
+                if (!timing && !retrans) { timing = true; rttSeq = seq; rttStart = stack.clock.now(); }
                 sndNxt += n;
                 if (lt(sndMax, sndNxt)) sndMax = sndNxt;
                 if (rtxTimer == null) armRtx();
+                advertised = window();
+                tcp.send(localAddr, localPort, remoteAddr, remotePort, seq, rcvNxt, ACK | (n == avail ? PSH : 0), window(), d, 0, n, -1);
                 probe = false;
                 continue;
             }
@@ -195,10 +204,10 @@ final class TcpConnection {
                 } else {
                     tcp.retransSegs++;
                 }
-                tcp.send(localAddr, localPort, remoteAddr, remotePort, finSeq, rcvNxt, FIN | ACK, window(), null, 0, 0, -1);
                 sndNxt = finSeq + 1;
                 if (lt(sndMax, sndNxt)) sndMax = sndNxt;
                 if (rtxTimer == null) armRtx();
+                tcp.send(localAddr, localPort, remoteAddr, remotePort, finSeq, rcvNxt, FIN | ACK, window(), null, 0, 0, -1);
             }
             break;
         }
@@ -302,7 +311,11 @@ final class TcpConnection {
                 if (start >= 0 && start < len) {
                     int n = recvBuf.add(d, start, len - start);
                     rcvNxt += n;
+                    drainOutOfOrder();
                     stack.changed();
+                } else if (start < 0 && outOfOrderBytes + len <= window()) {
+                    // ahead of a hole: keep it (bounded by the window) until the hole is filled
+                    if (outOfOrder.putIfAbsent(seg.seq() - irs, d) == null) outOfOrderBytes += len;
                 }
             }
             needAck = true;
@@ -326,6 +339,23 @@ final class TcpConnection {
         output(false);
     }
 
+    /** Segments received ahead of rcvNxt, keyed by offset from the initial receive sequence number. */
+    private final java.util.TreeMap<Integer, byte[]> outOfOrder = new java.util.TreeMap<>(Integer::compareUnsigned);
+    private int outOfOrderBytes;
+
+    private void drainOutOfOrder() {
+        while (!outOfOrder.isEmpty()) {
+            var e = outOfOrder.firstEntry();
+            int seq = e.getKey() + irs;
+            byte[] d = e.getValue();
+            if (lt(rcvNxt, seq)) return;
+            outOfOrder.pollFirstEntry();
+            outOfOrderBytes -= d.length;
+            int skip = rcvNxt - seq;
+            if (skip < d.length) rcvNxt += recvBuf.add(d, skip, d.length - skip);
+        }
+    }
+
     private void processAck(Tcp.Segment seg, int ack, int len) {
         // window update (RFC 793 p. 72)
         boolean windowChanged = false;
@@ -341,6 +371,7 @@ final class TcpConnection {
             sndUna = ack;
             if (finSent && lt(finSeq, ack)) finAcked = true;
             if (timing && lt(rttSeq, ack)) { timing = false; rttSample(stack.clock.now() - rttStart); }
+            if (retries > 0 && srtt >= 0) rto = Math.clamp(srtt + Math.max(1_000_000L, 4 * rttvar), MIN_RTO, MAX_RTO); // new data acked: drop the back-off, as Linux does
             retries = 0;
             if (inRecovery) {
                 if (le(recover, ack)) { inRecovery = false; cwnd = ssthresh; } // full ACK: deflate (RFC 5681 3.2 step 6)
