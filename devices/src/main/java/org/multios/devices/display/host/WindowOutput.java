@@ -122,6 +122,11 @@ public final class WindowOutput implements DisplayOutput {
                         if (fw[0] == width && fh[0] == height) break;
                         glfwWaitEventsTimeout(0.01);
                     }
+                    // Mesa resizes a window's GL buffers when it next validates the drawable (at a swap):
+                    // present one empty frame so the frame below is drawn at the new size.
+                    glViewport(0, 0, width, height);
+                    glClear(GL_COLOR_BUFFER_BIT);
+                    glfwSwapBuffers(window);
                     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL12.GL_BGRA, GL_UNSIGNED_BYTE, (ByteBuffer) null);
                 }
                 glTexSubImage2D(GL_TEXTURE_2D, 0, 0, u.first, u.width, u.end - u.first, GL12.GL_BGRA, GL_UNSIGNED_BYTE, u.bgra);
