@@ -18,7 +18,7 @@ public final class ProcFs implements FileSystem {
     public ProcFs(Kernel k) {
         this.k = k;
         this.root = new Dir(() -> {
-            List<String> names = new ArrayList<>(List.of("self", "meminfo", "cpuinfo", "uptime", "version", "cmdline", "mounts", "multios"));
+            List<String> names = new ArrayList<>(List.of("self", "meminfo", "cpuinfo", "uptime", "version", "cmdline", "mounts", "multios", "net"));
             for (Process p : k.processes()) if (!p.zombie) names.add(Integer.toString(p.pid));
             return names;
         }, this::rootLookup);
@@ -37,6 +37,15 @@ public final class ProcFs implements FileSystem {
             case "cmdline": return new Text(() -> k.commandLine + "\n");
             case "mounts": return new Text(this::mounts);
             case "multios": return multiosDir();
+            case "net": return new Dir(() -> List.of("dev", "route", "arp"), n -> {
+                org.multios.kernel.net.NetStack st = org.multios.kernel.net.KernelNet.stack(k);
+                return switch (n) {
+                    case "dev" -> new Text(() -> org.multios.kernel.net.ProcNet.dev(st));
+                    case "route" -> new Text(() -> org.multios.kernel.net.ProcNet.route(st));
+                    case "arp" -> new Text(() -> org.multios.kernel.net.ProcNet.arp(st));
+                    default -> throw new KernelException(Errno.ENOENT);
+                };
+            });
             default:
         }
         int pid;

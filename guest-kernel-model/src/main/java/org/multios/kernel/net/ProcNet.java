@@ -1,0 +1,46 @@
+package org.multios.kernel.net;
+
+import java.util.Map;
+
+/** The text of /proc/net/dev, /proc/net/route and /proc/net/arp, in Linux's column layout (net-tools parse it). */
+public final class ProcNet {
+    private ProcNet() {}
+
+    public static String dev(NetStack s) {
+        StringBuilder b = new StringBuilder();
+        b.append("Inter-|   Receive                                                |  Transmit\n");
+        b.append(" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n");
+        for (NetInterface i : s.interfaces()) {
+            b.append(String.format("%6s: %7d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d%n", i.name,
+                    i.rxBytes, i.rxPackets, i.rxErrors, i.rxDropped, 0, 0, 0, 0, i.txBytes, i.txPackets, i.txErrors, i.txDropped, 0, 0, 0, 0));
+        }
+        return b.toString();
+    }
+
+    /** Addresses in /proc/net/route are the in-memory (little-endian) u32 in hex, as Linux prints them. */
+    private static String hex(int a) { return String.format("%08X", Integer.reverseBytes(a)); }
+
+    public static String route(NetStack s) {
+        StringBuilder b = new StringBuilder("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
+        if (s.gateway != 0 && s.gatewayIf != null)
+            b.append(String.format("%s\t%s\t%s\t%04X\t0\t0\t0\t%s\t0\t0\t0%n", s.gatewayIf.name, hex(0), hex(s.gateway), 0x3, hex(0)));
+        for (NetInterface i : s.interfaces()) {
+            if (i == s.loopback || i.address == 0) continue;
+            b.append(String.format("%s\t%s\t%s\t%04X\t0\t0\t0\t%s\t0\t0\t0%n", i.name, hex(i.address & i.netmask()), hex(0), 0x1, hex(i.netmask())));
+        }
+        return b.toString();
+    }
+
+    public static String arp(NetStack s) {
+        StringBuilder b = new StringBuilder("IP address       HW type     Flags       HW address            Mask     Device\n");
+        for (NetInterface i : s.interfaces()) {
+            if (!(i instanceof EthernetInterface e)) continue;
+            for (Map.Entry<Integer, byte[]> en : e.arpTable().entrySet()) {
+                byte[] m = en.getValue();
+                String mac = String.format("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+                b.append(String.format("%-16s 0x1         0x2         %s     *        %s%n", Ip4.str(en.getKey()), mac, i.name));
+            }
+        }
+        return b.toString();
+    }
+}
