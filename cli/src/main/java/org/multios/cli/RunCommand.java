@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @Option(names = "--arch", defaultValue = "riscv64", converter = Arch.Converter.class,
-            description = "Guest architecture: riscv64 or arm64 (default: ${DEFAULT-VALUE}).")
+            description = "Guest architecture: riscv64, arm64 or x86_64 (default: ${DEFAULT-VALUE}).")
     Arch arch;
 
     @Option(names = "--share", paramLabel = "HOSTDIR[:GUESTDIR][,ro]", description = "Make a host directory visible in the guest.")
@@ -63,8 +63,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (arch != Arch.RISCV64 && arch != Arch.ARM64) throw new UserInputException("run: --arch " + arch + " is not supported yet (riscv64, arm64)");
-        if (arch == Arch.ARM64 && gdb != null) throw new UserInputException("run: --gdb is riscv64 only for now");
+        if (arch != Arch.RISCV64 && arch != Arch.ARM64 && arch != Arch.X86_64) throw new UserInputException("run: --arch " + arch + " is not supported yet (riscv64, arm64, x86_64)");
+        if (arch != Arch.RISCV64 && gdb != null) throw new UserInputException("run: --gdb is riscv64 only for now");
         if (memory < (8L << 20) || (memory & 0xfff) != 0) throw new UserInputException("--memory must be at least 8M and a multiple of 4K");
         if (gdbWait && gdb == null) throw new UserInputException("--gdb-wait needs --gdb [HOST:]PORT");
         if (gdb != null) {
@@ -87,6 +87,14 @@ final class RunCommand implements Callable<Integer> {
         java.io.OutputStream out = top.systemStreams ? new FileOutputStream(FileDescriptor.out) : top.out;
         java.io.OutputStream err = top.systemStreams ? new FileOutputStream(FileDescriptor.err) : top.err;
         long limit = timeLimit == null ? Long.MAX_VALUE : (long) (timeLimit * 1e9);
+        if (arch == Arch.X86_64) {
+            try {
+                return new org.multios.kernel.arch.x86.X86UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,
+                        in, out, err, top.err, limit).run();
+            } catch (RiscvUserRun.StartException e) {
+                throw new UserInputException(e.getMessage());
+            }
+        }
         if (arch == Arch.ARM64) {
             try {
                 return new org.multios.kernel.arch.arm64.Arm64UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,

@@ -172,9 +172,8 @@ public final class X86Port implements ArchPort {
     /**
      * The vmcall handler: records which entry was taken and what the CPU saved, or raises #UD
      * when the vmcall is not one of the kernel's (user code, or anywhere else).
-     * Returns true for a trap the kernel must handle.
      */
-    public boolean enter() {
+    public void enter() {
         long at = cpu.instructionStart - VECTOR_VA;
         if (cpu.cpl != 0 || at < 0 || (at != 0 && (at < 0x100 || at >= 0x900 || (at & 7) != 0))) {
             throw X86Fault.ud("vmcall outside the kernel's entry points");
@@ -185,7 +184,7 @@ public final class X86Port implements ArchPort {
             entryRflags = cpu.gpr[11];
             entryRsp = cpu.gpr[X86Cpu.RSP];
             entryCs = USER_CS;
-            return true;
+            return;
         }
         int v = (int) (at - 0x100) >>> 3;
         long sp = cpu.gpr[X86Cpu.RSP];
@@ -199,8 +198,14 @@ public final class X86Port implements ArchPort {
         entryCs = read(sp + 8);
         entryRflags = read(sp + 16);
         entryRsp = read(sp + 24);
-        return true;
     }
+
+    /** The last entry was an exception (not an interrupt) taken at CPL 0: a kernel bug. */
+    public boolean kernelException() { return entryVector >= 0 && entryVector < 32 && (entryCs & 3) == 0; }
+
+    public int entryVector() { return entryVector; }
+    public long entryRip() { return entryRip; }
+    public long entryError() { return entryError; }
 
     private long read(long va) { return cpu.readLinear(va, 8, X86PageWalker.READ); }
 
