@@ -105,8 +105,8 @@ public final class InterruptDelivery {
 
     private void longMode(int vector, boolean software, int errorCode, boolean hasError, long returnRip) {
         if (vector * 16 + 15 > cpu.idtLimit) throw X86Fault.gp(vector * 8 + 2, "vector beyond IDT limit");
-        long lo = cpu.readLinear(cpu.idtBase + vector * 16L, 8, X86PageWalker.READ);
-        long hi = cpu.readLinear(cpu.idtBase + vector * 16L + 8, 8, X86PageWalker.READ);
+        long lo = cpu.systemRead(cpu.idtBase + vector * 16L);
+        long hi = cpu.systemRead(cpu.idtBase + vector * 16L + 8);
         int type = (int) (lo >>> 40) & 0x1f;
         int dpl = (int) (lo >>> 45) & 3;
         if ((lo & (1L << 47)) == 0) throw new X86Fault(X86Fault.NP, vector * 8 + 2, true, "gate not present");
@@ -123,9 +123,9 @@ public final class InterruptDelivery {
         long oldSp = cpu.gpr[X86Cpu.RSP];
         long rsp = oldSp;
         if (ist != 0) {
-            rsp = cpu.readLinear(cpu.tr.base + 0x24 + 8L * (ist - 1), 8, X86PageWalker.READ);
+            rsp = cpu.systemRead(cpu.tr.base + 0x24 + 8L * (ist - 1));
         } else if (targetDpl < cpu.cpl) {
-            rsp = cpu.readLinear(cpu.tr.base + 4 + 8L * targetDpl, 8, X86PageWalker.READ);
+            rsp = cpu.systemRead(cpu.tr.base + 4 + 8L * targetDpl);
         }
         if (targetDpl < cpu.cpl) {
             cpu.seg[Segment.SS].selector = targetDpl;

@@ -473,7 +473,21 @@ public final class X86Cpu implements Cpu {
         long limit = ldt ? ldtr.limit : gdtLimit;
         int off = selector & ~7;
         if (off + 7 > limit) throw X86Fault.gp(selector & ~3, "selector beyond table limit");
-        return readLinear(base + off, 8, X86PageWalker.READ);
+        return systemRead(base + off);
+    }
+
+    /**
+     * An implicit supervisor-mode access (SDM Vol. 3 4.6: GDT/LDT/IDT/TSS accesses are
+     * supervisor accesses whatever the CPL): reads 8 bytes as if CPL were 0.
+     */
+    public long systemRead(long linear) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            return readLinear(linear, 8, X86PageWalker.READ);
+        } finally {
+            cpl = saved;
+        }
     }
 
     /** MOV/POP to a segment register, LDS & co., far transfers: loads selector and descriptor cache. */
