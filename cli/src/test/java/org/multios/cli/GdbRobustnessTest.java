@@ -36,8 +36,10 @@ class GdbRobustnessTest {
      * (null: it finishes by itself) and what the guest prints at its end.
      */
     enum Arch {
-        RISCV64(List.of("machine", "--arch", "riscv64", "--bios", "none", "--kernel", IMAGES.resolve("riscv64/hello.elf").toString()),
-                IMAGES.resolve("riscv64/hello.elf"), 33 * 8, 0x1000_0000L, null, "Hello from a bare-metal RISC-V guest"),
+        // intmix-small runs long enough (~10^8 instructions) that the stub still listens for the next client
+        // after the previous one disconnected and the guest ran on (hello.elf finished before that on a fast host)
+        RISCV64(List.of("machine", "--arch", "riscv64", "--bios", "none", "--kernel", IMAGES.resolve("riscv64/intmix-small.elf").toString()),
+                IMAGES.resolve("riscv64/intmix-small.elf"), 33 * 8, 0x1000_0000L, null, "checksum: 98374f85075e8b63"),
         ARM64(List.of("machine", "--arch", "arm64", "--bios", "none", "--kernel", IMAGES.resolve("arm64/gdb-debugee.elf").toString()),
                 IMAGES.resolve("arm64/gdb-debugee.elf"), 33 * 8 + 4, 0x0900_0000L, "keep_spinning", "debugee: ran on after detach"),
         // rax..r15, rip (8 bytes each), eflags and 6 selectors (4), st0-7 (10), 8 x87 control (4), xmm0-15 (16), mxcsr (4)

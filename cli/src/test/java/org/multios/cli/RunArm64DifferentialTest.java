@@ -30,9 +30,15 @@ class RunArm64DifferentialTest {
     static final Path PROGRAMS = Path.of("..", "images", "src", "main", "resources", "org", "multios", "images", "arm64-linux");
     static final Path EXTRA = Path.of("..", "images", "guest", "arm64-linux", "extra.list");
 
+    /**
+     * riscv64 programs not yet in the arm64 suite: {@code sockets} (the kernel's TCP/IP stack over
+     * loopback) hangs under the arm64 port and has no arm64 build; open work, noted in docs/arm64.md.
+     */
+    static final java.util.Set<String> NOT_YET = java.util.Set.of("sockets");
+
     static Stream<String> programs() throws IOException {
         return Stream.concat(Files.readAllLines(RunDifferentialTest.LIST).stream(), Files.readAllLines(EXTRA).stream())
-                .map(String::strip).filter(s -> !s.isEmpty());
+                .map(String::strip).filter(s -> !s.isEmpty()).filter(s -> !NOT_YET.contains(s));
     }
 
     static String runOurs(String program) {
