@@ -88,15 +88,16 @@ public final class A64Cpu implements Cpu {
 
     /**
      * The native-call gate of a Java kernel: {@code HVC #imm16} at EL1 with imm16 in
-     * [{@link #NATIVE_CALL_BASE}, +16) hands the CPU to Java (the kernel's vector page holds one
-     * per vector entry), before the board's PSCI sees it. Results go into the CPU state.
+     * [{@link #NATIVE_CALL_BASE}, +32) hands the CPU to Java (the kernel's vector page holds one
+     * per vector entry, 0..15; 16 is the boot chain's kernel entry), before the board's PSCI sees
+     * it. Results go into the CPU state.
      */
     @FunctionalInterface
     public interface NativeCallHandler {
         void call(A64Cpu cpu, int n);
     }
 
-    /** HVC immediates 0x4d40..0x4d4f ("M" + 0x40 + n) are native calls 0..15. */
+    /** HVC immediates 0x4d40..0x4d5f ("M" + 0x40 + n) are native calls 0..31. */
     public static final int NATIVE_CALL_BASE = 0x4d40;
     private NativeCallHandler nativeCalls;
 
@@ -104,7 +105,7 @@ public final class A64Cpu implements Cpu {
 
     /** Runs native call imm16 - NATIVE_CALL_BASE; false when imm16 is not one or no handler is set. */
     public boolean nativeCall(int imm16) {
-        if (nativeCalls == null || el == 0 || (imm16 & ~15) != NATIVE_CALL_BASE) return false;
+        if (nativeCalls == null || el == 0 || (imm16 & ~31) != NATIVE_CALL_BASE) return false;
         nativeCalls.call(this, imm16 - NATIVE_CALL_BASE);
         return true;
     }
