@@ -262,4 +262,60 @@ class NetAppletsTest {
         assertTrue(r.err().contains("ping: nosuchhost: unknown host"), r.err());
         assertEquals(2, r.status());
     }
+
+    /**
+     * Runs {@code mbox sh -c SCRIPT} under multios run in {@link #work}, failing (instead of hanging
+     * the suite) if the guest does not finish: a TCP connection that never completes blocks both
+     * guest processes, and an idle kernel waits for console input that never comes.
+     */
+    UserlandDifferentialTest.Result runOursOrFail(String script) throws Exception {
+        CompletableFuture<UserlandDifferentialTest.Result> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try { f.complete(UserlandDifferentialTest.runOurs(work, List.of("sh", "-c", script), "")); }
+            catch (Throwable e) { f.completeExceptionally(e); }
+        }, "multios-run");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return f.get(150, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("mbox sh -c under multios run did not finish in 150 s: " + script);
+        }
+    }
+
+    /** nc -l and nc, two guest processes, over the MultiOS kernel's loopback: both directions, half-close. */
+    @Test
+    void ncToNcOverLoopbackUnderMultiosRun() throws Exception {
+        byte[] data = random(300_000, 4), reply = random(70_001, 5);
+        Files.write(work.resolve("data.bin"), data);
+        Files.write(work.resolve("reply.bin"), reply);
+        // sleep: the listener runs first (virtual time, so this costs nothing and replays exactly)
+        UserlandDifferentialTest.Result r = runOursOrFail(
+                "nc -l -p 9000 < reply.bin > got.bin & sleep 1; nc 127.0.0.1 9000 < data.bin > back.bin; echo client=$?; wait $!; echo server=$?");
+        assertEquals("client=0\nserver=0\n", r.out(), r.err());
+        assertEquals(0, r.status(), r.err());
+        assertArrayEquals(data, Files.readAllBytes(work.resolve("got.bin")), "nc -l wrote other bytes than the client sent");
+        assertArrayEquals(reply, Files.readAllBytes(work.resolve("back.bin")), "nc wrote other bytes than the listener sent");
+        // a small message piped in, as a user types it
+        r = runOursOrFail("nc -l -p 9001 > small.txt & sleep 1; echo hello over loopback | nc 127.0.0.1 9001; wait; cat small.txt");
+        assertEquals("hello over loopback\n", r.out(), r.err());
+    }
+
+    /** httpd and wget, two guest processes, over the MultiOS kernel's loopback. */
+    @Test
+    void httpdAndWgetOverLoopbackUnderMultiosRun() throws Exception {
+        Path root = Files.createDirectory(work.resolve("www"));
+        byte[] big = random(250_000, 6);
+        Files.write(root.resolve("big.bin"), big);
+        Files.writeString(root.resolve("index.html"), "<p>multios</p>\n");
+        UserlandDifferentialTest.Result r = runOursOrFail("httpd -q -p 8080 -d www -n 3 & sleep 1; "
+                + "wget -q http://127.0.0.1:8080/big.bin; echo big=$?; "
+                + "wget -q -O - http://127.0.0.1:8080/; "
+                + "wget -q -O x http://127.0.0.1:8080/missing.txt; echo missing=$?; "
+                + "wait $!; echo httpd=$?; wget -q http://127.0.0.1:8080/; echo refused=$?");
+        assertEquals("big=0\n<p>multios</p>\nmissing=1\nhttpd=0\nrefused=1\n", r.out(), r.err());
+        assertArrayEquals(big, Files.readAllBytes(work.resolve("big.bin")), "wget saved other bytes than httpd served");
+        assertTrue(r.err().contains("wget: server returned error: HTTP/1.0 404 Not Found\n"), r.err());
+        assertTrue(r.err().contains("wget: connect to 127.0.0.1 port 8080: Connection refused\n"), r.err());
+    }
 }
