@@ -348,6 +348,8 @@ public final class KernelBoot {
         // mounts it (and makes it "/"); until that class exists, the initrd root stays.
         org.multios.kernel.storage.Storage.probe(k, dt); // PCI + NVMe + GPT: /dev/nvme0n1, nvme0n1p1, ...
         if (cmd.root() != null) mountRoot(k, cmd);
+        // NET-DRIVER: virtio-net NICs become eth0..., then ip= (static, dhcp; default: DHCP in the background).
+        org.multios.kernel.drivers.virtio.KernelVirtioNet.probe(k, dt);
 
         k.hostname = hostname(vfs);
         klog.info("hostname: " + k.hostname);

@@ -30,6 +30,13 @@ public final class PciDevice {
     public int command() { return host.read16(bus, device, function, COMMAND); }
     public void setCommand(int v) { host.write16(bus, device, function, COMMAND, v); }
 
+    /** Configuration-space reads at any offset (capability lists, vendor capabilities). */
+    public int config8(int reg) { return host.read8(bus, device, function, reg); }
+    public int config16(int reg) { return host.read16(bus, device, function, reg); }
+    public int config32(int reg) { return host.read32(bus, device, function, reg); }
+    /** The host bridge this function sits behind. */
+    public PciHost host() { return host; }
+
     public String address() { return String.format("%02x:%02x.%x", bus, device, function); }
 
     /**
