@@ -91,6 +91,11 @@ final class FileSyscalls {
     }
 
     static long ppoll(LinuxSyscalls s, Task t, long fdsVa, long nfds, long tsVa, long maskVa) {
+        return poll(s, t, fdsVa, nfds, tsVa, Long.MIN_VALUE);
+    }
+
+    /** ppoll with the deadline read from the timespec at tsVa, or (tsVa unused) the given one. */
+    static long poll(LinuxSyscalls s, Task t, long fdsVa, long nfds, long tsVa, long givenDeadline) {
         if (nfds < 0 || nfds > t.process.fds.limit()) return -Errno.EINVAL;
         ByteBuffer p = ByteBuffer.wrap(s.in(t, fdsVa, 8 * nfds)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int ready = 0;
@@ -111,7 +116,7 @@ final class FileSyscalls {
             p.putShort(8 * i + 6, rev);
             if (rev != 0) ready++;
         }
-        long deadline = timeoutDeadline(s, t, tsVa);
+        long deadline = givenDeadline != Long.MIN_VALUE ? givenDeadline : timeoutDeadline(s, t, tsVa);
         if (ready > 0 || deadline <= s.kernel().now()) {
             s.out(t, fdsVa, p.array());
             return ready;
@@ -120,6 +125,11 @@ final class FileSyscalls {
     }
 
     static long pselect(LinuxSyscalls s, Task t, int nfds, long rVa, long wVa, long eVa, long tsVa) {
+        return select(s, t, nfds, rVa, wVa, eVa, tsVa, Long.MIN_VALUE);
+    }
+
+    /** pselect6 with the deadline read from the timespec at tsVa, or (tsVa unused) the given one. */
+    static long select(LinuxSyscalls s, Task t, int nfds, long rVa, long wVa, long eVa, long tsVa, long givenDeadline) {
         if (nfds < 0 || nfds > t.process.fds.limit()) return -Errno.EINVAL;
         int words = (nfds + 63) / 64;
         long[] r = new long[words], w = new long[words];
@@ -136,7 +146,7 @@ final class FileSyscalls {
             if (wantR && f.pollIn()) { r[fd / 64] |= 1L << (fd % 64); ready++; }
             if (wantW && f.pollOut()) { w[fd / 64] |= 1L << (fd % 64); ready++; }
         }
-        long deadline = timeoutDeadline(s, t, tsVa);
+        long deadline = givenDeadline != Long.MIN_VALUE ? givenDeadline : timeoutDeadline(s, t, tsVa);
         if (ready > 0 || deadline <= s.kernel().now()) {
             ByteBuffer o = LinuxSyscalls.le(8 * words);
             if (rVa != 0) { for (int i = 0; i < words; i++) o.putLong(8 * i, r[i]); s.out(t, rVa, o.array()); }

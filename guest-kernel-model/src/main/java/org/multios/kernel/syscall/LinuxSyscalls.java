@@ -127,6 +127,8 @@ public final class LinuxSyscalls {
                 case Sys.PSELECT6 -> FileSyscalls.pselect(this, t, (int) a0, a1, a2, a3, a4);
                 case 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 242 ->
                         NetSyscalls.dispatch(this, k, t, nr, a0, a1, a2, a3, a4, a5);
+                case Sys.LEGACY_POLL, Sys.LEGACY_SELECT, Sys.LEGACY_PAUSE, Sys.LEGACY_ALARM, Sys.LEGACY_DUP2, Sys.LEGACY_GETDENTS,
+                     Sys.LEGACY_TIME, Sys.X86_FSTAT, Sys.X86_NEWFSTATAT -> LegacySyscalls.dispatch(this, k, t, nr, a0, a1, a2, a3, a4);
                 case Sys.UMASK -> { int old = t.process.umask; t.process.umask = (int) a0 & 0777; yield old; }
                 default -> ProcessSyscalls.dispatch(this, k, t, nr, a0, a1, a2, a3, a4, a5);
             };

@@ -25,4 +25,11 @@ public final class Sys {
             PRLIMIT64 = 261, RENAMEAT2 = 276, GETRANDOM = 278, MEMBARRIER = 283, STATX = 291, RSEQ = 293,
             CLONE3 = 435, FACCESSAT2 = 439, RISCV_HWPROBE = 258;
     public static final int SYSLOG = 116, REBOOT = 142, SETHOSTNAME = 161, SETDOMAINNAME = 162;
+    /**
+     * Kernel-internal numbers (above every real table) for calls an architecture keeps that
+     * asm-generic dropped, and for x86_64's own struct stat; arch ports translate to them
+     * (x86 X86SyscallTable), {@link LegacySyscalls} implements them.
+     */
+    public static final int LEGACY_POLL = 1007, LEGACY_SELECT = 1023, LEGACY_PAUSE = 1034, LEGACY_ALARM = 1037,
+            LEGACY_DUP2 = 1033, LEGACY_GETDENTS = 1078, LEGACY_TIME = 1201, X86_FSTAT = 1005, X86_NEWFSTATAT = 1262;
 }

@@ -6,7 +6,9 @@ import org.multios.kernel.syscall.Sys;
  * The Linux x86_64 syscall table (arch/x86/entry/syscalls/syscall_64.tbl) mapped onto the
  * kernel's handlers, which use asm-generic numbers. Most calls only renumber; the legacy
  * path calls asm-generic dropped (open, stat, pipe, fork, mkdir, ...) are rewritten into
- * their *at / clone equivalents with the arguments moved as the generic call expects.
+ * their *at / clone equivalents with the arguments moved as the generic call expects; those
+ * with no generic form (poll, select, alarm, pause, time, dup2, getdents) and the stat family
+ * (x86_64's struct stat is not asm-generic's) go to the kernel's Sys.LEGACY_* / Sys.X86_* calls.
  * A number with no mapping becomes {@link #UNMAPPED_BASE} + nr, which no handler knows,
  * so it ends in -ENOSYS and the "unknown syscall" log line shows the x86 number plus that base.
  */
@@ -23,12 +25,12 @@ final class X86SyscallTable {
 
     static {
         java.util.Arrays.fill(RENUMBER, -1);
-        same(0, Sys.READ); same(1, Sys.WRITE); same(3, Sys.CLOSE); same(5, Sys.FSTAT); same(8, Sys.LSEEK);
+        same(0, Sys.READ); same(1, Sys.WRITE); same(3, Sys.CLOSE); same(5, Sys.X86_FSTAT); same(8, Sys.LSEEK);
         same(9, Sys.MMAP); same(10, Sys.MPROTECT); same(11, Sys.MUNMAP); same(12, Sys.BRK);
         same(13, Sys.RT_SIGACTION); same(14, Sys.RT_SIGPROCMASK); same(15, Sys.RT_SIGRETURN); same(16, Sys.IOCTL);
         same(17, Sys.PREAD64); same(18, Sys.PWRITE64); same(19, Sys.READV); same(20, Sys.WRITEV);
         same(24, Sys.SCHED_YIELD); same(25, Sys.MREMAP); same(26, Sys.MSYNC); same(28, Sys.MADVISE); same(32, Sys.DUP);
-        same(35, Sys.NANOSLEEP); same(36, Sys.GETITIMER); same(38, Sys.SETITIMER); same(39, Sys.GETPID);
+        same(35, Sys.NANOSLEEP); same(103, Sys.SYSLOG); same(36, Sys.GETITIMER); same(38, Sys.SETITIMER); same(39, Sys.GETPID);
         // sockets 41-55 and accept4 288
         int[][] net = {{41, 198}, {42, 203}, {43, 202}, {44, 206}, {45, 207}, {46, 211}, {47, 212}, {48, 210}, {49, 200},
                 {50, 201}, {51, 204}, {52, 205}, {53, 199}, {54, 208}, {55, 209}, {288, 242}};
@@ -46,13 +48,16 @@ final class X86SyscallTable {
         same(200, Sys.TKILL); same(202, Sys.FUTEX); same(203, Sys.SCHED_SETAFFINITY); same(204, Sys.SCHED_GETAFFINITY);
         same(217, Sys.GETDENTS64); same(218, Sys.SET_TID_ADDRESS); same(228, Sys.CLOCK_GETTIME); same(229, Sys.CLOCK_GETRES);
         same(230, Sys.CLOCK_NANOSLEEP); same(231, Sys.EXIT_GROUP); same(234, Sys.TGKILL); same(257, Sys.OPENAT);
-        same(258, Sys.MKDIRAT); same(260, Sys.FCHOWNAT); same(262, Sys.NEWFSTATAT); same(263, Sys.UNLINKAT);
+        same(258, Sys.MKDIRAT); same(260, Sys.FCHOWNAT); same(262, Sys.X86_NEWFSTATAT); same(263, Sys.UNLINKAT);
         same(264, Sys.RENAMEAT); same(265, Sys.LINKAT); same(266, Sys.SYMLINKAT); same(267, Sys.READLINKAT);
         same(268, Sys.FCHMODAT); same(269, Sys.FACCESSAT); same(270, Sys.PSELECT6); same(271, Sys.PPOLL);
         same(273, Sys.SET_ROBUST_LIST); same(274, Sys.GET_ROBUST_LIST); same(280, Sys.UTIMENSAT); same(292, Sys.DUP3);
         same(293, Sys.PIPE2); same(302, Sys.PRLIMIT64); same(306, Sys.SYNCFS); same(316, Sys.RENAMEAT2);
         same(318, Sys.GETRANDOM); same(324, Sys.MEMBARRIER); same(332, Sys.STATX); same(334, Sys.RSEQ);
         same(435, Sys.CLONE3); same(439, Sys.FACCESSAT2);
+        // calls asm-generic dropped, kept by the kernel under internal numbers (LegacySyscalls)
+        same(7, Sys.LEGACY_POLL); same(23, Sys.LEGACY_SELECT); same(33, Sys.LEGACY_DUP2); same(34, Sys.LEGACY_PAUSE);
+        same(37, Sys.LEGACY_ALARM); same(78, Sys.LEGACY_GETDENTS); same(201, Sys.LEGACY_TIME);
     }
 
     private X86SyscallTable() {}
@@ -72,11 +77,10 @@ final class X86SyscallTable {
         }
         switch (n) {
             case 2 -> set(out, Sys.OPENAT, AT_FDCWD, a[0], a[1], a[2]);                       // open
-            case 4 -> set(out, Sys.NEWFSTATAT, AT_FDCWD, a[0], a[1], 0);                       // stat
-            case 6 -> set(out, Sys.NEWFSTATAT, AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW);     // lstat
+            case 4 -> set(out, Sys.X86_NEWFSTATAT, AT_FDCWD, a[0], a[1], 0);                   // stat
+            case 6 -> set(out, Sys.X86_NEWFSTATAT, AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW); // lstat
             case 21 -> set(out, Sys.FACCESSAT, AT_FDCWD, a[0], a[1], 0);                       // access
             case 22 -> set(out, Sys.PIPE2, a[0], 0);                                           // pipe
-            case 33 -> set(out, Sys.DUP3, a[0], a[1], 0);                                      // dup2 (oldfd != newfd)
             case 56 -> set(out, Sys.CLONE, a[0], a[1], a[2], a[4], a[3]);                      // clone: tls and ctid swap
             case 57 -> set(out, Sys.CLONE, SIGCHLD, 0, 0, 0, 0);                               // fork
             case 58 -> set(out, Sys.CLONE, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);      // vfork
