@@ -56,8 +56,29 @@ public final class Arm64Port implements ArchPort {
     private int vector = -1;
     private boolean softTimer, timerLine;
 
+    /**
+     * How a booted kernel takes IRQs (boot on arm64-virt): through the interrupt controller,
+     * which acknowledges the interrupt the IRQ vector was taken for and says whether it was
+     * the timer's. Without one ({@code run}), the timer drives the CPU's IRQ line directly.
+     */
+    public interface IrqSource {
+        /** Acknowledges the highest-priority pending interrupt; true when it is the kernel timer's. */
+        boolean acknowledgeIsTimer();
+    }
+
+    private final IrqSource irqSource;
+
     /** Builds the vector page in a frame from frames and the kernel's TTBR1 table mapping it. */
     public Arm64Port(A64Cpu cpu, PhysicalMemory mem, PageFrameAllocator frames) {
+        this(cpu, mem, frames, null);
+    }
+
+    /**
+     * As above; with irqSource non-null the timer's output stays wired as the board wired it
+     * (a GIC PPI) and IRQ traps ask irqSource what they were for.
+     */
+    public Arm64Port(A64Cpu cpu, PhysicalMemory mem, PageFrameAllocator frames, IrqSource irqSource) {
+        this.irqSource = irqSource;
         this.cpu = cpu;
         this.mem = mem;
         this.frames = frames;
@@ -75,7 +96,7 @@ public final class Arm64Port implements ArchPort {
         kernelTable.map(VECTOR_VA, vectorPa, PageTable.PROT_READ | PageTable.PROT_EXEC);
         tpidrEl0 = sysreg("TPIDR_EL0");
         cntkctlEl1 = sysreg("CNTKCTL_EL1");
-        cpu.timer.connect(GenericTimer.VIRT, level -> { timerLine = level; updateIrq(); });
+        if (irqSource == null) cpu.timer.connect(GenericTimer.VIRT, level -> { timerLine = level; updateIrq(); });
     }
 
     static int hvc(int imm16) { return 0xd4000002 | (imm16 << 5); }
@@ -171,6 +192,7 @@ public final class Arm64Port implements ArchPort {
     @Override
     public Trap trap() {
         if (vector == V_LOWER_IRQ || vector == V_CUR_IRQ) {
+            if (irqSource != null) return new Trap(irqSource.acknowledgeIsTimer() ? Trap.Kind.TIMER : Trap.Kind.EXTERNAL, 0, vector);
             boolean timer = softTimer || (cpu.timer.ctl(GenericTimer.VIRT) & 7) == 5;
             return new Trap(timer ? Trap.Kind.TIMER : Trap.Kind.EXTERNAL, 0, vector);
         }
