@@ -5,6 +5,7 @@
 #   stage2.bin / stage2.elf   S-mode boot loader at 0x80200000 (/boot/stage2.bin)
 #   kernel.elf                kernel entry stub at 0x80400000 (/boot/kernel.elf): native call 2
 #   multios.cfg               default boot menu (/boot/multios.cfg)
+#   multios-net.cfg           boot menu of a network boot (multios.cfg in the TFTP directory)
 # and, for the tests, into images/src/test/resources/org/multios/images/firmware/riscv64/ (or
 # $TEST_OUT): sbiprobe.elf, a stand-in kernel that exercises stage 1's resident SBI.
 # Reproducible: the same compiler gives byte-identical files (no build id, paths mapped to
@@ -36,7 +37,7 @@ CFLAGS="-march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin -n
  -fno-pic -static -Os -g -gno-record-gcc-switches -Wall -Wextra -Werror -fno-common \
  -fno-asynchronous-unwind-tables -fno-stack-protector -ffile-prefix-map=$here=. -Wa,--debug-prefix-map,$here=. -Ilib"
 LDFLAGS="-Wl,--build-id=none -Wl,--no-warn-rwx-segments"
-LIB="console string fdt pci nvme hash lz4 gpt mfs elf tpm tcglog"
+LIB="console string fdt pci nvme hash lz4 gpt mfs elf tpm tcglog virtio_net net tftp"
 
 build() { # name  sources...   (link script NAME/link.ld, output $dest/NAME.elf)
     name=$1; shift
@@ -62,7 +63,8 @@ ld=test/sbiprobe/link.ld dest=$test_out build sbiprobe test/sbiprobe/start.S tes
 $OBJCOPY -O binary "$out/stage1.elf" "$out/stage1.bin"
 $OBJCOPY -O binary "$out/stage2.elf" "$out/stage2.bin"
 cp "$here/multios.cfg" "$out/multios.cfg"
-for f in stage1.bin stage1.elf stage2.bin stage2.elf kernel.elf multios.cfg; do
+cp "$here/multios-net.cfg" "$out/multios-net.cfg"
+for f in stage1.bin stage1.elf stage2.bin stage2.elf kernel.elf multios.cfg multios-net.cfg; do
     echo "built $f ($(wc -c < "$out/$f") bytes)"
 done
 echo "built sbiprobe.elf ($(wc -c < "$test_out/sbiprobe.elf") bytes, test resource)"

@@ -7,12 +7,37 @@
 #define EM_RISCV 243
 #define MAX_PH 32
 
+/* Where the file's bytes come from: an MFS inode (disk boot) or memory (network boot). */
+static const struct mfs_inode *src_inode;
+static const uint8_t *src_mem;
+
+static void rd(const char *path, uint64_t off, void *dst, uint64_t len) {
+    if (src_inode) mfs_read(src_inode, path, off, dst, len);
+    else memmove(dst, src_mem + off, len);
+}
+
+static void load(uint64_t fsize, const char *path, struct elf_image *img,
+                 void (*check)(uint64_t lo, uint64_t hi, const char *path));
+
 void elf_load(const struct mfs_inode *n, const char *path, struct elf_image *img,
               void (*check)(uint64_t lo, uint64_t hi, const char *path)) {
+    src_inode = n;
+    src_mem = 0;
+    load(n->size, path, img, check);
+}
+
+void elf_load_mem(const void *file, uint64_t size, const char *path, struct elf_image *img,
+                  void (*check)(uint64_t lo, uint64_t hi, const char *path)) {
+    src_inode = 0;
+    src_mem = file;
+    load(size, path, img, check);
+}
+
+static void load(uint64_t fsize, const char *path, struct elf_image *img,
+                 void (*check)(uint64_t lo, uint64_t hi, const char *path)) {
     static uint8_t eh[64], ph[MAX_PH * 56];
-    uint64_t fsize = n->size;
     if (fsize < 64) fw_die("%s is truncated: %lu bytes, too short for an ELF header", path, fsize);
-    mfs_read(n, path, 0, eh, 64);
+    rd(path, 0, eh, 64);
     if (memcmp(eh, "\177ELF", 4) != 0) fw_die("%s is not an ELF file", path);
     if (eh[4] != 2 || eh[5] != 1) fw_die("%s is not a little-endian ELF64 file", path);
     if (le16(eh + 18) != EM_RISCV) fw_die("%s is not a RISC-V ELF (e_machine %u)", path, le16(eh + 18));
@@ -22,7 +47,7 @@ void elf_load(const struct mfs_inode *n, const char *path, struct elf_image *img
     if (phentsize != 56 || phnum == 0 || phnum > MAX_PH) fw_die("%s: bad program header table (%u entries of %u bytes)", path, phnum, phentsize);
     if (phoff > fsize || (uint64_t)phnum * 56 > fsize - phoff)
         fw_die("%s is truncated: program headers end at byte %lu, file has %lu", path, phoff + phnum * 56, fsize);
-    mfs_read(n, path, phoff, ph, phnum * 56);
+    rd(path, phoff, ph, phnum * 56);
     img->entry = le64(eh + 24);
     img->lo = ~0ull;
     img->hi = 0;
@@ -46,7 +71,7 @@ void elf_load(const struct mfs_inode *n, const char *path, struct elf_image *img
                 if ((le32(p + 4) & 1) && img->entry >= pa && img->entry < pa + memsz) entry_ok = 1;
                 img->segments++;
             } else {
-                mfs_read(n, path, off, (void *)(uintptr_t)pa, filesz);
+                rd(path, off, (void *)(uintptr_t)pa, filesz);
                 memset((uint8_t *)(uintptr_t)pa + filesz, 0, memsz - filesz);
             }
         }

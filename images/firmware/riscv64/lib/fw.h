@@ -161,6 +161,9 @@ struct elf_image {
  * vets each segment's range before anything is written (dies when it must not be loaded). */
 void elf_load(const struct mfs_inode *n, const char *path, struct elf_image *img,
               void (*check)(uint64_t lo, uint64_t hi, const char *path));
+/* The same from a file already in memory (network boot); check must keep segments off it. */
+void elf_load_mem(const void *file, uint64_t size, const char *path, struct elf_image *img,
+                  void (*check)(uint64_t lo, uint64_t hi, const char *path));
 
 /* ---- tpm.c: TPM 2.0 over TIS (locality 0, polled) ---- */
 int tpm_probe(const void *fdt);             /* 0 when a tcg,tpm-tis-mmio node exists */
@@ -195,5 +198,34 @@ int ecdsa_der_to_rs(const uint8_t *der, size_t len, uint8_t rs[64]);
 const uint8_t *secure_boot_key(const void *fdt);
 /* Dies unless PATH.sig on the boot partition is a valid signature of digest by key_xy. */
 void secure_boot_verify(const uint8_t key_xy[64], const char *path, const uint8_t digest[32]);
+
+/* ---- virtio_net.c: polled virtio-net (virtio 1.2 modern PCI, split queues) ---- */
+int vnet_find(const struct pci_host *h, unsigned *dev, unsigned *fn);   /* 0 = found */
+void vnet_init(const struct pci_host *h, unsigned dev, unsigned fn, int verbose);
+void vnet_send(const void *frame, size_t len);
+long vnet_recv(void *frame, size_t cap);    /* one frame, or -1 when none is waiting */
+void vnet_shutdown(void);                   /* device reset: its rings are in our memory */
+extern uint8_t vnet_mac[6];
+
+/* ---- net.c: Ethernet, ARP, IPv4, UDP, DHCP client ---- */
+/* The network boot's lease, handed from stage 1 to stage 2 in a4 (docs/boot.md). IPv4
+ * addresses in host byte order. */
+#define NETBOOT_MAGIC 0x3142454eu          /* "NEB1" */
+struct netboot {
+    uint32_t magic, ip, mask, router, server, dhcp_server;
+    uint8_t mac[6], pad[2];
+    char bootfile[128];
+};
+extern struct netboot net_cfg;
+void ip_str(uint32_t ip, char buf[16]);
+uint64_t net_ticks(uint64_t ms);
+void dhcp_configure(int verbose);           /* fills net_cfg (mac set first) or dies */
+void arp_resolve(uint32_t dst, uint8_t mac[6]);
+void udp_send(uint32_t dst, const uint8_t dmac[6], uint16_t sport, uint16_t dport, const void *data, size_t len);
+long udp_recv(uint16_t port, void *buf, size_t cap, uint32_t *src, uint16_t *sport, uint64_t deadline);
+
+/* ---- tftp.c ---- */
+/* Reads name from server into dst (at most cap bytes); returns its size. Dies on any error. */
+uint64_t tftp_get(uint32_t server, const char *name, void *dst, uint64_t cap, int verbose);
 
 #endif

@@ -56,6 +56,25 @@ static int count_harts(const void *fdt) {
     return n;
 }
 
+/* The boot device: /chosen/multios,boot-device = "net" (./multios boot --boot net) asks for
+ * the network; "disk" or no property means the NVMe boot partition, except that a machine
+ * with no NVMe controller but a virtio-net function boots from the network (QEMU -bios). */
+static int boot_from_network(const void *fdt, const struct pci_host *host) {
+    int len, chosen = fdt_path(fdt, "/chosen");
+    const char *want = chosen >= 0 ? fdt_prop(fdt, chosen, "multios,boot-device", &len) : 0;
+    if (want && fw_strcmp(want, "net") == 0) {
+        fw_log("boot device: network (/chosen/multios,boot-device)");
+        return 1;
+    }
+    if (want && fw_strcmp(want, "disk") != 0) fw_die("/chosen/multios,boot-device is '%s' (disk or net)", want);
+    unsigned d, f;
+    if (!want && pci_find_class(host, 0x010802, &d, &f) != 0 && vnet_find(host, &d, &f) == 0) {
+        fw_log("boot device: network (no NVMe controller, a virtio-net function)");
+        return 1;
+    }
+    return 0;
+}
+
 void stage1_main(unsigned long hartid, const void *fdt) {
     /* Our own image, hashed before anything writes .data: equals SHA-256(stage1.bin). */
     uint8_t self[32];
@@ -100,37 +119,59 @@ void stage1_main(unsigned long hartid, const void *fdt) {
     pci_host_from_fdt(fdt, &host);
     fw_log("pci: ECAM at %lx, memory window %lx-%lx", host.ecam, host.mem_base, host.mem_base + host.mem_size - 1);
     pci_enumerate(&host);
-    unsigned dev, fn;
-    if (pci_find_class(&host, 0x010802, &dev, &fn) != 0) fw_die("no disk: no NVMe controller (PCI class 01/08/02) found");
-    uint64_t bar = pci_bar64(&host, dev, fn, 0);
-    fw_log("nvme: controller at 00:%02x.%u, registers at %lx", dev, fn, bar);
-    nvme_init((uintptr_t)bar, 1);
-
-    struct gpt_part boot;
-    gpt_find(GPT_TYPE_MULTIOS_BOOT, "boot", &boot, 1);
-    mfs_mount(boot.first_lba * nvme_block_size, (boot.last_lba - boot.first_lba + 1) * nvme_block_size, 1);
-
-    static const char path[] = "/boot/stage2.bin";
-    struct mfs_inode n;
-    if (mfs_lookup(path, &n) != 0) fw_die("%s not found on the boot partition", path);
-    if (n.size == 0) fw_die("%s is empty", path);
-    if (n.size > STAGE2_MAX) fw_die("%s is %lu bytes; stage 2 must fit in %lu bytes below the kernel", path, n.size, STAGE2_MAX);
     if (STAGE2_BASE + STAGE2_MAX > ram_hi || STAGE2_BASE < ram_lo || (uintptr_t)__stage1_end > STAGE2_BASE)
         fw_die("RAM %lx-%lx cannot hold stage 2 at %lx", ram_lo, ram_hi - 1, STAGE2_BASE);
-    uint64_t f0 = (uintptr_t)fdt, f1 = f0 + fdt_size(fdt);
-    if (f0 < STAGE2_BASE + n.size && f1 > STAGE2_BASE) fw_die("the device tree at %lx lies where stage 2 goes", f0);
-    mfs_read(&n, path, 0, (void *)STAGE2_BASE, n.size);
+    /* Room for stage 2: up to the kernel, and never over the device tree. */
+    uint64_t f0 = (uintptr_t)fdt, room = STAGE2_MAX;
+    if (f0 >= STAGE2_BASE && f0 < STAGE2_BASE + room) room = f0 - STAGE2_BASE;
+    if (f0 < STAGE2_BASE && f0 + fdt_size(fdt) > STAGE2_BASE) fw_die("the device tree at %lx lies where stage 2 goes", f0);
+
+    unsigned dev, fn;
+    int net = boot_from_network(fdt, &host);
+    uint64_t size;
+    const char *path;
+    static const char disk_path[] = "/boot/stage2.bin";
+    if (net) {
+        if (sb_key) fw_die("secure boot: stage 2 from the network cannot be verified (signatures are read from the boot partition)");
+        if (vnet_find(&host, &dev, &fn) != 0) fw_die("network boot: no virtio-net function (PCI 1af4:1041) found");
+        vnet_init(&host, dev, fn, 1);
+        memcpy(net_cfg.mac, vnet_mac, 6);
+        dhcp_configure(1);
+        if (!net_cfg.bootfile[0]) fw_die("dhcp: the server named no boot file (option 67 / 'file'): nothing to load");
+        path = net_cfg.bootfile;
+        size = tftp_get(net_cfg.server, path, (void *)STAGE2_BASE, room, 1);
+        if (size == 0) fw_die("tftp: '%s' is empty", path);
+    } else {
+        if (pci_find_class(&host, 0x010802, &dev, &fn) != 0) fw_die("no disk: no NVMe controller (PCI class 01/08/02) found");
+        uint64_t bar = pci_bar64(&host, dev, fn, 0);
+        fw_log("nvme: controller at 00:%02x.%u, registers at %lx", dev, fn, bar);
+        nvme_init((uintptr_t)bar, 1);
+
+        struct gpt_part boot;
+        gpt_find(GPT_TYPE_MULTIOS_BOOT, "boot", &boot, 1);
+        mfs_mount(boot.first_lba * nvme_block_size, (boot.last_lba - boot.first_lba + 1) * nvme_block_size, 1);
+
+        path = disk_path;
+        struct mfs_inode n;
+        if (mfs_lookup(path, &n) != 0) fw_die("%s not found on the boot partition", path);
+        if (n.size == 0) fw_die("%s is empty", path);
+        if (n.size > STAGE2_MAX) fw_die("%s is %lu bytes; stage 2 must fit in %lu bytes below the kernel", path, n.size, STAGE2_MAX);
+        if (n.size > room) fw_die("the device tree at %lx lies where stage 2 goes", f0);
+        mfs_read(&n, path, 0, (void *)STAGE2_BASE, n.size);
+        size = n.size;
+    }
     __asm__ volatile("fence.i" ::: "memory");
-    fw_log("loaded %s (%lu bytes) at %lx", path, n.size, STAGE2_BASE);
+    fw_log("loaded %s (%lu bytes) at %lx", path, size, STAGE2_BASE);
     if (tpm_present()) {
         uint8_t d[32];
-        sha256_of((const void *)STAGE2_BASE, n.size, d);
+        sha256_of((const void *)STAGE2_BASE, size, d);
         if (sb_key) secure_boot_verify(sb_key, path, d);
         tcglog_separators(0, 7);   /* end of the pre-OS firmware's measurements */
-        tcglog_event(4, EV_IPL, d, path, sizeof path - 1);
+        tcglog_event(4, EV_IPL, d, path, (uint32_t)fw_strlen(path));
         fw_log("tpm: PCR 4 extended with %02x%02x%02x%02x... (%s)", d[0], d[1], d[2], d[3], path);
     }
-    nvme_disable();
+    if (net) vnet_shutdown();
+    else nvme_disable();
     fw_log("entering stage 2 (S-mode) at %lx", STAGE2_BASE);
-    enter_supervisor(hartid, fdt, STAGE2_BASE);
+    enter_supervisor(hartid, fdt, STAGE2_BASE, net ? (uintptr_t)&net_cfg : 0);
 }

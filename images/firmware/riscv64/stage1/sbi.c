@@ -57,7 +57,7 @@ void sbi_init(const void *fdt, unsigned long hartid) {
     if (have_sstc) __asm__ volatile("csrw 0x14d, %0" :: "r"(~0ull));
 }
 
-void enter_supervisor(unsigned long hartid, const void *fdt, uint64_t entry) {
+void enter_supervisor(unsigned long hartid, const void *fdt, uint64_t entry, uint64_t netboot) {
     /* PMP entry 0: NAPOT over the whole address space, RWX, so S and U reach everything. */
     write_csr(pmpaddr0, ~0ull >> 10);
     write_csr(pmpcfg0, 0x1f);
@@ -81,7 +81,8 @@ void enter_supervisor(unsigned long hartid, const void *fdt, uint64_t entry) {
     register uint64_t a1 __asm__("a1") = (uintptr_t)fdt;
     register uint64_t a2 __asm__("a2") = log;   /* 0 without a TPM */
     register uint64_t a3 __asm__("a3") = log_size;
-    __asm__ volatile("mret" :: "r"(a0), "r"(a1), "r"(a2), "r"(a3));
+    register uint64_t a4 __asm__("a4") = netboot;   /* struct netboot, 0 after a disk boot */
+    __asm__ volatile("mret" :: "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(a4));
     __builtin_unreachable();
 }
 

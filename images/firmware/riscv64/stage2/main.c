@@ -116,7 +116,84 @@ static void load_initrd(const struct boot_entry *e, uint64_t kernel_hi) {
     fw_log("loaded initrd %s (%lu bytes) at %lx", e->initrd, n.size, at);
 }
 
-void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint64_t log_size) {
+/* ---- network boot (a4 from stage 1): files come over TFTP from the boot server ---- */
+static int netboot;                /* started from the network */
+static char net_dir[128];          /* the boot file's directory: relative names resolve there */
+static uint64_t scratch_lo, scratch_hi;   /* download buffer for the kernel ELF */
+static char name_buf[256];
+
+static const char *net_name(const char *path) {
+    if (path[0] == '/') return path;
+    fw_snprintf(name_buf, sizeof name_buf, "%s%s", net_dir, path);
+    return name_buf;
+}
+
+static void check_segment_net(uint64_t lo, uint64_t hi, const char *path) {
+    check_segment(lo, hi, path);
+    if (lo < scratch_hi && hi > scratch_lo)
+        fw_die("%s: segment %lx-%lx overlaps the download buffer %lx-%lx", path, lo, hi - 1, scratch_lo, scratch_hi - 1);
+}
+
+/* Free RAM from at up to the next typed range or the end of its RAM bank. */
+static uint64_t room_at(uint64_t at) {
+    uint64_t end = 0;
+    for (int i = 0; i < bi.nram; i++) if (at >= bi.ram[i].lo && at < bi.ram[i].hi) end = bi.ram[i].hi;
+    for (int i = 0; i < bi.ntyped; i++) {
+        if (at >= bi.typed[i].lo && at < bi.typed[i].hi) return 0;
+        if (bi.typed[i].lo > at && bi.typed[i].lo < end) end = bi.typed[i].lo;
+    }
+    return end > at ? end - at : 0;
+}
+
+static void net_setup(const struct pci_host *host, const struct netboot *nb) {
+    if ((uintptr_t)nb < FW_BASE || (uintptr_t)nb + sizeof *nb > STAGE2_BASE)
+        fw_die("network boot: stage 1's lease at %p is outside the firmware", (const void *)nb);
+    net_cfg = *nb;
+    net_cfg.bootfile[sizeof net_cfg.bootfile - 1] = 0;
+    unsigned dev, fn;
+    if (vnet_find(host, &dev, &fn) != 0) fw_die("network boot: no virtio-net function (PCI 1af4:1041) found");
+    vnet_init(host, dev, fn, 0);
+    if (memcmp(vnet_mac, net_cfg.mac, 6) != 0) fw_die("network boot: the NIC's MAC differs from the one stage 1 used");
+    const char *slash = 0;
+    for (const char *p = net_cfg.bootfile; *p; p++) if (*p == '/') slash = p;
+    size_t dl = slash ? (size_t)(slash - net_cfg.bootfile) + 1 : 0;
+    if (dl >= sizeof net_dir) dl = 0;
+    memcpy(net_dir, net_cfg.bootfile, dl);
+    net_dir[dl] = 0;
+    char a[16], s[16];
+    ip_str(net_cfg.ip, a);
+    ip_str(net_cfg.server, s);
+    fw_log("network boot: address %s, files from tftp://%s/%s", a, s, net_dir);
+    /* The kernel ELF is downloaded into the upper half of RAM (below the device tree when
+     * that lies there), then loaded from it; the initrd goes straight to its place. */
+    scratch_lo = align_up(bi.ram[0].lo + (bi.ram[0].hi - bi.ram[0].lo) / 2, 4096);
+    scratch_hi = bi.ram[0].hi;
+    const struct range *r;
+    while ((r = overlap(scratch_lo, scratch_hi)) != 0) {
+        if (r->lo > scratch_lo) scratch_hi = r->lo;
+        else scratch_lo = r->hi;
+        if (scratch_lo >= scratch_hi) fw_die("network boot: no free RAM for the download buffer");
+    }
+}
+
+static void load_initrd_net(const struct boot_entry *e, uint64_t kernel_hi) {
+    const char *name = net_name(e->initrd);
+    uint64_t at = align_up(kernel_hi, 4096), room = room_at(at);
+    if (!room) fw_die("initrd %s: no free RAM after the kernel", name);
+    uint64_t size = tftp_get(net_cfg.server, name, (void *)(uintptr_t)at, room, 1);
+    if (size < 6) fw_die("initrd %s is too short to be a cpio archive (%lu bytes)", name, size);
+    if (memcmp((void *)(uintptr_t)at, "07070", 5) != 0 || (((char *)(uintptr_t)at)[5] != '1' && ((char *)(uintptr_t)at)[5] != '2'))
+        fw_die("initrd %s is not a newc cpio archive (no 070701 magic)", name);
+    uint8_t d[32];
+    sha256_of((const void *)(uintptr_t)at, size, d);
+    check_and_measure(9, name, d);
+    bi.initrd = at;
+    bi.initrd_size = size;
+    add_typed(at, at + size, MM_INITRD);
+    fw_log("loaded initrd %s (%lu bytes) at %lx", name, size, at);
+}
+
+void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint64_t log_size, const struct netboot *nb) {
     if (fdt_valid(fdt) != 0) fw_die("no valid device tree in a1 (%p)", fdt);
     fw_console_init(fdt);
     fw_timebase_init(fdt);
@@ -140,6 +217,21 @@ void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint6
 
     struct pci_host host;
     pci_host_from_fdt(fdt, &host);
+    static const uint8_t no_guid[16];
+    netboot = nb && nb->magic == NETBOOT_MAGIC;
+    if (netboot && sb_key) fw_die("secure boot: files from the network cannot be verified (signatures are read from the boot partition)");
+    if (netboot) {
+        net_setup(&host, nb);
+        display_setup(&host, &bi);
+        bi.part_guid = no_guid;
+        static char cfg_name[160];
+        fw_snprintf(cfg_name, sizeof cfg_name, "%smultios.cfg", net_dir);
+        uint64_t size = tftp_get(net_cfg.server, cfg_name, cfg_text, CFG_MAX, 0);
+        cfg_text[size] = 0;
+        if (measured) tcglog_measure(5, EV_IPL, cfg_text, size, cfg_name);
+        cfg_parse(cfg_text, &cfg);
+        fw_log("%s: %d entr%s, default entry %d, timeout %d s", cfg_name, cfg.count, cfg.count == 1 ? "y" : "ies", cfg.dflt + 1, cfg.timeout);
+    } else {
     unsigned dev, fn;
     if (pci_find_class(&host, 0x010802, &dev, &fn) != 0) fw_die("no disk: no NVMe controller (PCI class 01/08/02) found");
     uint64_t bar = pci_bar64(&host, dev, fn, 0);
@@ -160,25 +252,41 @@ void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint6
     if (measured) tcglog_measure(5, EV_IPL, cfg_text, n.size, cfg_path);
     cfg_parse(cfg_text, &cfg);
     fw_log("%s: %d entr%s, default entry %d, timeout %d s", cfg_path, cfg.count, cfg.count == 1 ? "y" : "ies", cfg.dflt + 1, cfg.timeout);
+    }
 
     int choice = menu_choose(&cfg);
     const struct boot_entry *e = &cfg.e[choice];
     fw_log("booting entry %d: %s", choice + 1, e->title);
     if (!e->kernel[0]) fw_die("entry %d '%s' has no kernel line", choice + 1, e->title);
 
-    struct mfs_inode kn;
-    if (mfs_lookup(e->kernel, &kn) != 0) fw_die("kernel %s not found on the boot partition", e->kernel);
-    uint8_t kd[32];
-    if (measured || sb_key) {
-        file_digest(&kn, e->kernel, kd);
-        check_and_measure(4, e->kernel, kd);
-    }
     struct elf_image img;
-    elf_load(&kn, e->kernel, &img, check_segment);
+    const char *kname = e->kernel;
+    if (netboot) {
+        kname = net_name(e->kernel);
+        uint64_t ksize = tftp_get(net_cfg.server, kname, (void *)(uintptr_t)scratch_lo, scratch_hi - scratch_lo, 1);
+        if (measured) {
+            uint8_t kd[32];
+            sha256_of((const void *)(uintptr_t)scratch_lo, ksize, kd);
+            check_and_measure(4, kname, kd);
+        }
+        elf_load_mem((const void *)(uintptr_t)scratch_lo, ksize, kname, &img, check_segment_net);
+    } else {
+        struct mfs_inode kn;
+        if (mfs_lookup(e->kernel, &kn) != 0) fw_die("kernel %s not found on the boot partition", e->kernel);
+        uint8_t kd[32];
+        if (measured || sb_key) {
+            file_digest(&kn, e->kernel, kd);
+            check_and_measure(4, e->kernel, kd);
+        }
+        elf_load(&kn, e->kernel, &img, check_segment);
+    }
     add_typed(img.lo, img.hi, MM_KERNEL);
-    fw_log("loaded kernel %s: %u segment%s at %lx-%lx, entry %lx", e->kernel, img.segments, img.segments == 1 ? "" : "s",
+    fw_log("loaded kernel %s: %u segment%s at %lx-%lx, entry %lx", kname, img.segments, img.segments == 1 ? "" : "s",
            img.lo, img.hi - 1, img.entry);
-    if (e->initrd[0]) load_initrd(e, img.hi);
+    if (e->initrd[0]) {
+        if (netboot) load_initrd_net(e, img.hi);
+        else load_initrd(e, img.hi);
+    }
 
     int len;
     int chosen = fdt_path(fdt, "/chosen");
@@ -197,7 +305,8 @@ void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint6
     }
     record = bootinfo_build(&bi);
     fw_log("BootInfo at %lx (%u bytes, %u memory map entries)", (uint64_t)(uintptr_t)record, le32(record + 12), le32(record + 56));
-    nvme_disable();
+    if (netboot) vnet_shutdown();
+    else nvme_disable();
     fw_log("jumping to the kernel at %lx", img.entry);
 
     /* On a machine without the MultiOS native call, the stub's first instruction traps here. */

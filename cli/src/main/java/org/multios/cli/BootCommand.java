@@ -69,6 +69,15 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--net", paramLabel = "user|socket,...|none", description = "A virtio-net NIC and its back end (see docs/network.md).")
     String net;
 
+    @Option(names = "--boot", paramLabel = "disk|net", defaultValue = "disk",
+            description = "Boot device: the disk's boot partition, or the network (DHCP + TFTP from the user network's server; default: ${DEFAULT-VALUE}).")
+    String bootDevice;
+    private boolean netBoot;
+
+    @Option(names = "--tftp", paramLabel = "DIR",
+            description = "Serve DIR over TFTP on the user network (implies --net user). With --boot net and no --tftp, the default boot files are served.")
+    Path tftp;
+
     @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
             description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given); 'monitor os on' shows MultiOS processes as threads.")
     String gdb;
@@ -118,22 +127,41 @@ final class BootCommand implements Callable<Integer> {
             case "host" -> GoldfishRtc.hostBase();
             default -> throw usage("--rtc must be 'fixed' or 'host', not '" + rtc + "'");
         };
+        netBoot = switch (bootDevice) {
+            case "disk" -> false;
+            case "net" -> true;
+            default -> throw usage("--boot must be 'disk' or 'net', not '" + bootDevice + "'");
+        };
+        if (tftp != null && !Files.isDirectory(tftp)) throw usage("--tftp: not a directory: " + tftp);
         org.multios.devices.net.NetSpec netSpec = null;
-        if (net != null) {
+        if (net != null || tftp != null || netBoot) {
             try {
-                netSpec = org.multios.devices.net.NetSpec.parse(net);
+                netSpec = org.multios.devices.net.NetSpec.parse(net != null ? net : "user");
+                if (netBoot && netSpec.kind() != org.multios.devices.net.NetSpec.Kind.USER)
+                    throw usage("--boot net needs the user network (--net user): the firmware loads from its TFTP server");
+                netSpec = netSpec.withTftp(tftp);
+                if (netBoot) netSpec = netSpec.withDefaultBootFile(NetBootFiles.BOOT_FILE);
             } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
                 throw usage(e.getMessage());
             }
         }
-        DefaultImage image = new DefaultImage(DefaultImage.Resources.of(BootCommand.class.getClassLoader()));
+        DefaultImage.Resources resources = DefaultImage.Resources.of(BootCommand.class.getClassLoader());
+        DefaultImage image = new DefaultImage(resources);
         Path work = Files.createTempDirectory("multios-boot");
         try {
             Path stage1 = work.resolve("stage1.bin");
             DiskSpec diskSpec;
             try {
                 Files.write(stage1, image.stage1());
-                if (disk != null) {
+                if (netBoot && netSpec.tftp() == null) {
+                    // No --tftp: serve the default boot files, so "boot --boot net" works alone.
+                    Path dir = work.resolve("tftp");
+                    NetBootFiles.export(resources, dir);
+                    netSpec = netSpec.withTftp(dir);
+                }
+                if (netBoot && disk == null) {
+                    diskSpec = null;   // a network boot needs no disk
+                } else if (disk != null) {
                     diskSpec = DiskSpec.parse(disk);
                 } else {
                     Path img = work.resolve("default.img");
@@ -175,9 +203,10 @@ final class BootCommand implements Callable<Integer> {
                     .console(console)
                     .rtcBaseNanos(rtcBase)
                     .realtime(realtime)
-                    .disk(diskSpec)
                     .snapshot(snapshot)
                     .net(netSpec);
+            if (diskSpec != null) cfg.disk(diskSpec);
+            if (netBoot) cfg.bootDevice("net");
             if (displaySpec != null) cfg.display(displaySpec);
             if (tpm || tpmState != null || secureBoot) cfg.tpm(tpmState);
             if (secureBootKey != null) cfg.secureBoot(secureBoot, SecureBootKeys.rawPoint(SecureBootKeys.readPublic(secureBootKey)));

@@ -42,7 +42,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Create and inspect MultiOS disk images (GPT + MFS boot and root partitions).",
         subcommands = {ImageCommand.Create.class, ImageCommand.Ls.class, ImageCommand.Put.class, ImageCommand.Get.class,
                 ImageCommand.Rm.class, ImageCommand.Mkdir.class, ImageCommand.FsckCmd.class, ImageCommand.Snapshot.class,
-                ImageCommand.Info.class, ImageSignCommand.Sign.class, ImageSignCommand.Keygen.class})
+                ImageCommand.Info.class, ImageSignCommand.Sign.class, ImageSignCommand.Keygen.class,
+                NetBootFiles.ExportCommand.class})
 final class ImageCommand implements Runnable {
     @ParentCommand Multios top;
 

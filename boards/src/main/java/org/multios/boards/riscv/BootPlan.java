@@ -104,6 +104,7 @@ public final class BootPlan {
         if (initrd != null) tree.initrd(initrd.lo, initrd.hi);
         tree.tpm(cfg.tpm);
         tree.secureBoot(cfg.secureBoot, cfg.secureBootKey);
+        tree.bootDevice(cfg.bootDevice);
         fdt = tree.build();
         long top = ramBase < FDT_LIMIT ? Math.min(ramBase + ramSize, FDT_LIMIT) : ramBase + ramSize;
         fdtAddress = alignDown(top - fdt.length, FDT_ALIGN);

@@ -54,6 +54,14 @@ public final class RiscvVirtConfig {
 
     boolean secureBoot;
     byte[] secureBootKey;
+    String bootDevice;
+
+    /** Which device the MultiOS firmware boots from: "disk" or "net" (/chosen/multios,boot-device; docs/firmware.md). */
+    public RiscvVirtConfig bootDevice(String device) {
+        if (device != null && !device.equals("disk") && !device.equals("net")) throw new IllegalArgumentException("boot device must be disk or net");
+        this.bootDevice = device;
+        return this;
+    }
 
     /**
      * Verified boot (docs/tpm.md): /chosen/multios,secure-boot when on, and the enrolled ECDSA

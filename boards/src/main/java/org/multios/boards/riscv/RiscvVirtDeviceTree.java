@@ -56,6 +56,14 @@ public final class RiscvVirtDeviceTree {
         return this;
     }
 
+    private String bootDevice;
+
+    /** /chosen/multios,boot-device ("disk" or "net": which one stage 1 boots from; null = no property). */
+    public RiscvVirtDeviceTree bootDevice(String device) {
+        this.bootDevice = device;
+        return this;
+    }
+
     /** Adds /chosen linux,initrd-start/-end. */
     public RiscvVirtDeviceTree initrd(long start, long end) {
         this.initrdStart = start;
@@ -85,6 +93,7 @@ public final class RiscvVirtDeviceTree {
         f.propString("stdout-path", "/soc/" + node("serial", UART0.base));
         if (secureBoot) f.propEmpty("multios,secure-boot");
         if (secureBootKey != null) f.prop("multios,secure-boot-key", secureBootKey);
+        if (bootDevice != null) f.propString("multios,boot-device", bootDevice);
         f.endNode();
 
         syscon(f, "poweroff", "syscon-poweroff", 0x5555, testPhandle);

@@ -100,6 +100,12 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
         return new NetSpec(kind, host, port, dir, bootFile, pcap, mac, forwards);
     }
 
+    /** The same spec with a DHCP boot file name, unless it names one already ({@code bootfile=}). */
+    public NetSpec withDefaultBootFile(String name) {
+        if (bootFile != null || kind != Kind.USER) return this;
+        return new NetSpec(kind, host, port, tftp, name, pcap, mac, forwards);
+    }
+
     /** Opens the back end (sockets, files); {@code nanos} timestamps pcap records. */
     public NetBackend open(LongSupplier nanos) {
         NetBackend b;
