@@ -92,6 +92,7 @@ public final class X86PcBoard implements AutoCloseable {
         pci = new PciHostBridge(bus, intx, MsiSink.NONE);
         pci.plug(1, 0, isa);
         PciBarWindow ioWindow = pci.window(true, 0, 0x10000);
+        bus.addMmio("pci-ecam", X86PcMemoryMap.PCI_ECAM_BASE, X86PcMemoryMap.PCI_ECAM_SIZE, pci.ecam());
         bus.addMmio("pci-mmio", X86PcMemoryMap.PCI_MMIO_BASE, X86PcMemoryMap.PCI_MMIO_SIZE,
                 pci.window(false, X86PcMemoryMap.PCI_MMIO_BASE, X86PcMemoryMap.PCI_MMIO_SIZE));
         if (!cfg.disks.isEmpty()) {
@@ -144,6 +145,7 @@ public final class X86PcBoard implements AutoCloseable {
                 value = (int) v & 0xfe | 2;
             }
         });
+        io.map(X86PcMemoryMap.PM1A_CNT, 2, new AcpiPm1Control(() -> machine.stop(0, "power off (ACPI S5)")));
         io.fallback(ioWindow);
         machine.onReset(this::loadImages);
     }

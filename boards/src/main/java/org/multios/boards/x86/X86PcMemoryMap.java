@@ -15,6 +15,10 @@ public final class X86PcMemoryMap {
     /** PCI memory windows as U-Boot's qemu-x86 device tree declares them. */
     public static final long PCI_MMIO_BASE = 0xc000_0000L, PCI_MMIO_SIZE = 0x2000_0000L;
     public static final long FOUR_GIB = 0x1_0000_0000L;
+    /** PCI Express ECAM (MMCONFIG), 256 buses, where QEMU's q35 puts it and an ACPI MCFG table would say. */
+    public static final long PCI_ECAM_BASE = 0xb000_0000L, PCI_ECAM_SIZE = 0x1000_0000L;
+    /** ACPI PM1a control block (QEMU's PM base 0x600 + 4): SLP_EN with SLP_TYP 0 (QEMU's S5) powers off. */
+    public static final int PM1A_CNT = 0x604;
 
     // I/O ports
     public static final int PIC_MASTER = 0x20, PIT = 0x40, PORT_B = 0x61, CMOS = 0x70, PORT_A = 0x92, POST = 0x80,

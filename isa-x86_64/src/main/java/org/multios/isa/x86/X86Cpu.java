@@ -205,6 +205,9 @@ public final class X86Cpu implements Cpu {
 
     @Override public boolean isWaiting() { return halted; }
 
+    /** HLT with IF = 0 waits for nothing this CPU models (no NMI, no SMI, no INIT): firmware parked for good. */
+    @Override public boolean canWake() { return (flags.get() & LazyFlags.IF) != 0; }
+
     /** Installs (or with null removes) the GDB stub's hooks; see {@link org.multios.core.debug.DebugHooks}. */
     public void setDebugHooks(org.multios.core.debug.DebugHooks hooks) { this.debugHooks = hooks; }
 
@@ -321,6 +324,9 @@ public final class X86Cpu implements Cpu {
                 if (access != X86PageWalker.WRITE || (p & 8) != 0) return tlbPhys[i] | (linear & 0xfff);
             }
         }
+        // long mode: bits 63:47 must all equal bit 47, or the access is #GP(0) before any walk (SDM Vol. 1
+        // 3.3.7.1); a non-canonical page never enters the TLB, so the hit path above needs no check
+        if ((efer & EFER_LMA) != 0 && (linear << 16 >> 16) != linear) throw X86Fault.gp(0, "non-canonical address");
         long pa = walker.translate(linear, access, user);
         tlbTag[i] = page;
         tlbPhys[i] = pa & ~0xfffL;

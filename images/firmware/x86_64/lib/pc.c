@@ -1,0 +1,36 @@
+/* PC chipset helpers: the 8259 pair, CMOS, and the board's PCI host (ECAM at 0xb0000000). */
+#include "fw.h"
+
+void pc_pic_init(uint8_t mask1, uint8_t mask2) {
+    outb(PC_PIC1, 0x11); outb(PC_PIC2, 0x11);       /* ICW1: edge, cascade, ICW4 follows */
+    outb(PC_PIC1 + 1, 0x20); outb(PC_PIC2 + 1, 0x28); /* ICW2: vector bases */
+    outb(PC_PIC1 + 1, 0x04); outb(PC_PIC2 + 1, 0x02); /* ICW3: slave on IRQ 2 */
+    outb(PC_PIC1 + 1, 0x01); outb(PC_PIC2 + 1, 0x01); /* ICW4: 8086 mode */
+    outb(PC_PIC1 + 1, mask1); outb(PC_PIC2 + 1, mask2);
+}
+
+uint8_t cmos_read(uint8_t reg) {
+    outb(PC_CMOS, reg | 0x80);   /* bit 7: NMI stays disabled */
+    return inb(PC_CMOS + 1);
+}
+
+void pci_host_pc(struct pci_host *h) {
+    memset(h, 0, sizeof *h);
+    h->ecam = PC_ECAM;
+    h->ecam_size = PC_ECAM_SIZE;
+    h->mem_base = PC_PCI_MEM;
+    h->mem_size = PC_PCI_MEM_SIZE;
+    h->io_pci = 0;                 /* I/O BARs are port numbers */
+    h->io_cpu = 0;
+    h->io_size = 0x10000;
+}
+
+/* RAM as the board's CMOS reports it, the way SeaBIOS reads QEMU's: 0x34/0x35 = RAM between
+ * 16 MiB and the PCI hole in 64 KiB units (0x30/0x31 = KiB above 1 MiB when that is 0), and
+ * 0x5b-0x5d = RAM above 4 GiB in 64 KiB units. */
+void pc_ram(uint64_t *low_top, uint64_t *high_size) {
+    uint64_t above16 = (uint64_t)(cmos_read(0x34) | cmos_read(0x35) << 8) << 16;
+    if (above16) *low_top = (16ULL << 20) + above16;
+    else *low_top = (1ULL << 20) + ((uint64_t)(cmos_read(0x30) | cmos_read(0x31) << 8) << 10);
+    *high_size = (uint64_t)(cmos_read(0x5b) | cmos_read(0x5c) << 8 | (uint32_t)cmos_read(0x5d) << 16) << 16;
+}
