@@ -355,7 +355,7 @@ public final class KernelBoot {
         klog.info("hostname: " + k.hostname);
 
         // PID 1 on the console.
-        if (!startInit(k, vfs, tty, cmd)) return;
+        if (!startInit(k, vfs, tty, cmd, this::panic)) return;
         // onInitExit gets a shell-style status (128+N for signal N); Linux prints the wait status.
         k.onInitExit(status -> panic(k, String.format("Attempted to kill init! exitcode=0x%08x", status > 128 ? status - 128 : status << 8)));
 
@@ -367,7 +367,7 @@ public final class KernelBoot {
         timer.kick();
     }
 
-    private void mountRoot(Kernel k, KernelCommandLine cmd) {
+    static void mountRoot(Kernel k, KernelCommandLine cmd) {
         Class<?> storage;
         try {
             storage = Class.forName("org.multios.kernel.storage.Storage");
@@ -383,7 +383,7 @@ public final class KernelBoot {
         }
     }
 
-    private static String hostname(Vfs vfs) {
+    static String hostname(Vfs vfs) {
         try {
             Inode f = vfs.resolve(vfs.root(), "/etc/hostname", true).inode();
             byte[] b = new byte[(int) Math.min(256, f.size())];
@@ -398,13 +398,14 @@ public final class KernelBoot {
         return "multios";
     }
 
-    private static String bootargs(FdtReader dt) {
+    static String bootargs(FdtReader dt) {
         FdtNode chosen = dt.find("/chosen");
         String s = chosen == null ? null : chosen.string("bootargs");
         return s == null ? "" : s;
     }
 
-    private boolean startInit(Kernel k, Vfs vfs, ConsoleTty tty, KernelCommandLine cmd) {
+    /** PID 1 on the console (shared with the arm64 boot); panic reports that no init could run. */
+    static boolean startInit(Kernel k, Vfs vfs, ConsoleTty tty, KernelCommandLine cmd, java.util.function.BiConsumer<Kernel, String> panic) {
         List<String> candidates = cmd.init() != null ? List.of(cmd.init()) : DEFAULT_INITS;
         Process p = k.newProcess(null);
         p.fds = new FdTable();
@@ -437,7 +438,7 @@ public final class KernelBoot {
                 }
             }
         }
-        panic(k, cmd.init() != null ? "Requested init " + cmd.init() + " failed" : "No working init found. Try passing init= option to kernel.");
+        panic.accept(k, cmd.init() != null ? "Requested init " + cmd.init() + " failed" : "No working init found. Try passing init= option to kernel.");
         return false;
     }
 

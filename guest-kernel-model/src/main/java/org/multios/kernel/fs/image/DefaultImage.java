@@ -27,6 +27,18 @@ public final class DefaultImage {
     public static final String FIRMWARE = "org/multios/images/firmware/riscv64/";
     public static final String USERLAND = "org/multios/images/userland/riscv64/";
     public static final String MANIFEST = USERLAND + "rootfs.manifest";
+
+    /**
+     * Where one architecture's parts live: the boot chain under {@code firmware/<arch>} and the
+     * userland under {@code userland/<gnu arch>} (the names images/userland/build.sh uses).
+     */
+    public record Arch(String name, String firmware, String userland) {
+        public static final Arch RISCV64 = new Arch("riscv64", FIRMWARE, USERLAND);
+        public static final Arch ARM64 = new Arch("arm64", "org/multios/images/firmware/arm64/", "org/multios/images/userland/aarch64/");
+        public static final Arch X86_64 = new Arch("x86_64", "org/multios/images/firmware/x86_64/", "org/multios/images/userland/x86_64/");
+
+        public String manifest() { return userland + "rootfs.manifest"; }
+    }
     /** 1 MiB partition alignment, in 512-byte sectors. */
     static final long ALIGN = 2048;
 
@@ -63,8 +75,17 @@ public final class DefaultImage {
     }
 
     private final Resources res;
+    private final Arch arch;
 
-    public DefaultImage(Resources res) { this.res = res; }
+    /** The riscv64 image. */
+    public DefaultImage(Resources res) { this(res, Arch.RISCV64); }
+
+    public DefaultImage(Resources res, Arch arch) {
+        this.res = res;
+        this.arch = arch;
+    }
+
+    public Arch arch() { return arch; }
 
     byte[] need(String name) throws IOException {
         byte[] b = res.read(name);
@@ -74,7 +95,7 @@ public final class DefaultImage {
 
     /** The userland manifest: "dir PATH MODE", "file PATH MODE SOURCE", "symlink PATH TARGET"; # comments. */
     public List<Entry> manifest() throws IOException {
-        String text = new String(need(MANIFEST), StandardCharsets.UTF_8);
+        String text = new String(need(arch.manifest()), StandardCharsets.UTF_8);
         List<Entry> out = new ArrayList<>();
         int n = 0;
         for (String line : text.split("\n")) {
@@ -87,10 +108,10 @@ public final class DefaultImage {
                     case "dir" -> out.add(new Entry(Entry.Kind.DIR, path(w[1]), Integer.parseInt(w[2], 8), null));
                     case "file" -> out.add(new Entry(Entry.Kind.FILE, path(w[1]), Integer.parseInt(w[2], 8), w[3]));
                     case "symlink" -> out.add(new Entry(Entry.Kind.SYMLINK, path(w[1]), 0777, w[2]));
-                    default -> throw new ImageException(MANIFEST + ":" + n + ": unknown entry kind '" + w[0] + "'");
+                    default -> throw new ImageException(arch.manifest() + ":" + n + ": unknown entry kind '" + w[0] + "'");
                 }
             } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
-                throw new ImageException(MANIFEST + ":" + n + ": malformed line '" + l + "'");
+                throw new ImageException(arch.manifest() + ":" + n + ": malformed line '" + l + "'");
             }
         }
         return out;
@@ -108,7 +129,7 @@ public final class DefaultImage {
             String rel = e.path().equals("/") ? "." : e.path().substring(1);
             switch (e.kind()) {
                 case DIR -> w.directory(rel, e.mode());
-                case FILE -> w.file(rel, e.mode(), need(USERLAND + e.source()));
+                case FILE -> w.file(rel, e.mode(), need(arch.userland() + e.source()));
                 case SYMLINK -> w.symlink(rel, e.source());
             }
         }
@@ -140,9 +161,9 @@ public final class DefaultImage {
         if (!populate) return;
         try (MfsVolume v = MfsVolume.mount(boot, MfsMountOptions.defaults())) {
             long dir = v.mkdir(MfsVolume.ROOT, "boot", 0755, 0, 0);
-            put(v, dir, "stage2.bin", 0644, need(FIRMWARE + "stage2.bin"));
-            put(v, dir, "multios.cfg", 0644, need(FIRMWARE + "multios.cfg"));
-            put(v, dir, "kernel.elf", 0755, need(FIRMWARE + "kernel.elf"));
+            put(v, dir, "stage2.bin", 0644, need(arch.firmware() + "stage2.bin"));
+            put(v, dir, "multios.cfg", 0644, need(arch.firmware() + "multios.cfg"));
+            put(v, dir, "kernel.elf", 0755, need(arch.firmware() + "kernel.elf"));
             put(v, dir, "initrd.cpio", 0644, initrd());
             v.sync();
         }
@@ -164,7 +185,7 @@ public final class DefaultImage {
             MfsVolume.ParentAndName pn = v.resolveParent(e.path());
             switch (e.kind()) {
                 case DIR -> v.mkdir(pn.dir(), pn.name(), e.mode(), 0, 0);
-                case FILE -> put(v, pn.dir(), pn.name(), e.mode(), need(USERLAND + e.source()));
+                case FILE -> put(v, pn.dir(), pn.name(), e.mode(), need(arch.userland() + e.source()));
                 case SYMLINK -> v.symlink(pn.dir(), pn.name(), e.source(), 0, 0);
             }
         }
@@ -176,5 +197,5 @@ public final class DefaultImage {
     }
 
     /** The stage-1 firmware (loaded as the board's bios). */
-    public byte[] stage1() throws IOException { return need(FIRMWARE + "stage1.bin"); }
+    public byte[] stage1() throws IOException { return need(arch.firmware() + "stage1.bin"); }
 }
