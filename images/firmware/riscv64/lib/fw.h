@@ -61,6 +61,8 @@ void fw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fw_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Parks the hart for good: interrupts off, wfi loop. Each stage provides it. */
 void fw_halt(void) __attribute__((noreturn));
+/* Sleeps (wfi, no trap taken) until rdtime reaches until, or earlier. Each stage provides it. */
+void fw_nap(uint64_t until);
 void fw_timebase_init(const void *fdt);     /* timebase-frequency from /cpus */
 extern uint64_t fw_timebase_hz;
 uint64_t fw_uptime_us(void);
@@ -204,6 +206,7 @@ int vnet_find(const struct pci_host *h, unsigned *dev, unsigned *fn);   /* 0 = f
 void vnet_init(const struct pci_host *h, unsigned dev, unsigned fn, int verbose);
 void vnet_send(const void *frame, size_t len);
 long vnet_recv(void *frame, size_t cap);    /* one frame, or -1 when none is waiting */
+int vnet_pending(void);                     /* 1 when a received frame is waiting */
 void vnet_shutdown(void);                   /* device reset: its rings are in our memory */
 extern uint8_t vnet_mac[6];
 

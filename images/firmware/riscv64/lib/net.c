@@ -99,11 +99,19 @@ static long poll_udp(uint16_t port, const uint8_t **payload, uint32_t *src, uint
     return (long)ulen - 8;
 }
 
+/* Idles up to 100 us (or the deadline) when no frame is waiting: frames arrive on the
+ * device's virtual-time events, and a wfi lets the emulator skip to them. */
+static void idle(uint64_t deadline) {
+    if (vnet_pending()) return;
+    uint64_t t = fw_rdtime() + net_ticks(1) / 10;
+    fw_nap(t < deadline ? t : deadline);
+}
+
 long udp_recv(uint16_t port, void *buf, size_t cap, uint32_t *src, uint16_t *sport, uint64_t deadline) {
     while (fw_rdtime() < deadline) {
         const uint8_t *p;
         long n = poll_udp(port, &p, src, sport, 0);
-        if (n < 0) continue;
+        if (n < 0) { idle(deadline); continue; }
         if ((size_t)n > cap) n = (long)cap;
         memcpy(buf, p, (size_t)n);
         return n;
@@ -146,7 +154,7 @@ void arp_resolve(uint32_t dst, uint8_t mac[6]) {
         uint64_t end = fw_rdtime() + net_ticks(1000);
         while (!arp_done && fw_rdtime() < end) {
             const uint8_t *p; uint32_t s; uint16_t sp;
-            poll_udp(0, &p, &s, &sp, 0);
+            if (poll_udp(0, &p, &s, &sp, 0) < 0 && !arp_done) idle(end);
         }
     }
     arp_want = 0;

@@ -183,6 +183,8 @@ void vnet_send(const void *frame, size_t len) {
     txq.last_used = *(volatile uint16_t *)&txq.u.idx;
 }
 
+int vnet_pending(void) { return *(volatile uint16_t *)&rxq.u.idx != rxq.last_used; }
+
 long vnet_recv(void *frame, size_t cap) {
     if (*(volatile uint16_t *)&rxq.u.idx == rxq.last_used) return -1;
     fw_fence();

@@ -97,6 +97,18 @@ static void set_timer(uint64_t when) {
     set_csr(mie, MIP_MTIP);
 }
 
+/* Stage 1's idle wait (network boot): the M timer through the CLINT's mtimecmp with mie.MTIE
+ * and mstatus.MIE = 0, so wfi wakes at `until` without a trap; an emulator that skips idle
+ * time makes a timeout cost nothing. */
+void fw_nap(uint64_t until) {
+    volatile uint64_t *cmp = (volatile uint64_t *)(clint + 0x4000 + 8 * read_csr(mhartid));
+    *cmp = until;
+    set_csr(mie, MIP_MTIP);
+    if (fw_rdtime() < until) __asm__ volatile("wfi");
+    clear_csr(mie, MIP_MTIP);
+    *cmp = ~0ull;
+}
+
 static void finish(uint32_t code) {
     fw_fence();
     mmio_w32(finisher, code);

@@ -41,6 +41,8 @@ static void nap(uint64_t until) {
     clear_csr(sie, SIP_STIP);
 }
 
+void fw_nap(uint64_t until) { nap(until); }
+
 enum { KEY_NONE, KEY_PART, KEY_UP, KEY_DOWN, KEY_ENTER, KEY_DIGIT, KEY_OTHER };
 static int esc_state;
 

@@ -26,8 +26,14 @@ final class BootRun implements AutoCloseable {
     volatile int calls;
 
     private BootRun(Path stage1, Path disk, String append, String input, int harts, boolean display) throws Exception {
+        this(stage1, disk, append, input, harts, display, c -> {});
+    }
+
+    private BootRun(Path stage1, Path disk, String append, String input, int harts, boolean display,
+                    java.util.function.Consumer<RiscvVirtConfig> extra) throws Exception {
         RiscvVirtConfig cfg = new RiscvVirtConfig().bios(new Firmware.File(stage1)).console(console)
                 .maxInstructions(MAX_INSTRUCTIONS).harts(harts);
+        extra.accept(cfg);
         if (display) cfg.display(org.multios.devices.display.host.DisplaySpec.parse("none"));
         if (disk != null) cfg.disk(DiskSpec.parse(disk.toString()));
         if (append != null) cfg.append(append);
@@ -59,6 +65,12 @@ final class BootRun implements AutoCloseable {
 
     static BootRun start(Path dir, Path disk, int harts) throws Exception {
         return new BootRun(stage1(dir), disk, null, null, harts, false);
+    }
+
+    /** With a NIC on {@code net} and, when bootDevice is not null, /chosen/multios,boot-device (network boot). */
+    static BootRun network(Path dir, Path disk, String net, String bootDevice) throws Exception {
+        return new BootRun(stage1(dir), disk, null, null, 1, false,
+                c -> c.net(org.multios.devices.net.NetSpec.parse(net)).bootDevice(bootDevice));
     }
 
     /** With riscv64-virt's PCI display ({@code --display none}). */
