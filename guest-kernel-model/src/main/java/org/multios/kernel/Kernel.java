@@ -211,6 +211,7 @@ public final class Kernel {
             case ILLEGAL_INSTRUCTION -> { if (t != null) forceSignal(t, SIGILL, 1, t.ctx.pc); }
             case BREAKPOINT -> { if (t != null) forceSignal(t, SIGTRAP, 1, t.ctx.pc); }
             case MISALIGNED -> { if (t != null) forceSignal(t, SIGBUS, 1, trap.address()); }
+            case SIGNAL -> { if (t != null) forceSignal(t, trap.signal(), trap.code(), trap.address()); }
         }
         if (now() > timeLimitNanos) {
             log.println("multios: kernel: virtual time limit reached");

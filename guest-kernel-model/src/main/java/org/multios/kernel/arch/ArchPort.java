@@ -27,6 +27,9 @@ public interface ArchPort {
     /** AT_HWCAP for the initial auxiliary vector. */
     long hwcap();
 
+    /** AT_PLATFORM's string (Linux ELF_PLATFORM), or null for none (riscv64 has none). */
+    default String platform() { return null; }
+
     /** Page the kernel maps into every process (user, read+exec) holding the sigreturn trampoline; its code. */
     byte[] sigreturnTrampoline();
 

@@ -24,7 +24,7 @@ public final class ElfExec {
     public static final long MMAP_BASE = 0x3f_f000_0000L;
     public static final long PIE_BASE = 0x2a_aaaa_a000L;
     static final int AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
-            AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_HWCAP = 16, AT_CLKTCK = 17,
+            AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17,
             AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31;
 
     /** The result: entry point and initial stack pointer. */
@@ -89,13 +89,16 @@ public final class ElfExec {
         for (int i = envp.size() - 1; i >= 0; i--) { sp = push(as, sp, (envp.get(i) + "\0").getBytes(StandardCharsets.UTF_8)); envAddr[i] = sp; }
         long[] argAddr = new long[argv.size()];
         for (int i = argv.size() - 1; i >= 0; i--) { sp = push(as, sp, (argv.get(i) + "\0").getBytes(StandardCharsets.UTF_8)); argAddr[i] = sp; }
+        String platform = port.platform();
+        long platformAddr = 0;
+        if (platform != null) { sp = push(as, sp, (platform + "\0").getBytes(StandardCharsets.UTF_8)); platformAddr = sp; }
         sp = push(as, sp & -16L, random16);
         long randomAddr = sp;
         long[][] aux = {
                 {AT_PHDR, phdr}, {AT_PHENT, phentsize}, {AT_PHNUM, phnum}, {AT_PAGESZ, 4096}, {AT_BASE, 0}, {AT_FLAGS, 0},
                 {AT_ENTRY, elf.entry() + bias}, {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0},
                 {AT_HWCAP, port.hwcap()}, {AT_CLKTCK, 100}, {AT_SECURE, 0}, {AT_RANDOM, randomAddr}, {AT_HWCAP2, 0},
-                {AT_EXECFN, execfnAddr}, {AT_NULL, 0}};
+                {AT_EXECFN, execfnAddr}, {platform != null ? AT_PLATFORM : AT_NULL, platformAddr}, {AT_NULL, 0}};
         int words = 1 + argv.size() + 1 + envp.size() + 1 + aux.length * 2;
         sp = (sp - 8L * words) & -16L;
         ByteBuffer b = ByteBuffer.allocate(8 * words).order(ByteOrder.LITTLE_ENDIAN);

@@ -324,6 +324,9 @@ public final class X86Cpu implements Cpu {
                 if (access != X86PageWalker.WRITE || (p & 8) != 0) return tlbPhys[i] | (linear & 0xfff);
             }
         }
+        // long mode: bits 63:47 must all equal bit 47, or the access is #GP(0) before any walk (SDM Vol. 1
+        // 3.3.7.1); a non-canonical page never enters the TLB, so the hit path above needs no check
+        if ((efer & EFER_LMA) != 0 && (linear << 16 >> 16) != linear) throw X86Fault.gp(0, "non-canonical address");
         long pa = walker.translate(linear, access, user);
         tlbTag[i] = page;
         tlbPhys[i] = pa & ~0xfffL;

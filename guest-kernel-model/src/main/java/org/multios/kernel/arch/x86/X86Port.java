@@ -231,6 +231,9 @@ public final class X86Port implements ArchPort {
     @Override
     public long hwcap() { return cpu.cpuid.query(1, 0)[3] & 0xffffffffL; }
 
+    /** ELF_PLATFORM of arch/x86 (64-bit). */
+    @Override public String platform() { return "x86_64"; }
+
     @Override public boolean sigactionHasRestorer() { return true; }
 
     /** x86_64 signal handlers return through sa_restorer (glibc always sets it); this page is the fallback. */
@@ -246,14 +249,39 @@ public final class X86Port implements ArchPort {
         return switch (v) {
             case 14 -> new Trap((entryError & 0x10) != 0 ? Trap.Kind.EXEC_FAULT
                     : (entryError & 2) != 0 ? Trap.Kind.WRITE_FAULT : Trap.Kind.READ_FAULT, cpu.cr2, v);
-            case 6 -> new Trap(Trap.Kind.ILLEGAL_INSTRUCTION, entryRip, v);
-            case 3, 1 -> new Trap(Trap.Kind.BREAKPOINT, entryRip, v);
-            case 17 -> new Trap(Trap.Kind.MISALIGNED, 0, v);
+            // the signals of arch/x86/kernel/traps.c: si_code and si_addr as Linux fills them
+            case 0 -> Trap.signal(SIGFPE, FPE_INTDIV, entryRip);                      // #DE
+            case 6 -> Trap.signal(SIGILL, ILL_ILLOPN, entryRip);                      // #UD
+            case 3 -> Trap.signal(SIGTRAP, SI_KERNEL, 0);                             // int3
+            case 1 -> Trap.signal(SIGTRAP, TRAP_TRACE, entryRip);                     // #DB (single step)
+            case 13 -> Trap.signal(SIGSEGV, SI_KERNEL, 0);                            // #GP
+            case 12 -> Trap.signal(SIGBUS, SI_KERNEL, 0);                             // #SS
+            case 17 -> Trap.signal(SIGBUS, BUS_ADRALN, 0);                            // #AC
+            case 16 -> Trap.signal(SIGFPE, fpeCode(cpu.fpuStatus & ~cpu.fpuControl), entryRip);          // #MF
+            case 19 -> Trap.signal(SIGFPE, fpeCode(cpu.mxcsr & ~(cpu.mxcsr >>> 7)), entryRip);           // #XM
             case TIMER_VECTOR -> new Trap(Trap.Kind.TIMER, 0, v);
             case 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47 ->
                     boardInterrupts ? new Trap(Trap.Kind.EXTERNAL, 0, v) : new Trap(Trap.Kind.OTHER, 0, v);
             default -> new Trap(Trap.Kind.OTHER, 0, v);
         };
+    }
+
+    private static final int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
+    private static final int SI_KERNEL = 0x80, FPE_INTDIV = 1, FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5,
+            FPE_FLTRES = 6, FPE_FLTINV = 7, ILL_ILLOPN = 2, TRAP_TRACE = 2, BUS_ADRALN = 1;
+
+    /**
+     * The si_code of an x87 or SIMD floating-point exception from its unmasked raised flags (IE,
+     * DE, ZE, OE, UE, PE in bits 0-5 of both the x87 status word and MXCSR), in the priority
+     * order of Linux's fpu__exception_code: invalid, divide, overflow, underflow/denormal, inexact.
+     */
+    static int fpeCode(int unmaskedRaised) {
+        if ((unmaskedRaised & 0x01) != 0) return FPE_FLTINV;
+        if ((unmaskedRaised & 0x04) != 0) return FPE_FLTDIV;
+        if ((unmaskedRaised & 0x08) != 0) return FPE_FLTOVF;
+        if ((unmaskedRaised & 0x12) != 0) return FPE_FLTUND;
+        if ((unmaskedRaised & 0x20) != 0) return FPE_FLTRES;
+        return 0;
     }
 
     @Override

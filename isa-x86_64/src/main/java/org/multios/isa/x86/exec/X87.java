@@ -761,6 +761,8 @@ final class X87 {
         return new SoftFloat.Value(sign, r.abs(), e);
     }
 
+    private static final double LN2 = 0.6931471805599453;
+
     /** The transcendental instructions, in double precision (documented as approximate). */
     private void transcendental(int which) {
         Extended a = read(0);
@@ -768,12 +770,13 @@ final class X87 {
         cpu.fpuStatus &= ~C2;
         double va = toDouble(a);
         switch (which) {
-            case 0 -> setSt(0, fromDouble(StrictMath.pow(2, va) - 1)); // F2XM1
+            // F2XM1 and FYL2XP1 exist for their small-argument accuracy (expm1l, log1pl build on them):
+            // computed as pow(2, x) - 1 or log(1 + x) they would lose every digit the 1 cancels
+            case 0 -> setSt(0, fromDouble(StrictMath.expm1(va * LN2))); // F2XM1
             case 1, 9 -> { // FYL2X, FYL2XP1
                 Extended b = read(1);
                 if (underflow) { store(0, Extended.INDEFINITE); return; }
-                double arg = which == 1 ? va : va + 1;
-                double r = toDouble(b) * (StrictMath.log(arg) / StrictMath.log(2));
+                double r = toDouble(b) * ((which == 1 ? StrictMath.log(va) : StrictMath.log1p(va)) / LN2);
                 if (which == 1 && a.isZero() && !b.isZero()) fl |= ZE;
                 if (which == 1 && va < 0) { r = Double.NaN; fl |= IE; }
                 pop();
