@@ -34,6 +34,11 @@ import org.multios.cli.Multios;
  * <li>{@link #hostProcess}: a host process in a host directory — the same C source compiled with the
  *     host's gcc, or the riscv64 binary under qemu-riscv64. Host CPU is the program's own
  *     CLOCK_PROCESS_CPUTIME_ID (user + system, so the host kernel's file-system work is in it).</li>
+ * <li>{@link #ext4Qemu}: on ext4 inside another emulated riscv64 machine — qemu-system-riscv64 (virt,
+ *     OpenSBI, one hart, 512 MiB) booting Debian's riscv64 kernel (fetched by
+ *     benchmarks/fetch-riscv64-kernel.sh) with a tiny initramfs ({@code ext4init} + the modules + the
+ *     same riscv64 fsbench) and a fresh host-made ext4 image on virtio-blk. QEMU's guest clock follows
+ *     the host's, so fsbench's own figures are host time there.</li>
  * </ul>
  */
 final class GuestFsBench {
@@ -145,6 +150,74 @@ final class GuestFsBench {
         if (status.get() != 0) throw new IOException("multios boot exit " + status.get() + ": " + err + "\n" + console);
         if (!t.done() || !console.contains("fsbench-status=0")) throw new IOException("fsbench failed in the guest; console:\n" + console);
         return new MultiosRun(t, img, console);
+    }
+
+    /** Default place of the Debian riscv64 kernel that fetch-riscv64-kernel.sh lays out. */
+    static Path defaultKernelDir() {
+        return Path.of(System.getProperty("user.home"), ".cache", "multios", "debian-riscv64-kernel");
+    }
+
+    /** Is the kernel there (vmlinux, modules.order and the modules it names)? */
+    static boolean kernelReady(Path kernelDir) {
+        return Files.isRegularFile(kernelDir.resolve("vmlinux")) && Files.isRegularFile(kernelDir.resolve("modules.order"));
+    }
+
+    /** mkfs.ext4 as root's PATH or sbin has it, or null. */
+    static String mkfsExt4() {
+        if (onPath("mkfs.ext4")) return "mkfs.ext4";
+        for (String d : List.of("/usr/sbin", "/sbin")) if (Files.isExecutable(Path.of(d, "mkfs.ext4"))) return d + "/mkfs.ext4";
+        return null;
+    }
+
+    /**
+     * fsbench on ext4 in qemu-system-riscv64 with Debian's kernel: builds the initramfs (newc cpio:
+     * /init = ext4init, /lib/m/*.ko in load order, /fsbench), makes a fresh ext4 image of
+     * {@code imageSize} bytes, boots, and returns fsbench's lines stamped on arrival.
+     */
+    static FsBenchTranscript ext4Qemu(Params p, Path kernelDir, Path work, long imageSize) throws Exception {
+        org.multios.kernel.boot.Cpio.Writer cpio = new org.multios.kernel.boot.Cpio.Writer();
+        cpio.directory("dev", 0755).directory("mnt", 0755).directory("lib", 0755).directory("lib/m", 0755);
+        StringBuilder order = new StringBuilder();
+        for (String m : Files.readAllLines(kernelDir.resolve("modules.order"))) {
+            if (m.isBlank()) continue;
+            cpio.file("lib/m/" + m, 0644, Files.readAllBytes(kernelDir.resolve("modules").resolve(m)));
+            order.append("/lib/m/").append(m).append('\n');
+        }
+        cpio.file("lib/modules.order", 0644, order.toString().getBytes(StandardCharsets.US_ASCII));
+        try (InputStream in = GuestFsBench.class.getResourceAsStream("/org/multios/benchmarks/ext4init")) {
+            if (in == null) throw new IOException("no ext4init resource (benchmarks/build-ext4init.sh)");
+            cpio.file("init", 0755, in.readAllBytes());
+        }
+        cpio.file("fsbench", 0755, Files.readAllBytes(riscvBinary(work)));
+        Path initramfs = work.resolve("ext4-initramfs.cpio"), img = work.resolve("ext4.img");
+        Files.write(initramfs, cpio.finish());
+        Files.deleteIfExists(img);
+        try (var f = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            f.truncate(0);
+            f.write(java.nio.ByteBuffer.allocate(1), imageSize - 1); // sparse
+        }
+        String mkfs = mkfsExt4();
+        if (mkfs == null) throw new IOException("no mkfs.ext4 (e2fsprogs)");
+        Process mk = new ProcessBuilder(mkfs, "-q", "-F", img.toString()).redirectErrorStream(true).start();
+        String mkOut = new String(mk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (mk.waitFor() != 0) throw new IOException("mkfs.ext4 failed: " + mkOut);
+
+        List<String> cmd = List.of("qemu-system-riscv64", "-machine", "virt", "-m", "512M", "-smp", "1", "-nographic", "-bios", "default",
+                "-kernel", kernelDir.resolve("vmlinux").toString(), "-initrd", initramfs.toString(),
+                "-append", "console=ttyS0 quiet panic=-1 -- " + String.join(" ", p.args("/mnt/fsbench")),
+                "-drive", "file=" + img + ",format=raw,if=none,id=d0", "-device", "virtio-blk-pci,drive=d0", "-no-reboot");
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        proc.getOutputStream().close();
+        FsBenchTranscript t = new FsBenchTranscript();
+        try (LineStamper s = new LineStamper(t, () -> -1)) {
+            proc.getInputStream().transferTo(s);
+        }
+        if (!proc.waitFor(WAIT_MS, TimeUnit.MILLISECONDS)) {
+            proc.destroyForcibly();
+            throw new IOException("qemu-system-riscv64 still running after " + WAIT_MS / 1000 + " s");
+        }
+        if (!t.done() || !t.text().contains("ext4init: fsbench-status=0")) throw new IOException("fsbench on ext4 under QEMU failed:\n" + t.text());
+        return t;
     }
 
     private static void cli(String... args) throws IOException {

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>
  * {@code java -cp benchmarks/target/benchmarks.jar org.multios.benchmarks.GuestFsBenchReport
  * [--files N] [--file-bytes B] [--mib M] [--chunk-kib K] [--fsyncs S] [--runs R] [--warmup W]
- * [--engines multios,host,qemu] [--source images/guest/riscv64-linux/fsbench.c] [--image-size 512M] [--verbose]}
+ * [--engines multios,host,qemu,ext4] [--source images/guest/riscv64-linux/fsbench.c] [--image-size 512M]
+ * [--kernel-dir ~/.cache/multios/debian-riscv64-kernel] [--verbose]}
  * <p>
  * Clocks, per engine: MultiOS — host wall time between the arrival of the phase's begin and end lines
  * on the emulated console, host CPU time of the machine thread over the same interval, and the
@@ -61,7 +62,8 @@ public final class GuestFsBenchReport {
 
     public static void main(String[] args) throws Exception {
         int files = 1000, fileBytes = 512, mib = 32, chunkKib = 64, fsyncs = 200, runs = 1, warmup = 1;
-        List<String> engines = List.of("multios", "host", "qemu");
+        List<String> engines = List.of("multios", "host", "qemu", "ext4");
+        Path kernelDir = GuestFsBench.defaultKernelDir();
         Path source = Path.of("images/guest/riscv64-linux/fsbench.c");
         String imageSize = "512M";
         boolean verbose = false;
@@ -81,10 +83,11 @@ public final class GuestFsBenchReport {
                 case "--engines" -> engines = List.of(v.split(","));
                 case "--source" -> source = Path.of(v);
                 case "--image-size" -> imageSize = v;
+                case "--kernel-dir" -> kernelDir = Path.of(v);
                 default -> usage("unknown option " + a);
             }
         }
-        for (String e : engines) if (!List.of("multios", "host", "qemu").contains(e)) usage("unknown engine " + e + " (multios, host, qemu)");
+        for (String e : engines) if (!List.of("multios", "host", "qemu", "ext4").contains(e)) usage("unknown engine " + e + " (multios, host, qemu, ext4)");
         if (runs < 1 || fsyncs < 1 || chunkKib % 4 != 0) usage("--runs and --fsyncs need at least 1, --chunk-kib a multiple of 4");
         GuestFsBench.Params p = new GuestFsBench.Params(files, fileBytes, mib, chunkKib, fsyncs);
         GuestFsBench.Params small = new GuestFsBench.Params(Math.min(files, 100), fileBytes, Math.min(mib, 4), chunkKib, Math.min(fsyncs, 20));
@@ -128,6 +131,21 @@ public final class GuestFsBenchReport {
                     columns.add(new Column("qemu", "qemu CPU", GUEST_CPU));
                 }
             }
+            if (engines.contains("ext4")) {
+                if (!GuestFsBench.onPath("qemu-system-riscv64") || GuestFsBench.mkfsExt4() == null) log("ext4: needs qemu-system-riscv64 and mkfs.ext4; skipped");
+                else if (!GuestFsBench.kernelReady(kernelDir)) log("ext4: no Debian riscv64 kernel in " + kernelDir + " (run benchmarks/fetch-riscv64-kernel.sh); skipped");
+                else {
+                    List<FsBenchTranscript> l = new ArrayList<>();
+                    for (int r = 0; r < runs; r++) {
+                        log("ext4 under qemu-system-riscv64 run " + (r + 1) + "/" + runs);
+                        FsBenchTranscript t = GuestFsBench.ext4Qemu(p, kernelDir, work, imageBytes(imageSize));
+                        if (verbose) System.out.println(t.text());
+                        l.add(t);
+                    }
+                    results.put("ext4", l);
+                    columns.add(new Column("ext4", "ext4 in QEMU", GUEST_CLOCK));
+                }
+            }
         } finally {
             GuestFsBench.deleteTree(work);
         }
@@ -147,6 +165,7 @@ public final class GuestFsBenchReport {
         System.out.println("MultiOS wall/CPU: host clocks around the guest's phase lines (machine thread CPU); fsync per operation from the");
         System.out.println("'tick' lines (each interval includes one console line). virtual: the guest's CLOCK_MONOTONIC (instructions only).");
         System.out.println("host/qemu: the program's own clocks (host time); their CPU fsync figure is the mean (no per-operation CPU clock).");
+        System.out.println("ext4 in QEMU: fsbench's own clock in qemu-system-riscv64 (Debian's kernel, ext4 on virtio-blk); QEMU's guest clock is host time.");
     }
 
     private interface Cell { double value(Column c, FsBenchTranscript t); }
@@ -184,6 +203,18 @@ public final class GuestFsBenchReport {
         return l;
     }
 
+    private static long imageBytes(String size) {
+        String s = size.trim().toUpperCase();
+        long mul = s.endsWith("G") ? 1L << 30 : s.endsWith("M") ? 1L << 20 : s.endsWith("K") ? 1L << 10 : 1;
+        if (mul != 1) s = s.substring(0, s.length() - 1);
+        try {
+            return Long.parseLong(s) * mul;
+        } catch (NumberFormatException e) {
+            usage("--image-size " + size + ": not a size");
+            return 0;
+        }
+    }
+
     private static void log(String s) { System.err.println("GuestFsBenchReport: " + s); }
 
     private static int number(String option, String v) {
@@ -197,7 +228,7 @@ public final class GuestFsBenchReport {
 
     private static void usage(String why) {
         System.err.println("GuestFsBenchReport: " + why + " (usage: GuestFsBenchReport [--files N] [--file-bytes B] [--mib M] [--chunk-kib K]"
-                + " [--fsyncs S] [--runs R] [--warmup W] [--engines multios,host,qemu] [--source FILE.c] [--image-size SIZE] [--verbose])");
+                + " [--fsyncs S] [--runs R] [--warmup W] [--engines multios,host,qemu,ext4] [--source FILE.c] [--image-size SIZE] [--kernel-dir DIR] [--verbose])");
         System.exit(2);
     }
 }
