@@ -548,7 +548,7 @@ public final class Kernel {
         if (p.as == null) return;
         if (--p.asUsers[0] == 0) {
             p.as.destroy();
-            port.flushTlb();
+            port.flushTlb(p.as.pageTable());
         }
         p.as = null;
     }

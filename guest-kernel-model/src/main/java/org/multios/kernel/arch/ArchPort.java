@@ -51,6 +51,12 @@ public interface ArchPort {
     /** Drops cached translations after page-table changes. */
     void flushTlb();
 
+    /**
+     * Drops the cached translations of one address space after changes to its page table (a
+     * port with ASID-tagged TLB entries keeps the other address spaces' entries).
+     */
+    default void flushTlb(PageTable pt) { flushTlb(); }
+
     /** Raises or clears the kernel's timer interrupt request. */
     void setTimerPending(boolean pending);
 

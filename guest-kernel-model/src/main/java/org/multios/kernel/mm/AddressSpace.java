@@ -23,14 +23,15 @@ public final class AddressSpace {
     private final PhysicalMemory mem;
     private final PageFrameAllocator frames;
     private final Supplier<PageTable> tables;
-    private final Runnable tlbFlush;
+    /** Drops the cached translations of a page table after changes to it. */
+    private final java.util.function.Consumer<PageTable> tlbFlush;
     private final PageTable pt;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final long userTop;
     private long brkStart, brk;
     private long mmapBase;
 
-    public AddressSpace(PhysicalMemory mem, PageFrameAllocator frames, Supplier<PageTable> tables, Runnable tlbFlush, long userTop) {
+    public AddressSpace(PhysicalMemory mem, PageFrameAllocator frames, Supplier<PageTable> tables, java.util.function.Consumer<PageTable> tlbFlush, long userTop) {
         this.mem = mem;
         this.frames = frames;
         this.tables = tables;
@@ -96,11 +97,11 @@ public final class AddressSpace {
                 pt.map(page, pa, v.prot | PageTable.PROT_USER);
                 frames.release(old);
             }
-            tlbFlush.run();
+            tlbFlush.accept(pt);
             return OK;
         }
         // Present and permitted: a stale TLB entry (another hart, or protection just widened).
-        tlbFlush.run();
+        tlbFlush.accept(pt);
         return OK;
     }
 
@@ -165,7 +166,7 @@ public final class AddressSpace {
             Vma v = vmas.remove(s);
             releasePages(v);
         }
-        tlbFlush.run();
+        tlbFlush.accept(pt);
     }
 
     private void releasePages(Vma v) {
@@ -206,7 +207,7 @@ public final class AddressSpace {
                 pt.protect(p[0], prot | PageTable.PROT_USER | cow);
             }
         }
-        tlbFlush.run();
+        tlbFlush.accept(pt);
     }
 
     /** brk(2): moves the program break; returns the break in effect afterwards. */
@@ -249,7 +250,7 @@ public final class AddressSpace {
                 if (!v.isDevice()) frames.retain(pa);
             }
         }
-        tlbFlush.run();
+        tlbFlush.accept(pt);
         return c;
     }
 

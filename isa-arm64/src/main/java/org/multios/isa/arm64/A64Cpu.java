@@ -32,6 +32,18 @@ public final class A64Cpu implements Cpu {
     public final PhysicalBus bus;
     public final VirtualClock clock;
     public final SoftTlb tlb = new SoftTlb();
+    /** TLB context numbers per (ASID, EL); see {@link #translationContextChanged}. */
+    public final org.multios.isa.arm64.mmu.TranslationContexts contexts = new org.multios.isa.arm64.mmu.TranslationContexts(tlb);
+    /**
+     * The TLB context tag for accesses at EL0 and EL1 (index = PSTATE.EL): the current ASID's
+     * context for that EL. Indexing by the EL at each access means an exception entry or return
+     * switches permission regime without touching the TLB.
+     */
+    private final long[] ctxTagByEl = new long[4];
+    /** {@link SoftTlb#salt} of each EL's context: the slot of va is {@code SoftTlb.index(va) ^ saltByEl[el]}. */
+    private final int[] saltByEl = new int[4];
+    /** Whether some TLB entry came from a block descriptor (a TLBI by VA must then reach the whole block). */
+    private boolean blockEntries;
     public final A64SystemRegisters sysregs;
     public final Vmsav8Walker walker;
     public final GenericTimer timer;
@@ -43,7 +55,7 @@ public final class A64Cpu implements Cpu {
     // Jump cache in front of the block cache: virtual pc → block, valid for one TLB generation.
     private static final int JC_BITS = 12, JC_MASK = (1 << JC_BITS) - 1;
     private final A64Block[] jcBlock = new A64Block[1 << JC_BITS];
-    private final long[] jcPc = new long[1 << JC_BITS], jcGen = new long[1 << JC_BITS];
+    private final long[] jcPc = new long[1 << JC_BITS], jcGen = new long[1 << JC_BITS], jcCtx = new long[1 << JC_BITS];
     private GicCpuInterface gic;
 
     // ---- architectural state ----
@@ -120,6 +132,7 @@ public final class A64Cpu implements Cpu {
         this.executor = new A64Executor(this);
         bus.onCodeMark(page -> tlb.dropStoresTo(page));
         this.blocks = new org.multios.core.cache.BlockCache<>(bus);
+        translationContextChanged();
     }
 
     @Override public int index() { return index; }
@@ -161,6 +174,9 @@ public final class A64Cpu implements Cpu {
         sysregs.reset();
         timer.reset();
         tlb.flush();
+        contexts.reset();
+        blockEntries = false;
+        translationContextChanged();
         java.util.Arrays.fill(jcBlock, null);
     }
 
@@ -250,8 +266,16 @@ public final class A64Cpu implements Cpu {
         int j = (int) (va >>> 2) & JC_MASK;
         A64Block b = jcBlock[j];
         long gen = tlb.generation();
-        if (b != null && jcPc[j] == va && jcGen[j] == gen && b.mode == el && b.isValid()) return b;
-        long pa = translate(va, ACCESS_FETCH, 4);
+        long ctx = ctxTagByEl[el];
+        if (b != null && jcPc[j] == va && jcGen[j] == gen && jcCtx[j] == ctx && b.mode == el && b.isValid()) return b;
+        int i = SoftTlb.index(va) ^ saltByEl[el];
+        long pa;
+        if (tlb.fetchTag[i] == (SoftTlb.vpn(va) | ctx)) {
+            pa = tlb.fetchPhys[i] | (va & SoftTlb.PAGE_MASK);
+        } else {
+            pa = translate(va, ACCESS_FETCH, 4);
+            fillTlb(SoftTlb.FETCH, va, pa);
+        }
         b = blocks.get(pa, el);
         if (b == null) {
             RamRegion ram = bus.findRam(pa & ~0xfffL, 4096);
@@ -262,6 +286,7 @@ public final class A64Cpu implements Cpu {
         jcBlock[j] = b;
         jcPc[j] = va;
         jcGen[j] = tlb.generation();
+        jcCtx[j] = ctx;
         return b;
     }
 
@@ -358,8 +383,7 @@ public final class A64Cpu implements Cpu {
         else vector = spsel ? 0x200 : 0x000;
         sysregs.spsrEl1 = spsr;
         sysregs.elrEl1 = returnAddress;
-        if (el != target) tlb.flush();
-        el = target;
+        el = target; // the TLB context follows PSTATE.EL (ctxTagByEl): no flush
         spsel = true;
         daif = DAIF_D | DAIF_A | DAIF_I | DAIF_F;
         exclusiveAddress = -1;
@@ -377,7 +401,6 @@ public final class A64Cpu implements Cpu {
         daif = (int) spsr & 0x3c0;
         exclusiveAddress = -1;
         if (legal) {
-            if (targetEl != el) tlb.flush();
             el = targetEl;
             spsel = (m & 1) != 0;
         }
@@ -391,8 +414,8 @@ public final class A64Cpu implements Cpu {
 
     private int fetch(long va) {
         if ((va & 3) != 0) throw syncException(ExceptionClass.PC_ALIGN, 0, va, true);
-        int i = SoftTlb.index(va);
-        if (tlb.fetchTag[i] == SoftTlb.vpn(va)) {
+        int i = SoftTlb.index(va) ^ saltByEl[el];
+        if (tlb.fetchTag[i] == (SoftTlb.vpn(va) | ctxTagByEl[el])) {
             return tlb.fetchSeg[i].get(RamRegion.INT, tlb.fetchOff[i] + (va & SoftTlb.PAGE_MASK));
         }
         long pa = translate(va, ACCESS_FETCH, 4);
@@ -406,9 +429,9 @@ public final class A64Cpu implements Cpu {
 
     /** Reads {@code size} bytes (1, 2, 4, 8) at virtual address {@code va}, zero-extended. */
     public long read(long va, int size) {
-        int i = SoftTlb.index(va);
+        int i = SoftTlb.index(va) ^ saltByEl[el];
         long off = va & SoftTlb.PAGE_MASK;
-        if (tlb.loadTag[i] == SoftTlb.vpn(va) && off + size <= 4096) {
+        if (tlb.loadTag[i] == (SoftTlb.vpn(va) | ctxTagByEl[el]) && off + size <= 4096) {
             MemorySegment s = tlb.loadSeg[i];
             long o = tlb.loadOff[i] + off;
             return switch (size) {
@@ -446,9 +469,9 @@ public final class A64Cpu implements Cpu {
             traceStores.append(String.format(" mem 0x%016x 0x", va));
             for (int b = size - 1; b >= 0; b--) traceStores.append(String.format("%02x", (value >>> (8 * b)) & 0xff));
         }
-        int i = SoftTlb.index(va);
+        int i = SoftTlb.index(va) ^ saltByEl[el];
         long off = va & SoftTlb.PAGE_MASK;
-        if (tlb.storeTag[i] == SoftTlb.vpn(va) && off + size <= 4096) {
+        if (tlb.storeTag[i] == (SoftTlb.vpn(va) | ctxTagByEl[el]) && off + size <= 4096) {
             MemorySegment s = tlb.storeSeg[i];
             long o = tlb.storeOff[i] + off;
             switch (size) {
@@ -508,7 +531,80 @@ public final class A64Cpu implements Cpu {
         if (ram == null) return;
         long offset = page - ram.base();
         if (kind == SoftTlb.STORE && (ram.isReadOnly() || ram.isCodePage(offset))) return;
-        tlb.fill(kind, va, page, ram.segment(), offset);
+        if (walker.lastBlock()) blockEntries = true;
+        tlb.fill(kind, va, ctxTagByEl[el], walker.lastGlobal(), page, ram.segment(), offset);
+    }
+
+    // ---- TLB contexts and maintenance ----
+
+    /**
+     * The ASID of the EL1&0 regime: TTBR1_EL1's when TCR_EL1.A1 is set, else TTBR0_EL1's, 8 bits
+     * unless TCR_EL1.AS selects 16.
+     */
+    public int currentAsid() {
+        long tcr = sysregs.tcrEl1;
+        long ttbr = ((tcr >>> 22) & 1) != 0 ? sysregs.ttbr1El1 : sysregs.ttbr0El1;
+        int asid = (int) (ttbr >>> 48);
+        return ((tcr >>> 36) & 1) != 0 ? asid : asid & 0xff;
+    }
+
+    /**
+     * Recomputes the TLB contexts after SCTLR/TCR/TTBR changes: a TTBR write that changes the
+     * ASID switches to that ASID's entries (kept from its last run) instead of flushing. Code
+     * that writes the system register fields directly (a Java kernel) calls this afterwards.
+     */
+    public void translationContextChanged() {
+        int c0, c1;
+        long r;
+        do { // a roll-over while numbering EL1 would orphan EL0's number: number both again
+            r = contexts.rollovers();
+            if ((sysregs.sctlrEl1 & 1) == 0) {
+                c0 = org.multios.isa.arm64.mmu.TranslationContexts.FLAT_EL0;
+                c1 = org.multios.isa.arm64.mmu.TranslationContexts.FLAT_EL1;
+            } else {
+                int asid = currentAsid();
+                c0 = contexts.of(asid, 0);
+                c1 = contexts.of(asid, 1);
+            }
+        } while (r != contexts.rollovers());
+        ctxTagByEl[0] = SoftTlb.contextTag(c0);
+        ctxTagByEl[1] = SoftTlb.contextTag(c1);
+        saltByEl[0] = SoftTlb.salt(ctxTagByEl[0]);
+        saltByEl[1] = SoftTlb.salt(ctxTagByEl[1]);
+    }
+
+    /** TLBI VMALLE1(IS): every entry of every ASID. */
+    public void tlbInvalidateAll() {
+        tlb.flush();
+        blockEntries = false;
+    }
+
+    /** TLBI ASIDE1(IS): the non-global entries of {@code asid} (16 bits; the upper 8 ignored with 8-bit ASIDs). */
+    public void tlbInvalidateAsid(int asid) {
+        contexts.retire(asidOfOperand(asid));
+        translationContextChanged(); // the current ASID may be the one retired
+    }
+
+    /**
+     * TLBI VAE1/VALE1 ({@code allAsids} false: entries of {@code asid} and global entries for the
+     * page) and VAAE1/VAALE1 ({@code allAsids}: the page in every ASID). {@code operand} is the
+     * register operand: VA[55:12] in bits 43:0, the ASID in bits 63:48. The last-level forms
+     * invalidate the same here (only leaf translations are cached).
+     */
+    public void tlbInvalidateVa(long operand, boolean allAsids) {
+        if (blockEntries) { tlbInvalidateAll(); return; } // a block's other pages sit in other slots
+        long va = ((operand & 0xfff_ffff_ffffL) << 20) >> 8; // VA[55:12] back in place, sign-extended from bit 55
+        long vpnBits = (1L << 44) - 1; // VA[55:12]: the top byte (TBI) is not part of the comparison
+        if (allAsids) {
+            tlb.flushPage(va, vpnBits, null);
+        } else {
+            int asid = asidOfOperand((int) (operand >>> 48));
+            tlb.flushPage(va, vpnBits, ctx -> contexts.belongsTo(ctx, asid));
+        }
+    }
+
+    private int asidOfOperand(int asid) {
+        return ((sysregs.tcrEl1 >>> 36) & 1) != 0 ? asid & 0xffff : asid & 0xff;
     }
 
     /** Reads through the MMU without side effects for debuggers and tests; -1 on a fault. */

@@ -126,7 +126,8 @@ public final class Arm64Port implements ArchPort {
         cpu.sysregs.write(cntkctlEl1, 2); // EL0VCTEN
         cpu.el = 1;
         cpu.spsel = true;
-        cpu.tlb.flush();
+        cpu.tlbInvalidateAll();
+        cpu.translationContextChanged(); // the fields were written directly
     }
 
     /** Starts the CPU in the idle loop: the kernel's first decision comes with the first interrupt. */
@@ -153,6 +154,7 @@ public final class Arm64Port implements ArchPort {
     public PageTable newPageTable() {
         int asid = nextAsid;
         nextAsid = nextAsid == 0xffff ? 1 : nextAsid + 1;
+        cpu.tlbInvalidateAsid(asid); // a reused ASID must not find its previous owner's entries
         return new Vmsa4kPageTable(mem, frames, asid);
     }
 
@@ -242,7 +244,7 @@ public final class Arm64Port implements ArchPort {
         long ttbr = ((Vmsa4kPageTable) pt).ttbr();
         if (cpu.sysregs.ttbr0El1 != ttbr) {
             cpu.sysregs.ttbr0El1 = ttbr;
-            cpu.tlb.flush(); // the software TLB is not ASID-tagged
+            cpu.translationContextChanged(); // ASID-tagged TLB: switch to this ASID's entries, no flush
         }
     }
 
@@ -252,7 +254,10 @@ public final class Arm64Port implements ArchPort {
         cpu.sysregs.spsrEl1 = 0b0101; // EL1h, DAIF clear
     }
 
-    @Override public void flushTlb() { cpu.tlb.flush(); }
+    @Override public void flushTlb() { cpu.tlbInvalidateAll(); }
+
+    /** TLBI ASIDE1 for the table's ASID: the other processes keep their entries. */
+    @Override public void flushTlb(PageTable pt) { cpu.tlbInvalidateAsid(((Vmsa4kPageTable) pt).asid()); }
 
     /** The software timer request of {@code run}'s EventTimer, ORed with the generic timer's line into the CPU's IRQ. */
     @Override

@@ -171,9 +171,24 @@ final class A64System {
             if (cpu.el == 0 && op1 != 3) throw cpu.undefined();
             return;
         }
-        if (crn == 8) { // TLBI: any form drops the whole software TLB (it is small and cheap to refill)
+        if (crn == 8 && op1 == 0) { // TLBI, EL1 forms (Arm ARM C5.5): inner-shareable (CRm 3) = local here, one PE
             if (cpu.el == 0) throw cpu.undefined();
-            cpu.tlb.flush();
+            if (crm == 3 || crm == 7) {
+                switch (op2) {
+                    case 0 -> cpu.tlbInvalidateAll();                   // VMALLE1
+                    case 1, 5 -> cpu.tlbInvalidateVa(arg, false);       // VAE1, VALE1
+                    case 2 -> cpu.tlbInvalidateAsid((int) (arg >>> 48)); // ASIDE1
+                    case 3, 7 -> cpu.tlbInvalidateVa(arg, true);        // VAAE1, VAALE1
+                    default -> cpu.tlbInvalidateAll();
+                }
+            } else {
+                cpu.tlbInvalidateAll(); // outer-shareable/range forms: a superset invalidation is always allowed
+            }
+            return;
+        }
+        if (crn == 8) { // TLBI of other regimes (EL2/EL3 forms): those ELs are absent, their encodings UNDEFINED-free as before
+            if (cpu.el == 0) throw cpu.undefined();
+            cpu.tlbInvalidateAll();
             return;
         }
         throw cpu.undefined();

@@ -17,18 +17,26 @@ public final class Vmsav8Walker {
     private static final int PA_BITS = 48;
 
     private final A64Cpu cpu;
-    private boolean lastCacheable;
+    private boolean lastCacheable, lastGlobal, lastBlock;
 
     public Vmsav8Walker(A64Cpu cpu) { this.cpu = cpu; }
 
     /** Whether the last translation may be cached in the software TLB. */
     public boolean lastCacheable() { return lastCacheable; }
 
+    /** Whether the last translation was global (nG = 0, or the MMU off): valid for every ASID. */
+    public boolean lastGlobal() { return lastGlobal; }
+
+    /** Whether the last translation came from a block descriptor (level 1 or 2) rather than a page. */
+    public boolean lastBlock() { return lastBlock; }
+
     public long translate(long va, int access, int el) throws TranslationFault {
         A64SystemRegisters s = cpu.sysregs;
         long sctlr = s.sctlrEl1;
         if ((sctlr & 1) == 0) {
             lastCacheable = true;
+            lastGlobal = true;
+            lastBlock = false;
             if ((va >>> PA_BITS) != 0) throw new TranslationFault(TranslationFault.ADDRESS_SIZE, 0);
             return va;
         }
@@ -101,6 +109,8 @@ public final class Vmsav8Walker {
             int attrIndex = (int) (d >>> 2) & 7;
             int attr = (int) (s.mairEl1 >>> (8 * attrIndex)) & 0xff;
             lastCacheable = (attr & 0xf0) != 0;
+            lastGlobal = (d & (1L << 11)) == 0; // nG
+            lastBlock = level < 3;
             return pa;
         }
     }

@@ -128,14 +128,18 @@ public final class A64SystemRegisters {
     private void writeSpecial(SysRegInfo r, long value) {
         GenericTimer t = cpu.timer;
         switch (r.name()) {
-            case "SCTLR_EL1" -> { sctlrEl1 = value; cpu.tlb.flush(); }
+            // SCTLR/TCR/MAIR change what cached translations mean: flush (the Arm ARM leaves using
+            // entries cached under the old values CONSTRAINED UNPREDICTABLE; flushing is the safe choice)
+            case "SCTLR_EL1" -> { sctlrEl1 = value; cpu.tlbInvalidateAll(); cpu.translationContextChanged(); }
             case "CPACR_EL1" -> cpacrEl1 = value & (3L << 20); // FPEN only: no SVE/SME, no trace
             case "FPCR" -> { cpu.checkFpEnabled(); cpu.fp.fpcr = (int) value & org.multios.isa.arm64.fp.FpArithmetic.FPCR_MASK; }
             case "FPSR" -> { cpu.checkFpEnabled(); cpu.fp.fpsr = (int) value & org.multios.isa.arm64.fp.FpArithmetic.FPSR_MASK; }
-            case "TTBR0_EL1" -> { ttbr0El1 = value; cpu.tlb.flush(); }
-            case "TTBR1_EL1" -> { ttbr1El1 = value; cpu.tlb.flush(); }
-            case "TCR_EL1" -> { tcrEl1 = value; cpu.tlb.flush(); }
-            case "MAIR_EL1" -> { mairEl1 = value; cpu.tlb.flush(); }
+            // A TTBR write is an address-space switch: entries stay, tagged by ASID (Arm ARM D8.13);
+            // software invalidates with TLBI when it reuses an ASID or changes a table in place
+            case "TTBR0_EL1" -> { ttbr0El1 = value; cpu.translationContextChanged(); }
+            case "TTBR1_EL1" -> { ttbr1El1 = value; cpu.translationContextChanged(); }
+            case "TCR_EL1" -> { tcrEl1 = value; cpu.tlbInvalidateAll(); cpu.translationContextChanged(); }
+            case "MAIR_EL1" -> { mairEl1 = value; cpu.tlbInvalidateAll(); }
             case "SPSR_EL1" -> spsrEl1 = value;
             case "ELR_EL1" -> elrEl1 = value;
             case "ESR_EL1" -> esrEl1 = value;
