@@ -238,7 +238,7 @@ void stage2_main(unsigned long hartid, const void *fdt, uint64_t log_base, uint6
     if (!bar || !(pci_cfg_r16(&host, 0, dev, fn, 4) & 2)) fw_die("nvme: BAR 0 of 00:%02x.%u is not assigned (stage 1 assigns it)", dev, fn);
     nvme_init((uintptr_t)bar, 0);
     display_setup(&host, &bi);
-    struct gpt_part boot;
+    static struct gpt_part boot;   /* bi.part_guid points into it after this block */
     gpt_find(GPT_TYPE_MULTIOS_BOOT, "boot", &boot, 0);
     bi.part_guid = boot.unique;
     mfs_mount(boot.first_lba * nvme_block_size, (boot.last_lba - boot.first_lba + 1) * nvme_block_size, 0);
