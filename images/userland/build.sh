@@ -23,6 +23,8 @@ cd "$here/src"
 
 rm -rf "$out/etc"
 cp -r "$here/rootfs/etc" "$out/etc"
+# the welcome line names the architecture the binaries are for
+sed "s/MultiOS (riscv64)/MultiOS ($ARCH)/" "$here/rootfs/etc/motd" > "$out/etc/motd"
 
 # the manifest: directories, files, one link per applet (from applets.def)
 {
