@@ -55,5 +55,6 @@ void pc_pic_init(uint8_t mask1, uint8_t mask2);   /* ICW1-4: vectors 0x20-0x2f, 
 uint8_t cmos_read(uint8_t reg);
 void pci_host_pc(struct pci_host *h);             /* ECAM + memory window of the x86_64-pc board */
 void pc_ram(uint64_t *low_top, uint64_t *high_size);     /* from CMOS, as SeaBIOS reads it */
+size_t fwcfg_cmdline(char *buf, size_t cap);            /* QEMU -append / boot --cmdline; 0 = none */
 
 #endif

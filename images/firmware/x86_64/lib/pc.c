@@ -34,3 +34,21 @@ void pc_ram(uint64_t *low_top, uint64_t *high_size) {
     else *low_top = (1ULL << 20) + ((uint64_t)(cmos_read(0x30) | cmos_read(0x31) << 8) << 10);
     *high_size = (uint64_t)(cmos_read(0x5b) | cmos_read(0x5c) << 8 | (uint32_t)cmos_read(0x5d) << 16) << 16;
 }
+
+/* QEMU's fw_cfg (traditional I/O interface, selector 0x510, data 0x511): the -append command
+ * line (FW_CFG_CMDLINE_SIZE 0x14 / _DATA 0x15). Returns its length, 0 when there is none. */
+size_t fwcfg_cmdline(char *buf, size_t cap) {
+    char sig[4];
+    outw(0x510, 0x00);
+    for (int i = 0; i < 4; i++) sig[i] = (char)inb(0x511);
+    if (memcmp(sig, "QEMU", 4) != 0) return 0;
+    outw(0x510, 0x14);
+    uint32_t size = 0;
+    for (int i = 0; i < 4; i++) size |= (uint32_t)inb(0x511) << (8 * i);
+    if (size <= 1 || cap == 0) return 0;
+    if (size > cap) size = (uint32_t)cap;
+    outw(0x510, 0x15);
+    for (uint32_t i = 0; i < size; i++) buf[i] = (char)inb(0x511);
+    buf[size - 1] = 0;
+    return fw_strlen(buf);
+}

@@ -119,7 +119,11 @@ void stage2_main(unsigned long cpu, const void *fdt) {
     int chosen = fdt_path(fdt, "/chosen");
     const char *bootargs = chosen >= 0 ? fdt_prop(fdt, chosen, "bootargs", &len) : 0;
     bi.cmdline = e->cmdline;
-    if (bootargs && len > 1 && bootargs[0]) {
+    static char fwcfg_args[4096];
+    if (fwcfg_cmdline(fwcfg_args, sizeof fwcfg_args) > 0) {
+        bi.cmdline = fwcfg_args;
+        fw_log("command line from fw_cfg replaces the entry's");
+    } else if (bootargs && len > 1 && bootargs[0]) {
         bi.cmdline = bootargs;
         fw_log("command line from /chosen/bootargs replaces the entry's");
     }

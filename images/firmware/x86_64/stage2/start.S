@@ -24,6 +24,13 @@ _start:
     movw    %ax, %gs
     movq    %rdi, %r12
     movq    %rsi, %r13
+    /* .bss first: the IDT lives there */
+    xorl    %eax, %eax
+    leaq    __bss_start(%rip), %rdi
+    leaq    __bss_end(%rip), %rcx
+    subq    %rdi, %rcx
+    shrq    $3, %rcx
+    rep stosq
     /* IDT: gate i -> vec_stubs + 16 * i, interrupt gates, CPL 0 */
     leaq    idt(%rip), %rdi
     leaq    vec_stubs(%rip), %rdx
@@ -43,12 +50,6 @@ _start:
     cmpl    $48, %ecx
     jb      2b
     lidt    idt_ptr(%rip)
-    xorl    %eax, %eax
-    leaq    __bss_start(%rip), %rdi
-    leaq    __bss_end(%rip), %rcx
-    subq    %rdi, %rcx
-    shrq    $3, %rcx
-    rep stosq
     movq    %r12, %rdi
     movq    %r13, %rsi
     call    stage2_main

@@ -15,7 +15,7 @@ import org.multios.core.bus.MmioDevice;
  */
 public final class FwCfg implements MmioDevice {
     public static final int SIGNATURE = 0x00, ID = 0x01, RAM_SIZE = 0x03, NB_CPUS = 0x05, MAX_CPUS = 0x0f,
-            FILE_DIR = 0x19, FILE_FIRST = 0x20;
+            FILE_DIR = 0x19, FILE_FIRST = 0x20, CMDLINE_SIZE = 0x14, CMDLINE_DATA = 0x15;
 
     private final Map<Integer, byte[]> items = new HashMap<>();
     private final List<String> files = new ArrayList<>();

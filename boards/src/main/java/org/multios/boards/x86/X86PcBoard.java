@@ -80,6 +80,11 @@ public final class X86PcBoard implements AutoCloseable {
         serialConsole = cfg.display != null ? new org.multios.devices.console.InputMergingConsole(cfg.console) : null;
         com1 = new Uart16550(serialConsole != null ? serialConsole : cfg.console, pic.irq(X86PcMemoryMap.COM1_IRQ), clock);
         fwCfg = new FwCfg(1, cfg.ramSize);
+        if (cfg.append != null && !cfg.append.isEmpty()) { // QEMU's -append: FW_CFG_CMDLINE_SIZE / _DATA (NUL included)
+            byte[] text = (cfg.append + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            fwCfg.addItem(FwCfg.CMDLINE_SIZE, FwCfg.le(text.length, 4));
+            fwCfg.addItem(FwCfg.CMDLINE_DATA, text);
+        }
 
         InterruptLine[] intx = new InterruptLine[4];
         for (int i = 0; i < 4; i++) {
