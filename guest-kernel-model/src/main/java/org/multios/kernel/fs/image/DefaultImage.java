@@ -10,6 +10,7 @@ import org.multios.kernel.boot.Cpio;
 import org.multios.kernel.fs.gpt.GptDisk;
 import org.multios.kernel.fs.gpt.GptPartition;
 import org.multios.kernel.fs.mfs.BlockDevice;
+import org.multios.kernel.fs.mfs.Compression;
 import org.multios.kernel.fs.mfs.MfsFormatOptions;
 import org.multios.kernel.fs.mfs.MfsMountOptions;
 import org.multios.kernel.fs.mfs.MfsVolume;
@@ -154,7 +155,10 @@ public final class DefaultImage {
         GptDisk.write(dev, UUID.randomUUID(), parts);
         BlockDevice boot = new SliceBlockDevice(dev, bootFirst * GptDisk.SECTOR, (bootLast - bootFirst + 1) * GptDisk.SECTOR, "boot");
         BlockDevice root = new SliceBlockDevice(dev, rootFirst * GptDisk.SECTOR, (rootLast - rootFirst + 1) * GptDisk.SECTOR, "root");
-        MfsVolume.format(boot, o.format().withLabel("boot"));
+        // The boot partition is always stored uncompressed: stage 1's read-only MFS reader (and the
+        // other architectures' loaders) can decode LZ4 at most, and --compress zstd must not make the
+        // disk unbootable. Compression applies to the root partition.
+        MfsVolume.format(boot, o.format().withCompression(Compression.NONE).withLabel("boot"));
         MfsFormatOptions rootOpts = o.format().withLabel("root");
         if (o.rootPassphrase() != null) rootOpts = rootOpts.withPassphrase(o.rootPassphrase(), 200_000);
         MfsVolume.format(root, rootOpts);
