@@ -21,6 +21,9 @@ for name in $(cat "$here/extra.list"); do
     "$CC" -static -O2 -Wall -o "$out/$name" "$c" -Wl,--build-id=none
     aarch64-linux-gnu-strip "$out/$name"
 done
+# kbench (kernel operation benchmark, benchmarks' KernelOpsReport --arch arm64): built, not in the differential
+"$CC" -static -O2 -Wall -o "$out/kbench" "$src/kbench.c" -Wl,--build-id=none
+aarch64-linux-gnu-strip "$out/kbench"
 if command -v qemu-aarch64 >/dev/null; then
     for name in $(cat "$src/differential.list" "$here/extra.list"); do
         tmp=$(mktemp -d)

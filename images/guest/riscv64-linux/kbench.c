@@ -29,12 +29,19 @@ static long now(void) {
     return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-/* The raw ecall, so the figure is the kernel's and not glibc's wrapper. */
+/* The raw ecall (svc on aarch64), so the figure is the kernel's and not glibc's wrapper. */
 static inline long raw_getppid(void) {
+#if defined(__aarch64__)
+    register long x8 __asm__("x8") = SYS_getppid;
+    register long x0 __asm__("x0");
+    __asm__ volatile("svc #0" : "=r"(x0) : "r"(x8) : "memory");
+    return x0;
+#else
     register long a7 __asm__("a7") = SYS_getppid;
     register long a0 __asm__("a0");
     __asm__ volatile("ecall" : "=r"(a0) : "r"(a7) : "memory");
     return a0;
+#endif
 }
 
 static void die(const char *what) { perror(what); exit(1); }

@@ -22,6 +22,12 @@ import org.multios.kernel.arch.riscv.RiscvUserRun;
  */
 public final class Kbench {
     static final String RESOURCE = "/org/multios/images/riscv64-linux/kbench";
+    /** The same C built for aarch64 (images/guest/arm64-linux/build.sh), run by the kernel's arm64 port. */
+    static final String RESOURCE_ARM64 = "/org/multios/images/arm64-linux/kbench";
+
+    /** "riscv64" or "arm64": which build of kbench, which MultiOS port, which qemu-user. */
+    private final String arch;
+    private final String qemuUser;
     /** RAM of the MultiOS run: the fault benchmark touches 16 MiB. */
     static final long MEMORY = 128L << 20;
 
@@ -29,9 +35,16 @@ public final class Kbench {
     private final Path program;
 
     /** Copies the guest out of the jar into a fresh temporary directory (its working directory). */
-    public Kbench() {
-        try (InputStream in = Kbench.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException("kbench guest missing from the class path (" + RESOURCE + ")");
+    public Kbench() { this("riscv64"); }
+
+    /** The kbench of {@code arch} (riscv64 or arm64). */
+    public Kbench(String arch) {
+        if (!arch.equals("riscv64") && !arch.equals("arm64")) throw new IllegalArgumentException("no kbench for arch " + arch + " (riscv64, arm64)");
+        this.arch = arch;
+        this.qemuUser = arch.equals("arm64") ? "qemu-aarch64" : "qemu-riscv64";
+        String resource = arch.equals("arm64") ? RESOURCE_ARM64 : RESOURCE;
+        try (InputStream in = Kbench.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("kbench guest missing from the class path (" + resource + ")");
             dir = Files.createTempDirectory("kbench");
             program = dir.resolve("kbench");
             Files.write(program, in.readAllBytes());
@@ -45,7 +58,7 @@ public final class Kbench {
 
     /** A MultiOS run of {@code kbench op n}, set up (ELF loaded) but not started. */
     public final class MultiosRun {
-        final RiscvUserRun run;
+        final java.util.function.IntSupplier run;
         final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         final String op;
         final long n;
@@ -54,9 +67,17 @@ public final class Kbench {
             this.op = op;
             this.n = n;
             try {
-                run = new RiscvUserRun(program, List.of(program.toString(), op, Long.toString(n)), List.of(), dir, List.of(),
-                        MEMORY, new ByteArrayInputStream(new byte[0]), out, err, new PrintStream(err, true), Long.MAX_VALUE);
-            } catch (RiscvUserRun.StartException e) {
+                List<String> argv = List.of(program.toString(), op, Long.toString(n));
+                if (arch.equals("arm64")) {
+                    var r = new org.multios.kernel.arch.arm64.Arm64UserRun(program, argv, List.of(), dir, List.of(),
+                            MEMORY, new ByteArrayInputStream(new byte[0]), out, err, new PrintStream(err, true), Long.MAX_VALUE);
+                    run = r::run;
+                } else {
+                    var r = new RiscvUserRun(program, argv, List.of(), dir, List.of(),
+                            MEMORY, new ByteArrayInputStream(new byte[0]), out, err, new PrintStream(err, true), Long.MAX_VALUE);
+                    run = r::run;
+                }
+            } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage());
             }
         }
@@ -67,7 +88,7 @@ public final class Kbench {
         /** Runs to the end; the guest's own measurement of its loop (virtual nanoseconds). */
         public long run() {
             long c0 = THREADS.getCurrentThreadCpuTime();
-            int status = run.run();
+            int status = run.getAsInt();
             cpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
             return check("multios", op, n, status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }
@@ -79,18 +100,18 @@ public final class Kbench {
     public long qemuCpuNanos(String op, long n) {
         try {
             Path times = Files.createTempFile(dir, "time", ".txt");
-            Process p = new ProcessBuilder("/usr/bin/time", "-f", "%U %S", "-o", times.toString(), "qemu-riscv64", program.toString(), op,
+            Process p = new ProcessBuilder("/usr/bin/time", "-f", "%U %S", "-o", times.toString(), qemuUser, program.toString(), op,
                     Long.toString(n)).directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            check("qemu-riscv64", op, n, p.exitValue(), out, err);
+            check(qemuUser, op, n, p.exitValue(), out, err);
             String[] f = Files.readString(times).strip().split("\\s+");
             Files.delete(times);
             return Math.round((Double.parseDouble(f[0]) + Double.parseDouble(f[1])) * 1e9);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot time qemu-riscv64 with /usr/bin/time: " + e.getMessage());
+            throw new IllegalStateException("cannot time " + qemuUser + " with /usr/bin/time: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
@@ -102,17 +123,17 @@ public final class Kbench {
     /** Runs {@code qemu-riscv64 kbench op n}; the guest's own measurement of its loop (host nanoseconds). */
     public long qemu(String op, long n) {
         try {
-            Process p = new ProcessBuilder("qemu-riscv64", program.toString(), op, Long.toString(n)).directory(dir.toFile())
+            Process p = new ProcessBuilder(qemuUser, program.toString(), op, Long.toString(n)).directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("qemu-riscv64 kbench " + op + " " + n + " did not finish in 10 minutes");
+                throw new IllegalStateException(qemuUser + " kbench " + op + " " + n + " did not finish in 10 minutes");
             }
-            return check("qemu-riscv64", op, n, p.exitValue(), out, err);
+            return check(qemuUser, op, n, p.exitValue(), out, err);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start qemu-riscv64 (apt-get install qemu-user): " + e.getMessage());
+            throw new IllegalStateException("cannot start " + qemuUser + " (apt-get install qemu-user): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");

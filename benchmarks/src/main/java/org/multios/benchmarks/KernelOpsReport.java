@@ -20,7 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * time on MultiOS, host time under qemu-riscv64), from one extra run of each.
  * <p>
  * {@code java -cp benchmarks/target/benchmarks.jar org.multios.benchmarks.KernelOpsReport
- * [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--no-jmh]}
+ * [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--no-jmh]
+ * [--arch riscv64|arm64]}; with {@code --arch arm64} (CPU figures only, {@code --no-jmh}) the aarch64
+ * build of kbench runs on the kernel's arm64 port and under qemu-aarch64.
  */
 public final class KernelOpsReport {
     private KernelOpsReport() {}
@@ -30,6 +32,7 @@ public final class KernelOpsReport {
         List<String> engines = List.of("multios", "qemu");
         int iterations = 5, warmup = 2, cpuRuns = 5;
         boolean jmh = true;
+        String arch = "riscv64";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -41,6 +44,7 @@ public final class KernelOpsReport {
                 case "--engines" -> engines = List.of(v.split(","));
                 case "--iterations" -> iterations = number(a, v);
                 case "--warmup" -> warmup = number(a, v);
+                case "--arch" -> arch = v;
                 default -> usage("unknown option " + a);
             }
             i++;
@@ -48,6 +52,8 @@ public final class KernelOpsReport {
         for (String op : ops) {
             try { KernelOp.byArg(op); } catch (IllegalArgumentException e) { usage(e.getMessage()); }
         }
+        if (!arch.equals("riscv64") && !arch.equals("arm64")) usage("--arch is riscv64 or arm64, not " + arch);
+        if (!arch.equals("riscv64") && jmh) usage("the JMH part is riscv64 only: use --no-jmh with --arch " + arch);
         Map<String, double[]> ms = new HashMap<>(); // "engine/op/loop" -> mean ms, error
         if (jmh) {
             ChainedOptionsBuilder opt = new OptionsBuilder().include(KernelOpsBenchmark.class.getName() + ".run")
@@ -59,7 +65,7 @@ public final class KernelOpsReport {
                         new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
             }
         }
-        Kbench kbench = new Kbench();
+        Kbench kbench = new Kbench(arch);
         List<String> rows = new ArrayList<>();
         rows.add(String.format("%-9s %-8s %8s | %14s %14s | %11s %11s | %11s %13s  %s", "op", "target", "N", "multios wall",
                 "qemu wall", "multios CPU", "qemu CPU", "virtual", "qemu in-guest", "what"));
@@ -95,7 +101,7 @@ public final class KernelOpsReport {
         }
         kbench.close();
         System.out.println();
-        System.out.println("Kernel operations, host ns per operation = (T(OP,N) - T(OP,0)) / (N * ops per iteration);");
+        System.out.println("Kernel operations (" + arch + "), host ns per operation = (T(OP,N) - T(OP,0)) / (N * ops per iteration);");
         System.out.println("wall: JMH mean single-shot times; CPU: best of " + cpuRuns + " runs (machine thread / qemu user+sys);");
         System.out.println("virtual: the guest's CLOCK_MONOTONIC around its loop on MultiOS; qemu in-guest: the same under qemu-riscv64");
         rows.forEach(System.out::println);
@@ -122,7 +128,7 @@ public final class KernelOpsReport {
 
     private static void usage(String why) {
         System.err.println("KernelOpsReport: " + why
-                + " (usage: KernelOpsReport [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--no-jmh])");
+                + " (usage: KernelOpsReport [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--no-jmh] [--arch riscv64|arm64])");
         System.exit(2);
     }
 }

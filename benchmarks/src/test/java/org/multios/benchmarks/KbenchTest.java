@@ -33,6 +33,20 @@ class KbenchTest {
         if (op != KernelOp.EMPTY) assertTrue(nanos > 0, op + " took no virtual time");
     }
 
+    /** The aarch64 build on the kernel's arm64 port (KernelOpsReport --arch arm64). */
+    @ParameterizedTest
+    @EnumSource(KernelOp.class)
+    void everyOperationRunsOnTheArm64Port(KernelOp op) {
+        Kbench arm = new Kbench("arm64");
+        try {
+            long nanos = arm.multios(op.arg, 20).run();
+            if (op != KernelOp.EMPTY) assertTrue(nanos > 0, op + " took no virtual time");
+            assertThrows(IllegalStateException.class, () -> arm.multios("nosuchop", 1).run());
+        } finally {
+            arm.close();
+        }
+    }
+
     @Test
     void aFailingGuestFailsTheBenchmark() {
         assertThrows(IllegalStateException.class, () -> kbench.multios("nosuchop", 1).run());
