@@ -309,7 +309,10 @@ public final class X86Cpu implements Cpu {
 
     /** Linear to physical through paging (when enabled), with the TLB. */
     public long translate(long linear, int access) {
-        if ((cr0 & CR0_PG) == 0) return linear & 0xffffffffL;
+        if ((cr0 & CR0_PG) == 0) {
+            if ((efer & EFER_LMA) != 0 && (linear << 16 >> 16) != linear) throw X86Fault.gp(0, "non-canonical address");
+            return linear & 0xffffffffL;
+        }
         long page = linear >>> 12;
         int i = (int) (page & (TLB_SIZE - 1));
         boolean user = cpl == 3;
