@@ -12,11 +12,13 @@ import java.util.function.LongSupplier;
  *   socket,listen=[HOST:]PORT | socket,connect=HOST:PORT | socket,mcast=GROUP:PORT  [,mac=..][,pcap=FILE]
  *   pcap=FILE          (no network, frames still captured)
  *   none
+ *   any back end also: [,loss=P][,dup=P][,reorder=P][,seed=N]   (FaultyLink: a lossy test wire)
  * </pre>
  * {@code --tftp DIR} on the command line is the same as {@code tftp=DIR}. Errors are
  * {@link NetSpecException}s with a one-line message for the user.
  */
-public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFile, Path pcap, byte[] mac, java.util.List<PortForward> forwards) {
+public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFile, Path pcap, byte[] mac, java.util.List<PortForward> forwards,
+                      FaultyLink.Faults faults) {
     public enum Kind { NONE, USER, LISTEN, CONNECT, MCAST }
 
     public static final class NetSpecException extends IllegalArgumentException {
@@ -42,6 +44,8 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
         String bootFile = null;
         byte[] mac = null;
         java.util.List<PortForward> forwards = new java.util.ArrayList<>();
+        double loss = 0, dup = 0, reorder = 0;
+        long seed = 0;
         for (int i = first; i < parts.length; i++) {
             String p = parts[i];
             int eq = p.indexOf('=');
@@ -62,6 +66,16 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
                 case "pcap" -> pcap = Path.of(value);
                 case "mac" -> mac = mac(value);
                 case "hostfwd" -> forwards.add(PortForward.parse(value));
+                case "loss" -> loss = probability(key, value);
+                case "dup" -> dup = probability(key, value);
+                case "reorder" -> reorder = probability(key, value);
+                case "seed" -> {
+                    try {
+                        seed = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        throw new NetSpecException("--net: seed must be an integer, not '" + value + "'");
+                    }
+                }
                 default -> throw new NetSpecException("--net: unknown option '" + key + "'");
             }
         }
@@ -69,7 +83,18 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
         if ((tftp != null || bootFile != null || !forwards.isEmpty()) && kind != Kind.USER) {
             throw new NetSpecException("--net: tftp, bootfile and hostfwd need the user back end");
         }
-        return new NetSpec(kind, host, port, tftp, bootFile, pcap, mac, java.util.List.copyOf(forwards));
+        FaultyLink.Faults faults = new FaultyLink.Faults(loss, dup, reorder, seed);
+        if (faults.any() && kind == Kind.NONE) throw new NetSpecException("--net: loss, dup and reorder need a back end (user or socket)");
+        return new NetSpec(kind, host, port, tftp, bootFile, pcap, mac, java.util.List.copyOf(forwards), faults);
+    }
+
+    /** A probability: 0..1, or a percentage such as 5%. */
+    private static double probability(String key, String s) {
+        try {
+            double p = s.endsWith("%") ? Double.parseDouble(s.substring(0, s.length() - 1)) / 100 : Double.parseDouble(s);
+            if (p >= 0 && p <= 1) return p;
+        } catch (NumberFormatException ignored) {}
+        throw new NetSpecException("--net: " + key + " must be a probability between 0 and 1 (or 0%-100%), not '" + s + "'");
     }
 
     private static int port(String s) {
@@ -97,13 +122,13 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
     public NetSpec withTftp(Path dir) {
         if (dir == null) return this;
         if (kind != Kind.USER) throw new NetSpecException("--tftp needs --net user");
-        return new NetSpec(kind, host, port, dir, bootFile, pcap, mac, forwards);
+        return new NetSpec(kind, host, port, dir, bootFile, pcap, mac, forwards, faults);
     }
 
     /** The same spec with a DHCP boot file name, unless it names one already ({@code bootfile=}). */
     public NetSpec withDefaultBootFile(String name) {
         if (bootFile != null || kind != Kind.USER) return this;
-        return new NetSpec(kind, host, port, tftp, name, pcap, mac, forwards);
+        return new NetSpec(kind, host, port, tftp, name, pcap, mac, forwards, faults);
     }
 
     /** Opens the back end (sockets, files); {@code nanos} timestamps pcap records. */
@@ -121,6 +146,7 @@ public record NetSpec(Kind kind, String host, int port, Path tftp, String bootFi
         } catch (IOException e) {
             throw new NetSpecException("--net: " + e.getMessage());
         }
+        if (b != null && faults.any()) b = new FaultyLink(b, faults);
         if (pcap == null) return b != null ? b : new UnpluggedNetBackend();
         try {
             return new PcapTap(b, new PcapWriter(pcap), nanos);
