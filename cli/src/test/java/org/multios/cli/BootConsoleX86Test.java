@@ -1,0 +1,126 @@
+package org.multios.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multios.cli.BootConsoleTest.Console;
+import org.multios.cli.BootConsoleTest.Screen;
+
+/**
+ * Issue 10, Must show 2: {@code multios boot --arch x86_64} — stage 1 from the reset vector
+ * (16-bit, 32-bit, 64-bit), stage 2, the vmcall kernel stub, the Java kernel on the x86 port,
+ * init and the shell on COM1 — passes BootConsoleTest's console script: ls /, arithmetic, ps,
+ * meminfo, pipelines, a background job, ^C (130), exit + respawn, reboot through the firmware,
+ * poweroff (ACPI S5) with exit status 0. Plus --cmdline (fw_cfg) and the panic status, and the
+ * one-line refusals of what the PC chain does not have yet.
+ */
+class BootConsoleX86Test {
+    @Test
+    @Timeout(600)
+    void bootsToTheShellAndRunsCommands() throws Exception {
+        Screen screen = new Screen();
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys, 4096);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger status = new AtomicInteger(-1);
+        long t0 = System.nanoTime();
+        Thread machine = Thread.ofPlatform().name("multios-boot-x86").start(() -> status.set(Multios.run(
+                new String[] {"boot", "--arch", "x86_64", "--rtc", "fixed"}, in,
+                new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
+        int at = screen.waitFor(BootConsoleTest.PROMPT, 0, machine);
+        System.out.printf("BootConsoleX86Test: prompt after %.2f s (in-process, JVM already warm)%n", (System.nanoTime() - t0) / 1e9);
+        String boot = screen.text();
+        for (String line : new String[] {"stage1: reset: real mode at F000:FFF0", "stage1: protected mode: CR0 60000011 (PE)",
+                "stage1: long mode: CR0 e0000011 CR4 20 (PAE) EFER 500 (LME LMA)", "stage2: jumping to the kernel at 400000",
+                "] Booting MultiOS on CPU 0 (x86_64)", "8259 PICs at vectors 32-47", "VFS: mounted root (mfs filesystem) on device /dev/nvme0n1p2",
+                "Run /sbin/init as init process"}) {
+            assertTrue(boot.contains(line), "'" + line + "' in:\n" + boot);
+        }
+
+        Console c = new Console(screen, keys, machine, at + BootConsoleTest.PROMPT.length());
+        String ls = c.type("ls /");
+        for (String d : new String[] {"bin", "dev", "etc", "proc", "sbin", "tmp"}) assertTrue(ls.matches("(?s).*\\b" + d + "\\b.*"), "ls / lists " + d + ":\n" + ls);
+        assertEquals("42", c.type("echo $((6*7))").strip());
+        String ps = c.type("ps");
+        assertTrue(ps.matches("(?s).*\\n\\s*1\\s+0\\s.*init.*"), "init is PID 1 with parent 0:\n" + ps);
+        assertTrue(ps.matches("(?s).*\\bsh\\b.*") && ps.matches("(?s).*\\bps\\b.*"), ps);
+        String mem = c.type("cat /proc/meminfo | head -3");
+        String[] lines = mem.strip().split("\r?\n");
+        assertEquals(3, lines.length, mem);
+        assertTrue(lines[0].matches("MemTotal:\\s+\\d+ kB"), mem);
+        assertTrue(lines[1].startsWith("MemFree:") && lines[2].startsWith("MemAvailable:"), mem);
+        assertEquals("3", c.type("echo one two three | wc -w").strip());
+        assertEquals("5\r\n4", c.type("seq 5 | sort -r | head -2").strip());
+        assertEquals("x86_64", c.type("uname -m").strip());
+        String bg = c.type("sleep 1 &");
+        assertTrue(bg.matches("(?s).*\\[1\\]\\s+\\d+.*"), "a background job is announced: " + bg);
+        assertEquals("waited 0", c.type("wait; echo waited $?").strip());
+
+        // ^C: the receive interrupt (IRQ 4 through the 8259) feeds the line discipline, SIGINT goes to the job
+        c.send("cat");
+        Thread.sleep(300);
+        String intr = c.typeRaw("\u0003");
+        assertTrue(intr.contains("^C"), "^C is echoed: " + intr);
+        assertEquals("130", c.type("echo $?").strip(), "the job died of SIGINT (128+2)");
+        assertTrue(c.type("cat /proc/cmdline").contains("console=ttyS0"));
+
+        c.send("exit");
+        c.expectPrompt();
+        assertEquals("still here", c.type("echo still here").strip());
+
+        // reboot: reset control (0xCF9) -> the CPU at the reset vector again -> a fresh kernel
+        c.send("reboot");
+        int again = screen.waitFor("stage1: reset: real mode at F000:FFF0", c.from, machine);
+        c.from = again;
+        c.expectPrompt();
+        assertTrue(screen.text().substring(again).contains("Run /sbin/init as init process"));
+        assertEquals("rebooted", c.type("echo rebooted").strip());
+
+        c.send("poweroff");
+        machine.join(BootConsoleTest.WAIT_MS);
+        assertFalse(machine.isAlive(), "poweroff ends the emulator:\n" + screen.text());
+        assertEquals(0, status.get(), "exit status after poweroff; stderr: " + err);
+        assertTrue(screen.text().contains("reboot: Power down"), screen.text());
+    }
+
+    /** --cmdline reaches stage 2 through fw_cfg and replaces the entry's; a failing init is a panic and exit 125. */
+    @Test
+    @Timeout(600)
+    void commandLineFromTheHostAndPanicStatus() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Multios.run(new String[] {"boot", "--arch", "x86_64", "--rtc", "fixed", "--cmdline", "console=ttyS0 init=/bin/false"},
+                new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertEquals(125, status, console + err);
+        assertTrue(console.contains("stage2: command line from fw_cfg replaces the entry's"), console);
+        assertTrue(console.contains("Kernel command line: console=ttyS0 init=/bin/false"), console);
+        assertTrue(console.contains("Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100"), console);
+    }
+
+    @Test
+    void flagsTheChainLacksAreOneLineErrors() {
+        for (String[] flags : new String[][] {{"--smp", "2"}, {"--tpm"}, {"--net", "user"}, {"--gdb", "1234"}}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+            String[] args = new String[3 + flags.length];
+            args[0] = "boot";
+            args[1] = "--arch";
+            args[2] = "x86_64";
+            System.arraycopy(flags, 0, args, 3, flags.length);
+            int status = Multios.run(args, new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            String e = err.toString(StandardCharsets.UTF_8).strip();
+            assertTrue(status != 0, String.join(" ", args));
+            assertTrue(e.contains("not available on x86_64 yet") && !e.contains("\n") && !e.contains("Exception"), e);
+        }
+    }
+}
