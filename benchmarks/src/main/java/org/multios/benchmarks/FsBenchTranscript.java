@@ -15,11 +15,17 @@ import java.util.Map;
  * after each append+fsync give a per-operation distribution in host time too.
  */
 final class FsBenchTranscript {
-    /** Host clocks when a line arrived: wall (System.nanoTime) and a CPU clock (-1 if there is none). */
-    record Stamp(long wallNanos, long cpuNanos) {}
+    /**
+     * Host clocks when a line arrived: wall (System.nanoTime), a CPU clock (-1 if there is none) and
+     * a second, wider CPU clock (the whole JVM's for an in-process run; -1 if there is none).
+     */
+    record Stamp(long wallNanos, long cpuNanos, long processCpuNanos) {
+        Stamp(long wallNanos, long cpuNanos) { this(wallNanos, cpuNanos, -1); }
+    }
 
     /** One phase: what the guest reported and what the host measured around it. */
-    record Phase(String name, long ops, long bytes, long guestNanos, long guestCpuNanos, long hostWallNanos, long hostCpuNanos) {
+    record Phase(String name, long ops, long bytes, long guestNanos, long guestCpuNanos, long hostWallNanos, long hostCpuNanos,
+            long processCpuNanos) {
         /** Operations per second by the chosen clock's nanoseconds. */
         double perSecond(long nanos) { return nanos <= 0 ? Double.NaN : ops * 1e9 / nanos; }
 
@@ -63,8 +69,9 @@ final class FsBenchTranscript {
                 if (b == null) throw new IllegalStateException("fsbench: 'end " + w[2] + "' without its begin");
                 Map<String, Long> kv = fields(w, 3);
                 long cpu = b.cpuNanos() < 0 || at.cpuNanos() < 0 ? -1 : at.cpuNanos() - b.cpuNanos();
+                long proc = b.processCpuNanos() < 0 || at.processCpuNanos() < 0 ? -1 : at.processCpuNanos() - b.processCpuNanos();
                 phases.put(w[2], new Phase(w[2], kv.get("ops"), kv.get("bytes"), kv.get("ns"), kv.get("cpu_ns"),
-                        at.wallNanos() - b.wallNanos(), cpu));
+                        at.wallNanos() - b.wallNanos(), cpu, proc));
             }
             case "tick" -> ticks.add(at);
             case "fsync_lat" -> {
@@ -107,15 +114,20 @@ final class FsBenchTranscript {
     synchronized Latency hostWallFsync() { return intervals(false); }
 
     /** Host CPU time between consecutive ticks; null without -t or without a CPU clock. */
-    synchronized Latency hostCpuFsync() { return intervals(true); }
+    synchronized Latency hostCpuFsync() { return intervals(Stamp::cpuNanos); }
 
-    private Latency intervals(boolean cpu) {
-        if (ticks.isEmpty() || fsyncBegin == null || (cpu && fsyncBegin.cpuNanos() < 0)) return null;
+    /** The wider CPU clock between consecutive ticks; null without -t or without that clock. */
+    synchronized Latency processCpuFsync() { return intervals(Stamp::processCpuNanos); }
+
+    private Latency intervals(boolean cpu) { return intervals(cpu ? Stamp::cpuNanos : Stamp::wallNanos); }
+
+    private Latency intervals(java.util.function.ToLongFunction<Stamp> clock) {
+        if (ticks.isEmpty() || fsyncBegin == null || clock.applyAsLong(fsyncBegin) < 0) return null;
         long[] d = new long[ticks.size()];
         Stamp prev = fsyncBegin;
         for (int i = 0; i < d.length; i++) {
             Stamp t = ticks.get(i);
-            d[i] = cpu ? t.cpuNanos() - prev.cpuNanos() : t.wallNanos() - prev.wallNanos();
+            d[i] = clock.applyAsLong(t) - clock.applyAsLong(prev);
             prev = t;
         }
         return Latency.of(d);

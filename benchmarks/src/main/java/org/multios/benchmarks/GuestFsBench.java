@@ -30,7 +30,8 @@ import org.multios.cli.Multios;
  *     default system) with the prebuilt riscv64 {@code fsbench} put into {@code /bin}, booted in this
  *     JVM ({@code multios boot --disk IMG}: firmware, kernel, root on MFS over the kernel's NVMe
  *     driver); the program is typed at the shell prompt. Host CPU is the machine thread's (the hart,
- *     the Java kernel, MFS and the NVMe model all run in it).</li>
+ *     the Java kernel, MFS and the NVMe controller model run in it) and, wider, the whole JVM's (adds
+ *     the NVMe back end's disk I/O on virtual threads, the JIT compilers and the GC).</li>
  * <li>{@link #hostProcess}: a host process in a host directory — the same C source compiled with the
  *     host's gcc, or the riscv64 binary under qemu-riscv64. Host CPU is the program's own
  *     CLOCK_PROCESS_CPUTIME_ID (user + system, so the host kernel's file-system work is in it).</li>
@@ -120,7 +121,8 @@ final class GuestFsBench {
         FsBenchTranscript t = new FsBenchTranscript();
         Thread[] machine = new Thread[1];
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        LineStamper stamper = new LineStamper(t, () -> mx.getThreadCpuTime(machine[0].threadId()), screen);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        LineStamper stamper = new LineStamper(t, () -> mx.getThreadCpuTime(machine[0].threadId()), os::getProcessCpuTime, screen);
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys, 4096);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -239,16 +241,17 @@ final class GuestFsBench {
      */
     static final class LineStamper extends OutputStream {
         private final FsBenchTranscript transcript;
-        private final LongSupplier cpu;
+        private final LongSupplier cpu, processCpu;
         private final ByteArrayOutputStream all;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
         private int searched;
 
-        LineStamper(FsBenchTranscript transcript, LongSupplier cpu) { this(transcript, cpu, null); }
+        LineStamper(FsBenchTranscript transcript, LongSupplier cpu) { this(transcript, cpu, () -> -1, null); }
 
-        LineStamper(FsBenchTranscript transcript, LongSupplier cpu, ByteArrayOutputStream all) {
+        LineStamper(FsBenchTranscript transcript, LongSupplier cpu, LongSupplier processCpu, ByteArrayOutputStream all) {
             this.transcript = transcript;
             this.cpu = cpu;
+            this.processCpu = processCpu;
             this.all = all;
         }
 
@@ -256,11 +259,11 @@ final class GuestFsBench {
         public synchronized void write(int b) {
             if (all != null) all.write(b);
             if (b == '\n') {
-                long wall = System.nanoTime(), c = cpu.getAsLong();
+                long wall = System.nanoTime(), c = cpu.getAsLong(), pc = processCpu.getAsLong();
                 String s = line.toString(StandardCharsets.UTF_8);
                 if (s.endsWith("\r")) s = s.substring(0, s.length() - 1);
                 line.reset();
-                transcript.line(s, new FsBenchTranscript.Stamp(wall, c));
+                transcript.line(s, new FsBenchTranscript.Stamp(wall, c, pc));
             } else {
                 line.write(b);
             }

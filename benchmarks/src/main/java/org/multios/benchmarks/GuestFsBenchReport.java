@@ -19,7 +19,7 @@ import java.util.Map;
  * [--kernel-dir ~/.cache/multios/debian-riscv64-kernel] [--verbose]}
  * <p>
  * Clocks, per engine: MultiOS — host wall time between the arrival of the phase's begin and end lines
- * on the emulated console, host CPU time of the machine thread over the same interval, and the
+ * on the emulated console, host CPU time of the machine thread and of the whole JVM over the same interval, and the
  * guest's own CLOCK_MONOTONIC (virtual: retired guest instructions; the Java kernel's work, MFS and
  * the NVMe model take no virtual time). Host processes — the program's own CLOCK_MONOTONIC (real
  * time there) and CLOCK_PROCESS_CPUTIME_ID (user + system). With several runs the best figure of
@@ -46,6 +46,11 @@ public final class GuestFsBenchReport {
         public double rate(FsBenchTranscript t, String ph, boolean mib) { var p = t.phase(ph); return mib ? p.mibPerSecond(p.hostCpuNanos()) : p.perSecond(p.hostCpuNanos()); }
         public double flushMs(FsBenchTranscript t) { return t.phase("flush").hostCpuNanos() / 1e6; }
         public double fsyncUs(FsBenchTranscript t, boolean p99) { var l = t.hostCpuFsync(); return (p99 ? l.p99() : l.median()) / 1e3; }
+    };
+    private static final Reader MULTIOS_JVM = new Reader() {
+        public double rate(FsBenchTranscript t, String ph, boolean mib) { var p = t.phase(ph); return mib ? p.mibPerSecond(p.processCpuNanos()) : p.perSecond(p.processCpuNanos()); }
+        public double flushMs(FsBenchTranscript t) { return t.phase("flush").processCpuNanos() / 1e6; }
+        public double fsyncUs(FsBenchTranscript t, boolean p99) { var l = t.processCpuFsync(); return (p99 ? l.p99() : l.median()) / 1e3; }
     };
     /** The program's own clocks: virtual under MultiOS, host time in a host process. */
     private static final Reader GUEST_CLOCK = new Reader() {
@@ -111,6 +116,7 @@ public final class GuestFsBenchReport {
                 results.put("multios", l);
                 columns.add(new Column("multios", "MultiOS wall", MULTIOS_WALL));
                 columns.add(new Column("multios", "MultiOS CPU", MULTIOS_CPU));
+                columns.add(new Column("multios", "MultiOS JVM CPU", MULTIOS_JVM));
                 columns.add(new Column("multios", "MultiOS virtual", GUEST_CLOCK));
             }
             if (engines.contains("host")) {
@@ -162,7 +168,8 @@ public final class GuestFsBenchReport {
         row("seq read (MiB/s)", columns, results, true, (c, t) -> c.reader().rate(t, "read", true));
         row("append+fsync median (us)", columns, results, false, (c, t) -> c.reader().fsyncUs(t, false));
         row("append+fsync p99 (us)", columns, results, false, (c, t) -> c.reader().fsyncUs(t, true));
-        System.out.println("MultiOS wall/CPU: host clocks around the guest's phase lines (machine thread CPU); fsync per operation from the");
+        System.out.println("MultiOS wall/CPU/JVM CPU: host clocks around the guest's phase lines (CPU: the machine thread; JVM CPU: the whole");
+        System.out.println("process, with the NVMe back end's I/O threads, JIT and GC); fsync per operation from the");
         System.out.println("'tick' lines (each interval includes one console line). virtual: the guest's CLOCK_MONOTONIC (instructions only).");
         System.out.println("host/qemu: the program's own clocks (host time); their CPU fsync figure is the mean (no per-operation CPU clock).");
         System.out.println("ext4 in QEMU: fsbench's own clock in qemu-system-riscv64 (Debian's kernel, ext4 on virtio-blk); QEMU's guest clock is host time.");

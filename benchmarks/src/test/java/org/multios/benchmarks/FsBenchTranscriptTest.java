@@ -39,7 +39,7 @@ class FsBenchTranscriptTest {
         t.line("fsbench done", at(11_700, 4_020));
         assertTrue(t.done());
         FsBenchTranscript.Phase c = t.phase("create");
-        assertEquals(new FsBenchTranscript.Phase("create", 4, 2048, 40, 41, 8_000, 2_000), c);
+        assertEquals(new FsBenchTranscript.Phase("create", 4, 2048, 40, 41, 8_000, 2_000, -1), c);
         assertEquals(4 * 1e9 / 8_000, c.perSecond(c.hostWallNanos()), 1e-6);
         assertEquals(2048 / 1048576.0 * 1e9 / 40, c.mibPerSecond(c.guestNanos()), 1e-6);
         assertEquals(new FsBenchTranscript.Latency(3, 100, 300, 1_000, 1_000), t.hostWallFsync());
