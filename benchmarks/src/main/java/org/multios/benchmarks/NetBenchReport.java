@@ -35,7 +35,7 @@ import org.multios.cli.Multios;
  *     from one to the other (wall time from the command to its prompt);</li>
  * <li>round trips: {@code ping} to the user network's gateway and between the two machines (the
  *     guest's own figures: virtual time, which follows the wall clock under {@code --realtime}), and
- *     wall time per ping of a {@code ping -c N -i 0} loop;</li>
+ *     HTTP/1.0 GETs from the host through hostfwd to the guest's httpd (a new TCP connection each; median wall time);</li>
  * <li>beside QEMU: there is no Linux (or other TCP-capable) riscv64 guest for qemu-system-riscv64 on
  *     this machine, so the comparable pair is the firmware level — Debian's U-Boot on both machines
  *     with user networking: {@code tftpboot} of a file (virtio-net + the user back end's TFTP, lock-step
@@ -69,33 +69,63 @@ public final class NetBenchReport {
         System.out.printf("NetBenchReport: %d MiB transfers, %d pings; host %s, %d CPUs, load %.1f%n", mib, pings,
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), loadAverage());
 
-        userNetwork(bytes, pings, rows);
-        socketLan(bytes, pings, rows);
+        boolean linux = qemu && QemuLinuxGuest.available();
+        if (qemu && !linux) System.out.println("QEMU Linux guest: " + QemuLinuxGuest.missing() + " (run benchmarks/fetch-qemu-net-guest.sh)");
+        UserNet ours = userNetwork(bytes, pings, fwd -> Guest.boot("--rtc", "fixed", "--net", "user,hostfwd=tcp::" + fwd + "-:80"));
+        UserNet theirs = linux ? userNetwork(bytes, pings, fwd -> QemuLinuxGuest.boot("user,id=n,hostfwd=tcp:127.0.0.1:" + fwd + "-:80", "52:54:00:12:34:56", "10.0.2.15", "10.0.2.2")) : null;
+        String cmd = "root=/dev/nvme0n1p2 console=ttyS0 ip=";
+        Lan ourLan = socketLan(bytes, pings,
+                port -> Guest.boot("--rtc", "fixed", "--realtime", "--net", "socket,listen=127.0.0.1:" + port + ",mac=52:54:00:00:03:01", "--cmdline", cmd + "10.0.3.1/24"),
+                port -> Guest.boot("--rtc", "fixed", "--realtime", "--net", "socket,connect=127.0.0.1:" + port + ",mac=52:54:00:00:03:02", "--cmdline", cmd + "10.0.3.2/24"),
+                true);
+        Lan theirLan = linux ? socketLan(bytes, pings,
+                port -> QemuLinuxGuest.boot("socket,id=n,listen=127.0.0.1:" + port, "52:54:00:00:03:01", "10.0.3.1", null),
+                port -> QemuLinuxGuest.boot("socket,id=n,connect=127.0.0.1:" + port, "52:54:00:00:03:02", "10.0.3.2", null),
+                false) : null;
+
+        String mb = "%.1f MB/s";
+        rows.add(row("TCP guest → host (user NAT), " + mib + " MiB", mb, ours.up, theirs == null ? Double.NaN : theirs.up));
+        rows.add(row("TCP host → guest (hostfwd), " + mib + " MiB", mb, ours.down, theirs == null ? Double.NaN : theirs.down));
+        rows.add(row("TCP guest → guest (socket LAN), " + mib + " MiB", mb, ourLan.g2g, theirLan == null ? Double.NaN : theirLan.g2g));
+        rows.add(row("ping 10.0.2.2 (user gateway): guest's rtt avg", "%.3f ms", ours.rtt, theirs == null ? Double.NaN : theirs.rtt));
+        rows.add(row("HTTP GET from the host through hostfwd (new connection each), median of " + pings, "%.2f ms", ours.httpMedianMs, theirs == null ? Double.NaN : theirs.httpMedianMs));
+        rows.add(row("ping guest → guest (socket LAN): guest's rtt avg", "%.3f ms", ourLan.rtt, theirLan == null ? Double.NaN : theirLan.rtt));
         if (qemu) uBootComparison(rows);
 
         System.out.println();
         System.out.println("| measurement | MultiOS | QEMU |");
         System.out.println("|---|---|---|");
         for (String r : rows) System.out.println(r);
+        System.out.println("MultiOS: guest rtt in virtual time (user net: the gateway answers inside the emulator; socket LAN: --realtime, so virtual ≈ wall);"
+                + " QEMU: Debian Linux " + QemuLinuxGuest.version() + " + busybox, TCG, -netdev user / socket.");
     }
 
-    // ---- boot --net user: guest -> host, host -> guest, ping to the gateway
+    static String row(String what, String fmt, double a, double b) {
+        return "| " + what + " | " + String.format(Locale.ROOT, fmt, a) + " | " + (Double.isNaN(b) ? "–" : String.format(Locale.ROOT, fmt, b)) + " |";
+    }
 
-    static void userNetwork(long bytes, int pings, List<String> rows) throws Exception {
+    interface Boot { Shell start(int port) throws Exception; }
+
+    record UserNet(double up, double down, double rtt, double httpMedianMs) {}
+
+    record Lan(double rtt, double g2g) {}
+
+    // ---- user network: guest -> host, host -> guest, ping to the gateway
+
+    static UserNet userNetwork(long bytes, int pings, Boot boot) throws Exception {
         int fwd = freeTcpPort();
-        try (ServerSocket sink = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Guest g = Guest.boot("--rtc", "fixed", "--net", "user,hostfwd=tcp::" + fwd + "-:80")) {
-            g.type("while ! ifconfig eth0 | grep -q 10.0.2.15; do sleep 1; done");
+        try (ServerSocket sink = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Shell g = boot.start(fwd)) {
             g.type("head -c " + bytes + " /dev/urandom > /tmp/f");
+            g.type("ping -c 1 10.0.2.2"); // ARP done
 
-            // guest -> host
+            // guest -> host: the host closes once it has every byte (busybox nc does not half-close)
             long[] got = new long[1];
             long[] firstLast = new long[2];
             Thread reader = Thread.ofPlatform().start(() -> {
                 try (Socket s = sink.accept(); InputStream in = s.getInputStream()) {
                     byte[] b = new byte[65536];
                     int n;
-                    while ((n = in.read(b)) > 0) {
+                    while (got[0] < bytes && (n = in.read(b)) > 0) {
                         if (got[0] == 0) firstLast[0] = System.nanoTime();
                         got[0] += n;
                     }
@@ -104,12 +134,11 @@ public final class NetBenchReport {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            String out = g.type("nc 10.0.2.2 " + sink.getLocalPort() + " < /tmp/f; echo rc=$?");
+            g.type("nc 10.0.2.2 " + sink.getLocalPort() + " < /tmp/f; echo rc=$?");
             reader.join(WAIT_MS);
-            check(got[0] == bytes && out.contains("rc=0"), "guest -> host: " + got[0] + " of " + bytes + " bytes: " + out);
+            check(got[0] == bytes, "guest -> host: " + got[0] + " of " + bytes + " bytes");
             double up = mbps(bytes, firstLast[1] - firstLast[0]);
-            rows.add(String.format(Locale.ROOT, "| TCP guest → host (user NAT), %d MiB | %.1f MB/s | – |", bytes >> 20, up));
-            System.out.println(rows.getLast());
+            System.out.printf(Locale.ROOT, "%s: TCP guest -> host %.1f MB/s%n", g.name(), up);
 
             // host -> guest through hostfwd
             g.send("nc -l -p 80 > /tmp/in; echo rc=$?");
@@ -122,52 +151,59 @@ public final class NetBenchReport {
                 s.shutdownOutput();
                 s.getInputStream().read(); // the guest closes after EOF
             }
-            String rc = g.expectPrompt();
+            g.expectPrompt();
             long t1 = System.nanoTime();
-            check(rc.contains("rc=0"), "host -> guest: " + rc);
             String size = g.type("wc -c < /tmp/in");
             check(size.strip().equals(Long.toString(bytes)), "host -> guest: the guest got " + size.strip() + " bytes");
-            rows.add(String.format(Locale.ROOT, "| TCP host → guest (hostfwd), %d MiB | %.1f MB/s | – |", bytes >> 20, mbps(bytes, t1 - t0)));
-            System.out.println(rows.getLast());
+            double down = mbps(bytes, t1 - t0);
+            System.out.printf(Locale.ROOT, "%s: TCP host -> guest %.1f MB/s%n", g.name(), down);
 
-            // ping the gateway
-            long p0 = System.nanoTime();
-            String ping = g.type("ping -c " + pings + " -i 0 10.0.2.2");
-            long p1 = System.nanoTime();
-            rows.add(String.format(Locale.ROOT, "| ping 10.0.2.2 (user gateway), %d × | guest rtt avg %s ms (virtual); %.3f ms wall per ping | – |",
-                    pings, rttAvg(ping), (p1 - p0) / 1e6 / pings));
-            System.out.println(rows.getLast());
+            String ping = g.type("ping -c " + pings + " -i 0.2 10.0.2.2");
+            double rtt = rttAvg(ping);
+
+            // round trips seen from the host: HTTP/1.0 GETs through hostfwd, a new TCP connection each
+            g.type("mkdir -p /tmp/www && echo ok > /tmp/www/index.html");
+            g.type(g.httpdInBackground("/tmp/www", pings + 1));
+            Thread.sleep(1500);
+            get(fwd); // warm-up (and the listener is up)
+            long[] t = new long[pings];
+            for (int i = 0; i < pings; i++) {
+                long a = System.nanoTime();
+                String r = get(fwd);
+                t[i] = System.nanoTime() - a;
+                check(r.startsWith("HTTP/1.") && r.endsWith("ok\n"), "GET through hostfwd: " + r);
+            }
+            java.util.Arrays.sort(t);
+            double wall = t[pings / 2] / 1e6;
+            System.out.printf(Locale.ROOT, "%s: ping gateway rtt %.3f ms, HTTP GET via hostfwd median %.2f ms%n", g.name(), rtt, wall);
+            return new UserNet(up, down, rtt, wall);
         }
     }
 
     // ---- two machines on a socket LAN
 
-    static void socketLan(long bytes, int pings, List<String> rows) throws Exception {
-        int port = freeUdpPort();
-        String cmd = "root=/dev/nvme0n1p2 console=ttyS0 ip=";
-        try (Guest a = Guest.boot("--rtc", "fixed", "--realtime", "--net", "socket,listen=127.0.0.1:" + port + ",mac=52:54:00:00:03:01",
-                "--cmdline", cmd + "10.0.3.1/24");
-             Guest b = Guest.boot("--rtc", "fixed", "--realtime", "--net", "socket,connect=127.0.0.1:" + port + ",mac=52:54:00:00:03:02",
-                     "--cmdline", cmd + "10.0.3.2/24")) {
+    static Lan socketLan(long bytes, int pings, Boot first, Boot second, boolean connectSpeaksFirst) throws Exception {
+        int port = connectSpeaksFirst ? freeUdpPort() : freeTcpPort();
+        try (Shell a = first.start(port); Shell b = second.start(port)) {
             b.type("ping -c 1 10.0.3.1"); // the listening side learns its peer; ARP both ways
-            long p0 = System.nanoTime();
-            String ping = b.type("ping -c " + pings + " -i 0 10.0.3.1");
-            long p1 = System.nanoTime();
-            rows.add(String.format(Locale.ROOT, "| ping guest → guest (socket LAN, --realtime), %d × | guest rtt avg %s ms; %.3f ms wall per ping | – |",
-                    pings, rttAvg(ping), (p1 - p0) / 1e6 / pings));
-            System.out.println(rows.getLast());
+            a.type("ping -c 1 10.0.3.2");
+            String ping = b.type("ping -c " + pings + " -i 0.2 10.0.3.1");
+            double rtt = rttAvg(ping);
             b.type("head -c " + bytes + " /dev/urandom > /tmp/f");
             a.send("nc -l -p 9000 > /tmp/r; echo rc=$?");
             Thread.sleep(1500);
             long t0 = System.nanoTime();
-            String out = b.type("nc 10.0.3.1 9000 < /tmp/f; echo rc=$?");
-            String rc = a.expectPrompt();
+            b.type("nc 10.0.3.1 9000 < /tmp/f; echo rc=$?");
+            String size;
+            while (true) { // busybox nc does not half-close: the receiver's file is complete when it has every byte
+                size = a.typeWhenFree("wc -c < /tmp/r");
+                if (size.strip().equals(Long.toString(bytes))) break;
+                Thread.sleep(200);
+            }
             long t1 = System.nanoTime();
-            check(out.contains("rc=0") && rc.contains("rc=0"), "guest -> guest: " + out + " / " + rc);
-            String size = a.type("wc -c < /tmp/r");
-            check(size.strip().equals(Long.toString(bytes)), "guest -> guest: received " + size.strip());
-            rows.add(String.format(Locale.ROOT, "| TCP guest → guest (socket LAN, --realtime), %d MiB | %.1f MB/s | – |", bytes >> 20, mbps(bytes, t1 - t0)));
-            System.out.println(rows.getLast());
+            double g2g = mbps(bytes, t1 - t0);
+            System.out.printf(Locale.ROOT, "%s: guest -> guest %.1f MB/s, ping rtt %.3f ms%n", a.name(), g2g, rtt);
+            return new Lan(rtt, g2g);
         }
     }
 
@@ -245,9 +281,18 @@ public final class NetBenchReport {
 
     // ---- helpers
 
-    static String rttAvg(String ping) {
+    /** One HTTP/1.0 GET of / from 127.0.0.1:port; the whole response. */
+    static String get(int port) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout((int) WAIT_MS);
+            s.getOutputStream().write("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    static double rttAvg(String ping) {
         Matcher m = Pattern.compile("= ([0-9.]+)/([0-9.]+)/([0-9.]+)").matcher(ping);
-        return m.find() ? m.group(2) : "?";
+        return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
     }
 
     static double mbps(long bytes, long nanos) { return bytes / 1e6 / (nanos / 1e9); }
@@ -329,12 +374,56 @@ public final class NetBenchReport {
         }
     }
 
+    /** A shell on a guest's console: commands typed, output up to the next prompt. */
+    abstract static class Shell extends Console implements AutoCloseable {
+        private final String prompt;
+        private boolean busy;
+
+        Shell(Screen screen, OutputStream keys, java.util.function.BooleanSupplier alive, String prompt) {
+            super(screen, keys, alive);
+            this.prompt = prompt;
+        }
+
+        abstract String name();
+
+        /** A command line that starts an HTTP server on port 80 serving dir in the background. */
+        abstract String httpdInBackground(String dir, int connections);
+
+        void send(String line) throws IOException { raw(line + "\r"); busy = true; }
+
+        String expectPrompt() throws InterruptedException {
+            int start = from;
+            int p = screen.waitFor(prompt, from, alive);
+            from = p + prompt.length();
+            busy = false;
+            return screen.text().substring(start, p);
+        }
+
+        /** A command's output (its echo removed). */
+        String type(String line) throws Exception {
+            send(line);
+            String out = expectPrompt();
+            int echo = out.indexOf(line);
+            return echo >= 0 ? out.substring(echo + line.length()) : out;
+        }
+
+        /** Like {@link #type}, but first lets a command that was sent without waiting finish. */
+        String typeWhenFree(String line) throws Exception {
+            if (busy) {
+                int p = screen.text().indexOf(prompt, from);
+                if (p < 0) return ""; // still running
+                expectPrompt();
+            }
+            return type(line);
+        }
+    }
+
     /** One {@code multios boot} in-process at its shell prompt. */
-    static final class Guest extends Console implements AutoCloseable {
+    static final class Guest extends Shell {
         final Thread machine;
 
         private Guest(Pipes p, Thread machine) {
-            super(p.screen, p.keys, machine::isAlive);
+            super(p.screen, p.keys, machine::isAlive, PROMPT);
             this.machine = machine;
         }
 
@@ -347,25 +436,15 @@ public final class NetBenchReport {
                     new PrintStream(p.screen, true)));
             Guest g = new Guest(p, t);
             g.waitFor(PROMPT);
+            if (java.util.Arrays.asList(args).contains("user") || String.join(" ", args).contains("user,")) {
+                g.type("while ! ifconfig eth0 | grep -q 10.0.2.15; do sleep 1; done");
+            }
             return g;
         }
 
-        void send(String line) throws IOException { raw(line + "\r"); }
+        @Override String name() { return "MultiOS"; }
 
-        String expectPrompt() throws InterruptedException {
-            int start = from;
-            int p = screen.waitFor(PROMPT, from, alive);
-            from = p + PROMPT.length();
-            return screen.text().substring(start, p);
-        }
-
-        /** A command's output (its echo removed). */
-        String type(String line) throws Exception {
-            send(line);
-            String out = expectPrompt();
-            int echo = out.indexOf(line);
-            return echo >= 0 ? out.substring(echo + line.length()) : out;
-        }
+        @Override String httpdInBackground(String dir, int n) { return "httpd -q -n " + n + " -p 80 -d " + dir + " &"; }
 
         @Override
         public void close() throws Exception {
