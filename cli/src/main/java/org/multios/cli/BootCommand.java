@@ -41,7 +41,7 @@ final class BootCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--arch", defaultValue = "riscv64", converter = Arch.Converter.class,
-            description = "Guest architecture (default: ${DEFAULT-VALUE}; riscv64 only for now).")
+            description = "Guest architecture: riscv64 or arm64 (default: ${DEFAULT-VALUE}).")
     Arch arch;
 
     @Option(names = "--disk", paramLabel = "IMG[,readonly][,overlay=FILE]",
@@ -111,8 +111,8 @@ final class BootCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (secureBoot && secureBootKey == null) throw usage("--secure-boot needs --secure-boot-key KEY.pem (the enrolled public key)");
         if (secureBootKey != null && !java.nio.file.Files.isRegularFile(secureBootKey)) throw usage("--secure-boot-key " + secureBootKey + ": no such file");
-        if (arch == Arch.X86_64) return new X86Boot(this).call();
-        if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64 only)");
+        if (arch == Arch.ARM64) return new Arm64Boot(this).call();
+        if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64 and arm64 only)");
         if (smp < 1) throw usage("--smp must be at least 1");
         if (gdbWait && gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
         if (gdb != null) {
@@ -257,7 +257,7 @@ final class BootCommand implements Callable<Integer> {
         return status;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var s = Files.walk(dir)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException ignored) {

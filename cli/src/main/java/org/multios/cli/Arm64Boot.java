@@ -1,0 +1,127 @@
+package org.multios.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.multios.boards.Firmware;
+import org.multios.boards.arm64.Arm64VirtBoard;
+import org.multios.boards.arm64.Arm64VirtConfig;
+import org.multios.devices.block.DiskSpec;
+import org.multios.devices.block.DiskSpecException;
+import org.multios.devices.console.StdioConsole;
+import org.multios.devices.rtc.GoldfishRtc;
+import org.multios.kernel.boot.Arm64KernelBoot;
+import org.multios.kernel.boot.KernelBoot;
+import org.multios.kernel.fs.image.DefaultImage;
+import org.multios.kernel.fs.mfs.FileBlockDevice;
+import org.multios.kernel.fs.mfs.MfsException;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code multios boot --arch arm64}: the arm64 boot chain on arm64-virt — stage 1 firmware
+ * (images/firmware/arm64) in flash as the bios, stage 2 and the kernel entry stub from the
+ * disk's boot partition, the Java kernel entered through native call 16 — on the default arm64
+ * image (the aarch64 mbox userland) or the user's {@code --disk}. Same console and exit status
+ * as riscv64. Options that need devices or firmware support arm64 lacks so far are refused in
+ * one line.
+ */
+final class Arm64Boot {
+    /** Tests: sees the board once it exists. */
+    static volatile java.util.function.Consumer<Arm64VirtBoard> boardListener;
+
+    private final BootCommand cmd;
+
+    Arm64Boot(BootCommand cmd) { this.cmd = cmd; }
+
+    int call() throws Exception {
+        notYet(cmd.tpm || cmd.tpmState != null, "--tpm");
+        notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
+        notYet(cmd.display != null, "--display");
+        notYet(cmd.net != null || cmd.tftp != null, "--net");
+        notYet(!"disk".equals(cmd.bootDevice), "--boot net");
+        notYet(cmd.gdb != null || cmd.gdbWait, "--gdb");
+        if (cmd.smp < 1 || cmd.smp > Arm64VirtConfig.MAX_CPUS) throw usage("--smp must be between 1 and " + Arm64VirtConfig.MAX_CPUS);
+        if (cmd.memory < (32L << 20) || (cmd.memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
+        long rtcBase = switch (cmd.rtc) {
+            case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
+            case "host" -> GoldfishRtc.hostBase();
+            default -> throw usage("--rtc must be 'fixed' or 'host', not '" + cmd.rtc + "'");
+        };
+        DefaultImage image = new DefaultImage(DefaultImage.Resources.of(Arm64Boot.class.getClassLoader()), DefaultImage.Arch.ARM64);
+        Path work = Files.createTempDirectory("multios-boot");
+        try {
+            Path stage1 = work.resolve("stage1.bin");
+            DiskSpec diskSpec;
+            try {
+                Files.write(stage1, image.stage1());
+                if (cmd.disk != null) {
+                    diskSpec = DiskSpec.parse(cmd.disk);
+                } else {
+                    Path img = work.resolve("default.img");
+                    try (FileBlockDevice dev = FileBlockDevice.create(img, BootCommand.DEFAULT_IMAGE_BYTES)) {
+                        image.write(dev, DefaultImage.Options.of(BootCommand.DEFAULT_IMAGE_BYTES));
+                    }
+                    diskSpec = DiskSpec.parse(img.toString());
+                }
+            } catch (DefaultImage.ImageException | MfsException e) {
+                throw new UserInputException("default image: " + e.getMessage());
+            } catch (DiskSpecException e) {
+                throw usage(e.getMessage());
+            }
+            return run(stage1, diskSpec, rtcBase);
+        } finally {
+            BootCommand.deleteTree(work);
+        }
+    }
+
+    private static void notYet(boolean given, String option) throws UserInputException {
+        if (given) throw new UserInputException("boot: " + option + " is not available on arm64 yet (riscv64 only)");
+    }
+
+    private ParameterException usage(String message) { return new ParameterException(cmd.spec.commandLine(), message); }
+
+    private int run(Path stage1, DiskSpec diskSpec, long rtcBase) throws Exception {
+        Multios top = cmd.top;
+        StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
+        Arm64VirtBoard board;
+        try {
+            Arm64VirtConfig cfg = new Arm64VirtConfig()
+                    .cpus(cmd.smp)
+                    .ramSize(cmd.memory)
+                    .bios(new Firmware.File(stage1))
+                    .append(cmd.cmdline)
+                    .console(console)
+                    .rtcBaseNanos(rtcBase)
+                    .realtime(cmd.realtime)
+                    .disk(diskSpec)
+                    .snapshot(cmd.snapshot);
+            board = Arm64VirtBoard.create(cfg);
+            var listener = boardListener;
+            if (listener != null) listener.accept(board);
+        } catch (Exception | Error e) {
+            console.close();
+            throw e;
+        }
+        KernelBoot.Options opt = new KernelBoot.Options();
+        opt.fallback = top.err;
+        opt.epochNanos = rtcBase;
+        Arm64KernelBoot.install(board.cpus(), board.machine(), opt);
+        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
+        int status;
+        try {
+            status = board.run();
+        } finally {
+            console.close();
+            try {
+                board.close();
+            } catch (IOException e) {
+                top.message("closing disks: " + Multios.firstLine(e.getMessage()));
+            }
+        }
+        if (board.stoppedByGuest()) return status;
+        if (!console.atLineStart()) top.err.println();
+        String reason = board.machine().stopReason();
+        if (!reason.isEmpty() && !reason.startsWith("kernel panic")) top.message(reason);
+        return status;
+    }
+}
