@@ -228,6 +228,8 @@ public final class Kernel {
         for (Task s : new ArrayList<>(sleepers)) {
             if (s.deadline <= n) {
                 sleepers.remove(s);
+                Runnable r = s.onTimeout;
+                if (r != null) r.run();
                 wake(s, true, s.timeoutResult);
             }
         }
@@ -320,6 +322,7 @@ public final class Kernel {
             t.futexKey = null;
         }
         t.deadline = Long.MAX_VALUE;
+        t.onTimeout = null;
         t.waitedSignals = 0;
         t.hasResult = withResult;
         t.result = result;

@@ -29,6 +29,8 @@ public final class Task {
     public long deadline = Long.MAX_VALUE;
     /** What the syscall returns when the deadline passes. */
     public long timeoutResult;
+    /** Run when the deadline passes, before the task wakes with timeoutResult (select empties its fd sets). */
+    public Runnable onTimeout;
     public TimerEvent timeout;
     /** When set, the blocked syscall completed with {@link #result} instead of restarting. */
     public boolean hasResult;

@@ -121,7 +121,10 @@ final class FileSyscalls {
             s.out(t, fdsVa, p.array());
             return ready;
         }
-        return s.kernel().block(t, q, deadline, 0);
+        long blocked = s.kernel().block(t, q, deadline, 0);
+        byte[] none = p.array(); // nothing ready: every revents is 0, which a timeout reports
+        t.onTimeout = () -> t.process.as.write(fdsVa, none, 0, none.length);
+        return blocked;
     }
 
     static long pselect(LinuxSyscalls s, Task t, int nfds, long rVa, long wVa, long eVa, long tsVa) {
@@ -154,6 +157,12 @@ final class FileSyscalls {
             if (eVa != 0) s.out(t, eVa, new byte[8 * words]);
             return ready;
         }
-        return s.kernel().block(t, q, deadline, 0);
+        long blocked = s.kernel().block(t, q, deadline, 0);
+        // a timeout returns 0 with every set emptied (the sets stay as given while a wake-up re-executes the call)
+        t.onTimeout = () -> {
+            byte[] zero = new byte[8 * words];
+            for (long va : new long[] {rVa, wVa, eVa}) if (va != 0) t.process.as.write(va, zero, 0, zero.length);
+        };
+        return blocked;
     }
 }
