@@ -41,7 +41,7 @@ CFLAGS="-m64 -ffreestanding -fno-builtin -nostdlib -mno-red-zone -mgeneral-regs-
  -fno-stack-protector -fcf-protection=none -ffile-prefix-map=$fwroot=.. -Wa,--debug-prefix-map,$fwroot=.. \
  -include lib/fw.h -Ilib -I../riscv64/stage2 -DPC_DTB=\"$tmp/pc.dtb\""
 LDFLAGS="-no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-z,max-page-size=4096"
-SHARED="../riscv64/lib/string.c ../riscv64/lib/fdt.c ../riscv64/lib/pci.c ../riscv64/lib/nvme.c ../riscv64/lib/hash.c \
+SHARED="lib/string.c ../riscv64/lib/fdt.c ../riscv64/lib/pci.c ../riscv64/lib/nvme.c ../riscv64/lib/hash.c \
  ../riscv64/lib/lz4.c ../riscv64/lib/gpt.c ../riscv64/lib/mfs.c lib/console.c lib/pc.c lib/elf.c"
 
 build() { # name  sources...   (link script NAME/link.ld, output $out/NAME.elf)
