@@ -129,6 +129,16 @@ public final class FaultyLink implements NetBackend {
     /** Network-to-guest direction (counters). */
     public Direction inbound() { return toGuestDir; }
 
+    private boolean closed;
+
+    /** Closes the wrapped back end and reports what the link did (one line on stderr, as the pcap tap reports). */
     @Override
-    public void close() { inner.close(); }
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        inner.close();
+        System.err.println("multios: faulty link: to the network " + toNetwork + "; to the guest " + toGuestDir);
+    }
 }
