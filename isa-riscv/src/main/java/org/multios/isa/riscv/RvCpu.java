@@ -312,8 +312,7 @@ public final class RvCpu implements Cpu {
     /** The block at pc: chain link of the previous block, jump cache, shared cache, or decode. */
     private RvBlock nextBlock(RvBlock prev) {
         long pc = this.pc;
-        SoftTlb tlb = mmu.fetchTlb();
-        long gen = tlb.generation();
+        long gen = mmu.fetchGeneration();
         if (prev != null) {
             RvBlock c = (RvBlock) prev.chainA;
             if (c != null && prev.chainAPc == pc && prev.chainAGen == gen && prev.chainAHart == hartId && c.mode == priv && c.isValid()) return c;
@@ -324,7 +323,7 @@ public final class RvCpu implements Cpu {
         RvBlock b = jcBlock[j];
         if (b == null || jcPc[j] != pc || jcGen[j] != gen || b.mode != priv || !b.isValid()) {
             b = lookup(pc);
-            gen = tlb.generation();
+            gen = mmu.fetchGeneration();
             if (b.physPc != -1) {
                 jcBlock[j] = b;
                 jcPc[j] = pc;

@@ -116,7 +116,20 @@ public final class RiscvPort implements ArchPort {
     @Override public int elfMachine() { return ElfFile.EM_RISCV; }
     @Override public SyscallAbi abi() { return ABI; }
     @Override public UserContext newContext() { return new UserContext(ABI, 32, 32); }
-    @Override public PageTable newPageTable() { return new Sv39PageTable(mem, frames, kernelTemplate.root()); }
+    /**
+     * Each address space gets its own ASID (1..65535, then around again; the kernel's template
+     * keeps 0), so the hart's TLB keeps every process's entries across switches; a reused ASID is
+     * invalidated first (SFENCE.VMA x0, asid).
+     */
+    @Override
+    public PageTable newPageTable() {
+        int asid = nextAsid;
+        nextAsid = nextAsid == 0xffff ? 1 : nextAsid + 1;
+        cpu.mmu().sfenceVma(false, 0, true, asid);
+        return new Sv39PageTable(mem, frames, kernelTemplate.root(), asid);
+    }
+
+    private int nextAsid = 1;
     /** Sv39's lower half. */
     @Override public long userTop() { return 1L << 38; }
 
@@ -186,6 +199,9 @@ public final class RiscvPort implements ArchPort {
     }
 
     @Override public void flushTlb() { cpu.mmu().flushAll(); }
+
+    /** SFENCE.VMA x0, asid for the table's ASID: other processes keep their entries. */
+    @Override public void flushTlb(PageTable pt) { cpu.mmu().sfenceVma(false, 0, true, ((Sv39PageTable) pt).asid()); }
 
     @Override public void setTimerPending(boolean pending) { stip.set(pending); }
 

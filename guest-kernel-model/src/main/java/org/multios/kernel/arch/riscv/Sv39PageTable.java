@@ -19,9 +19,16 @@ public final class Sv39PageTable implements PageTable {
     private final PhysicalMemory mem;
     private final PageFrameAllocator frames;
     private final long root;
+    private final int asid;
 
-    /** A table whose kernel half is copied from {@code kernelRoot} (0 for the kernel's own template). */
+    /** A table whose kernel half is copied from {@code kernelRoot} (0 for the kernel's own template), ASID 0. */
     public Sv39PageTable(PhysicalMemory mem, PageFrameAllocator frames, long kernelRoot) {
+        this(mem, frames, kernelRoot, 0);
+    }
+
+    /** The same with the address-space identifier {@code asid} (16 bits) in its satp value. */
+    public Sv39PageTable(PhysicalMemory mem, PageFrameAllocator frames, long kernelRoot, int asid) {
+        this.asid = asid & 0xffff;
         this.mem = mem;
         this.frames = frames;
         long r = frames.allocate();
@@ -35,8 +42,10 @@ public final class Sv39PageTable implements PageTable {
 
     @Override public long root() { return root; }
 
-    /** The satp value selecting this table (mode 8 = Sv39, ASID 0). */
-    public long satp() { return (8L << 60) | (root >>> 12); }
+    public int asid() { return asid; }
+
+    /** The satp value selecting this table (mode 8 = Sv39, its ASID, the root's PPN). */
+    public long satp() { return (8L << 60) | ((long) asid << 44) | (root >>> 12); }
 
     private static int vpn(long va, int level) { return (int) (va >>> (12 + 9 * level)) & 511; }
 

@@ -42,7 +42,7 @@ public final class RvPrivileged {
             }
             case SFENCE_VMA -> {
                 if (priv == 0 || (priv == 1 && (csr.mstatus & Mstatus.TVM) != 0)) throw RvTrap.illegal(u.raw());
-                cpu.mmu().flushTranslated();
+                cpu.mmu().sfenceVma(u.rs1 != 0, cpu.x[u.rs1], u.rs2 != 0, (int) cpu.x[u.rs2]);
                 return NEXT;
             }
             case FENCE_I -> {

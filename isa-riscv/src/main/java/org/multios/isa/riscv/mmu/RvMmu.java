@@ -16,7 +16,10 @@ import org.multios.isa.riscv.trap.RvTrap;
  * the loads and stores the executor issues.
  * <p>
  * One {@link SoftTlb} per privilege mode (U, S, M), so trap entry and return switch TLBs
- * instead of flushing them. Fetches use the TLB of the current privilege; loads and stores
+ * instead of flushing them. The U and S TLBs hold entries of many address spaces, tagged by a
+ * context number per satp value ({@link SatpContexts}; the tag and slot as SoftTlb describes),
+ * so a satp write switches address space without a flush and SFENCE.VMA can invalidate by
+ * address and ASID. Fetches use the TLB of the current privilege; loads and stores
  * use the TLB of the effective privilege (MPRV/MPP). Fast path: tag compare and an offset
  * into the RAM segment. Slow path: walk, PMP, then either a TLB fill (only RAM pages whose
  * PMP decision is uniform over the page; store entries never for pages holding decoded
@@ -39,6 +42,17 @@ public final class RvMmu {
     private boolean sum, mxr;
     private int satpLevels; // 0 = Bare
     private long satpPpn;
+    private long satp = -1;
+    private final SatpContexts contexts = new SatpContexts(this::flushTranslated);
+    /** Context tag and slot salt of the current satp (translated TLBs), and of the fetch and data TLBs in use (M: 0). */
+    private long translatedCtx;
+    private int translatedSalt;
+    private long fetchCtx, dataCtx;
+    private int fetchSalt, dataSalt;
+    /** Whether some translated entry came from a superpage (an address SFENCE.VMA then reaches every page of it). */
+    private boolean superpageEntries;
+    /** What the last translation was: global (G) and whether from a superpage; read by the fills. */
+    private boolean lastGlobal, lastSuperpage;
 
     /** The block being executed: a store that invalidates it ends it. */
     public CodeBlock currentBlock;
@@ -69,28 +83,75 @@ public final class RvMmu {
         int mode = (int) (satp >>> 60);
         int levels = mode == 8 ? 3 : mode == 9 ? 4 : 0;
         long ppn = satp & ((1L << 44) - 1);
-        if (newSum != sum || newMxr != mxr || levels != satpLevels || ppn != satpPpn) {
+        if (newSum != sum || newMxr != mxr) {
+            // S-mode entries carry the SUM/MXR decision of their fill
             sum = newSum;
             mxr = newMxr;
+            flushTranslated();
+        }
+        if (satp != this.satp) {
+            // an address-space switch: the new satp's entries (from its last run) apply, nothing is flushed
+            this.satp = satp;
             satpLevels = levels;
             satpPpn = ppn;
-            flushTranslated();
+            selectContext();
         }
         this.priv = priv;
         this.dataPriv = priv == 3 && (mstatus & Mstatus.MPRV) != 0 ? Mstatus.mpp(mstatus) : priv;
         fetchTlb = tlbs[priv];
         dataTlb = tlbs[dataPriv];
+        fetchCtx = priv == 3 ? 0 : translatedCtx;
+        fetchSalt = priv == 3 ? 0 : translatedSalt;
+        dataCtx = dataPriv == 3 ? 0 : translatedCtx;
+        dataSalt = dataPriv == 3 ? 0 : translatedSalt;
     }
 
-    /** sfence.vma, satp writes: every translated (S and U) entry goes. */
+    private void selectContext() {
+        translatedCtx = SoftTlb.contextTag(contexts.of(satp));
+        translatedSalt = SoftTlb.salt(translatedCtx);
+        fetchCtx = priv == 3 ? 0 : translatedCtx;
+        fetchSalt = priv == 3 ? 0 : translatedSalt;
+        dataCtx = dataPriv == 3 ? 0 : translatedCtx;
+        dataSalt = dataPriv == 3 ? 0 : translatedSalt;
+    }
+
+    /** Every translated (S and U) entry of every address space goes. */
     public void flushTranslated() {
         tlbs[0].flush();
         tlbs[1].flush();
+        superpageEntries = false;
     }
+
+    /**
+     * SFENCE.VMA rs1, rs2 (privileged spec 10.2.1): with neither, every translated entry; with an
+     * address only, that page in every address space; with an ASID only, every entry of the
+     * address spaces with that ASID; with both, that page in those address spaces. Global entries
+     * need not go for the ASID forms; dropping them too is allowed and simpler. An address form
+     * while some entry came from a superpage flushes all (the superpage's other pages sit in other
+     * slots).
+     */
+    public void sfenceVma(boolean hasAddress, long va, boolean hasAsid, int asid) {
+        if (!hasAddress && !hasAsid) {
+            flushTranslated();
+        } else if (!hasAddress) {
+            contexts.retire(asid & 0xffff);
+            selectContext(); // the current address space may be one of them
+        } else if (superpageEntries) {
+            flushTranslated();
+        } else {
+            java.util.function.IntPredicate in = hasAsid ? ctx -> contexts.belongsTo(ctx, asid & 0xffff) : null;
+            tlbs[0].flushPage(va, -1L, in);
+            tlbs[1].flushPage(va, -1L, in);
+        }
+    }
+
+    /** Generation of the fetch TLB combined with its context: a block chain or jump-cache entry is valid for exactly one. */
+    public long fetchGeneration() { return fetchTlb.generation() | fetchCtx; }
 
     /** PMP changes and resets: everything goes. */
     public void flushAll() {
         for (SoftTlb t : tlbs) if (t != null) t.flush();
+        superpageEntries = false;
     }
 
     public void setRecordStores(boolean on) {
@@ -121,15 +182,16 @@ public final class RvMmu {
     /** Physical address of the instruction at {@code va} (fills the fetch TLB for RAM/ROM pages). */
     public long fetchPhysical(long va) {
         SoftTlb t = fetchTlb;
-        int i = SoftTlb.index(va);
-        if (t.fetchTag[i] == (va >>> 12)) return t.fetchPhys[i] | (va & 0xfff);
+        int i = SoftTlb.index(va) ^ fetchSalt;
+        if (t.fetchTag[i] == ((va >>> 12) | fetchCtx)) return t.fetchPhys[i] | (va & 0xfff);
         long pa = translate(va, SvWalker.FETCH, priv);
         if (!pmp.allows(pa, 2, Pmp.X, priv)) throw SvWalker.accessFault(SvWalker.FETCH, va);
         MemoryRegion r = bus.find(pa);
         if (!(r instanceof RamRegion ram)) throw SvWalker.accessFault(SvWalker.FETCH, va);
         long page = pa & ~0xfffL;
         if (pmp.pageUniform(page) && Long.compareUnsigned(page - ram.base() + PAGE, ram.size()) <= 0) {
-            t.fill(SoftTlb.FETCH, va, page, ram.segment(), page - ram.base());
+            noteFill(priv);
+            t.fill(SoftTlb.FETCH, va, fetchCtx, lastGlobal, page, ram.segment(), page - ram.base());
         }
         return pa;
     }
@@ -138,32 +200,32 @@ public final class RvMmu {
 
     public long load64(long va) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
         long off = va & 0xfff;
-        if (t.loadTag[i] == (va >>> 12) && off <= PAGE - 8) return t.loadSeg[i].get(RamRegion.LONG, t.loadOff[i] + off);
+        if (t.loadTag[i] == ((va >>> 12) | dataCtx) && off <= PAGE - 8) return t.loadSeg[i].get(RamRegion.LONG, t.loadOff[i] + off);
         return loadSlow(va, 8);
     }
 
     public long load32(long va) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
         long off = va & 0xfff;
-        if (t.loadTag[i] == (va >>> 12) && off <= PAGE - 4) return t.loadSeg[i].get(RamRegion.INT, t.loadOff[i] + off) & 0xffff_ffffL;
+        if (t.loadTag[i] == ((va >>> 12) | dataCtx) && off <= PAGE - 4) return t.loadSeg[i].get(RamRegion.INT, t.loadOff[i] + off) & 0xffff_ffffL;
         return loadSlow(va, 4);
     }
 
     public long load16(long va) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
         long off = va & 0xfff;
-        if (t.loadTag[i] == (va >>> 12) && off <= PAGE - 2) return t.loadSeg[i].get(RamRegion.SHORT, t.loadOff[i] + off) & 0xffffL;
+        if (t.loadTag[i] == ((va >>> 12) | dataCtx) && off <= PAGE - 2) return t.loadSeg[i].get(RamRegion.SHORT, t.loadOff[i] + off) & 0xffffL;
         return loadSlow(va, 2);
     }
 
     public long load8(long va) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
-        if (t.loadTag[i] == (va >>> 12)) return t.loadSeg[i].get(RamRegion.BYTE, t.loadOff[i] + (va & 0xfff)) & 0xffL;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
+        if (t.loadTag[i] == ((va >>> 12) | dataCtx)) return t.loadSeg[i].get(RamRegion.BYTE, t.loadOff[i] + (va & 0xfff)) & 0xffL;
         return loadSlow(va, 1);
     }
 
@@ -179,7 +241,10 @@ public final class RvMmu {
         MemoryRegion r = bus.find(pa);
         if (r instanceof RamRegion ram && Long.compareUnsigned(pa - ram.base() + size, ram.size()) <= 0) {
             long page = pa & ~0xfffL;
-            if (!watched && pmp.pageUniform(page)) dataTlb.fill(SoftTlb.LOAD, va, page, ram.segment(), page - ram.base());
+            if (!watched && pmp.pageUniform(page)) {
+                noteFill(dataPriv);
+                dataTlb.fill(SoftTlb.LOAD, va, dataCtx, lastGlobal, page, ram.segment(), page - ram.base());
+            }
             return ram.read(pa - ram.base(), size);
         }
         try {
@@ -193,32 +258,32 @@ public final class RvMmu {
 
     public void store64(long va, long v) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
         long off = va & 0xfff;
-        if (t.storeTag[i] == (va >>> 12) && off <= PAGE - 8) t.storeSeg[i].set(RamRegion.LONG, t.storeOff[i] + off, v);
+        if (t.storeTag[i] == ((va >>> 12) | dataCtx) && off <= PAGE - 8) t.storeSeg[i].set(RamRegion.LONG, t.storeOff[i] + off, v);
         else storeSlow(va, 8, v);
     }
 
     public void store32(long va, long v) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
         long off = va & 0xfff;
-        if (t.storeTag[i] == (va >>> 12) && off <= PAGE - 4) t.storeSeg[i].set(RamRegion.INT, t.storeOff[i] + off, (int) v);
+        if (t.storeTag[i] == ((va >>> 12) | dataCtx) && off <= PAGE - 4) t.storeSeg[i].set(RamRegion.INT, t.storeOff[i] + off, (int) v);
         else storeSlow(va, 4, v);
     }
 
     public void store16(long va, long v) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
         long off = va & 0xfff;
-        if (t.storeTag[i] == (va >>> 12) && off <= PAGE - 2) t.storeSeg[i].set(RamRegion.SHORT, t.storeOff[i] + off, (short) v);
+        if (t.storeTag[i] == ((va >>> 12) | dataCtx) && off <= PAGE - 2) t.storeSeg[i].set(RamRegion.SHORT, t.storeOff[i] + off, (short) v);
         else storeSlow(va, 2, v);
     }
 
     public void store8(long va, long v) {
         SoftTlb t = dataTlb;
-        int i = (int) (va >>> 12) & SoftTlb.MASK;
-        if (t.storeTag[i] == (va >>> 12)) t.storeSeg[i].set(RamRegion.BYTE, t.storeOff[i] + (va & 0xfff), (byte) v);
+        int i = ((int) (va >>> 12) & SoftTlb.MASK) ^ dataSalt;
+        if (t.storeTag[i] == ((va >>> 12) | dataCtx)) t.storeSeg[i].set(RamRegion.BYTE, t.storeOff[i] + (va & 0xfff), (byte) v);
         else storeSlow(va, 1, v);
     }
 
@@ -257,7 +322,8 @@ public final class RvMmu {
             long page = pa & ~0xfffL;
             if (!ram.isCodePage(page - ram.base())) {
                 if (!recordStores && !watched && pmp.pageUniform(page)) {
-                    dataTlb.fill(SoftTlb.STORE, va, page, ram.segment(), page - ram.base());
+                    noteFill(dataPriv);
+                    dataTlb.fill(SoftTlb.STORE, va, dataCtx, lastGlobal, page, ram.segment(), page - ram.base());
                 }
                 ram.store(pa - ram.base(), size, v);
                 return;
@@ -329,8 +395,20 @@ public final class RvMmu {
 
     /** Virtual to physical for an access of {@code kind} at effective privilege {@code p}. */
     public long translate(long va, int kind, int p) {
-        if (p == 3 || satpLevels == 0) return va;
-        return walker.translate(va, satpLevels, satpPpn, kind, p, sum, mxr);
+        if (p == 3 || satpLevels == 0) {
+            lastGlobal = true;
+            lastSuperpage = false;
+            return va;
+        }
+        long pa = walker.translate(va, satpLevels, satpPpn, kind, p, sum, mxr);
+        lastGlobal = walker.lastGlobal();
+        lastSuperpage = walker.lastSuperpage();
+        return pa;
+    }
+
+    /** Before a fill of a translated TLB from the last translation: remember superpage entries. */
+    private void noteFill(int p) {
+        if (p != 3 && lastSuperpage) superpageEntries = true;
     }
 
     /** For debuggers and traces: the physical address of a load from {@code va}, or -1. */

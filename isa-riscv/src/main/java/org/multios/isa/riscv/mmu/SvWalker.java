@@ -40,8 +40,16 @@ public final class SvWalker {
      * @param sum mstatus.SUM, @param mxr mstatus.MXR
      * @return the physical address of {@code va}
      */
+    /** G of the last successful walk (set at any level: it holds for the levels below) and whether its leaf was a superpage. */
+    private boolean lastGlobal, lastSuperpage;
+
+    public boolean lastGlobal() { return lastGlobal; }
+
+    public boolean lastSuperpage() { return lastSuperpage; }
+
     public long translate(long va, int levels, long rootPpn, int kind, int priv, boolean sum, boolean mxr) {
         int vaBits = 12 + 9 * levels;
+        boolean global = false;
         // Bits 63:vaBits must all equal bit vaBits-1.
         if ((va << (64 - vaBits)) >> (64 - vaBits) != va) throw pageFault(kind, va);
         long a = rootPpn << 12;
@@ -53,6 +61,7 @@ public final class SvWalker {
                 throw pageFault(kind, va);
             }
             long ppn = (pte & PPN_MASK) >>> 10;
+            global |= (pte & PTE_G) != 0;
             if ((pte & (PTE_R | PTE_X)) == 0) {
                 // Pointer to the next level.
                 if (level == 0) throw pageFault(kind, va);
@@ -68,6 +77,8 @@ public final class SvWalker {
                 writePte(pteAddr, updated, kind, va);
             }
             long pageOffsetMask = (1L << (12 + 9 * level)) - 1;
+            lastGlobal = global;
+            lastSuperpage = level > 0;
             return ((ppn << 12) & ~pageOffsetMask) | (va & pageOffsetMask);
         }
         throw pageFault(kind, va);

@@ -1,0 +1,68 @@
+package org.multios.isa.riscv.mmu;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.multios.core.mmu.SoftTlb;
+
+/**
+ * Context numbers of the software TLBs for translated (S and U) accesses, one per satp value
+ * (MODE, ASID, root PPN): entries filled under one address space carry its number, so a satp
+ * write is a switch, not a flush (privileged spec 10.1.11: satp writes do not order or
+ * invalidate; SFENCE.VMA does). Keying by the whole satp rather than by ASID alone means two
+ * roots that share an ASID never share entries (a TLB may always hold fewer translations), so
+ * software that does not use ASIDs is served too.
+ * <p>
+ * SFENCE.VMA with an ASID retires the numbers of every satp with that ASID: their entries can no
+ * longer match. When the 12-bit numbers run out, the translated TLBs are flushed and numbering
+ * restarts, so a retired number is never reused while an entry could carry it.
+ */
+final class SatpContexts {
+    private final Runnable flushTranslated;
+    private final Map<Long, Integer> bySatp = new HashMap<>();
+    private final Map<Integer, Integer> asidOf = new HashMap<>();
+    private int next = 1;
+    private long rollovers;
+
+    SatpContexts(Runnable flushTranslated) { this.flushTranslated = flushTranslated; }
+
+    /** The context number of {@code satp} (numbered on first use). */
+    int of(long satp) {
+        Integer c = bySatp.get(satp);
+        if (c != null) return c;
+        if (next > SoftTlb.MAX_CONTEXT) {
+            flushTranslated.run();
+            reset();
+            rollovers++;
+        }
+        int n = next++;
+        bySatp.put(satp, n);
+        asidOf.put(n, asid(satp));
+        return n;
+    }
+
+    static int asid(long satp) { return (int) (satp >>> 44) & 0xffff; }
+
+    /** Whether context {@code ctx} belongs to an address space with {@code asid}. */
+    boolean belongsTo(int ctx, int asid) {
+        Integer a = asidOf.get(ctx);
+        return a != null && a == asid;
+    }
+
+    /** SFENCE.VMA x0, rs2: every address space with this ASID loses its entries. */
+    void retire(int asid) {
+        bySatp.values().removeIf(c -> {
+            if (asidOf.get(c) != asid) return false;
+            asidOf.remove(c);
+            return true;
+        });
+    }
+
+    /** After a flush of the translated TLBs nothing carries the numbers: start again. */
+    void reset() {
+        bySatp.clear();
+        asidOf.clear();
+        next = 1;
+    }
+
+    long rollovers() { return rollovers; }
+}
