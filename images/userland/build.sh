@@ -23,6 +23,8 @@ cd "$here/src"
 
 rm -rf "$out/etc"
 cp -r "$here/rootfs/etc" "$out/etc"
+# the greeting names the architecture the binaries are for
+sed -i "s/^Welcome to MultiOS (riscv64)/Welcome to MultiOS ($ARCH)/" "$out/etc/motd"
 # the welcome line names the architecture the binaries are for
 sed "s/MultiOS (riscv64)/MultiOS ($ARCH)/" "$here/rootfs/etc/motd" > "$out/etc/motd"
 
