@@ -6,6 +6,7 @@
 # wildptr.c), and records each one's native output next to the ELF:
 #   images/src/main/resources/org/multios/images/x86_64-linux/NAME (ELF), NAME.expected
 # The .expected file is "stdout, then a last line 'exit=N'", run in an empty directory.
+# Also gdbfork (../riscv64-linux/gdb/gdbfork.c), -g -O0 and not stripped, for GdbRunX86Test.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../riscv64-linux"
@@ -23,3 +24,5 @@ for name in $(cat "$src/differential.list" "$here/extra.list"); do
     mv "$tmp/out" "$out/$name.expected"
     rm -rf "$tmp"
 done
+gdbsrc="$src/gdb"
+(cd "$gdbsrc" && "$CC" -static -g -O0 -Wall -Wextra -Werror -ffile-prefix-map="$gdbsrc"=. -Wl,--build-id=none -o "$out/gdbfork" gdbfork.c)

@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (arch != Arch.RISCV64 && arch != Arch.ARM64 && arch != Arch.X86_64) throw new UserInputException("run: --arch " + arch + " is not supported yet (riscv64, arm64, x86_64)");
-        if (arch != Arch.RISCV64 && gdb != null) throw new UserInputException("run: --gdb is riscv64 only for now");
+        if (arch == Arch.ARM64 && gdb != null) throw new UserInputException("run: --gdb is riscv64 and x86_64 only for now");
         if (memory < (8L << 20) || (memory & 0xfff) != 0) throw new UserInputException("--memory must be at least 8M and a multiple of 4K");
         if (gdbWait && gdb == null) throw new UserInputException("--gdb-wait needs --gdb [HOST:]PORT");
         if (gdb != null) {
@@ -89,8 +89,24 @@ final class RunCommand implements Callable<Integer> {
         long limit = timeLimit == null ? Long.MAX_VALUE : (long) (timeLimit * 1e9);
         if (arch == Arch.X86_64) {
             try {
-                return new org.multios.kernel.arch.x86.X86UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,
-                        in, out, err, top.err, limit).run();
+                var x86 = new org.multios.kernel.arch.x86.X86UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,
+                        in, out, err, top.err, limit);
+                if (gdb == null) return x86.run();
+                // the CPU as GDB sees it (no OS awareness: the current process's address space, kernel entries included)
+                if (gdbWait) x86.machine().pause();
+                org.multios.core.gdb.GdbServer server;
+                try {
+                    server = org.multios.core.gdb.GdbServer.start(
+                            org.multios.isa.x86.gdb.X86DebugTarget.of(x86.machine(), List.of(x86.cpu())), gdb);
+                } catch (java.io.IOException e) {
+                    throw new UserInputException(Multios.firstLine(e.getMessage()));
+                }
+                top.message("gdb: listening on port " + server.port() + (gdbWait ? ", guest halted until a debugger attaches" : ""));
+                try {
+                    return x86.run();
+                } finally {
+                    server.close();
+                }
             } catch (RiscvUserRun.StartException e) {
                 throw new UserInputException(e.getMessage());
             }

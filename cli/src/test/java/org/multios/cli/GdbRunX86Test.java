@@ -1,0 +1,74 @@
+package org.multios.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code multios run --arch x86_64 --gdb PORT --gdb-wait gdbfork} with real {@code gdb-multiarch}
+ * (x86-64 target description, no OS awareness): GDB breaks in the forked child's function (on its
+ * first line: GDB's x86-64 prologue analysis stops before -O0 code has stored the argument), shows
+ * the backtrace, steps by source line, reads locals, finishes the function and reads the global it
+ * stored; after detach both processes finish and print what they print without a debugger.
+ */
+@Timeout(150)
+class GdbRunX86Test {
+    static final Path PROG = RunX86DifferentialTest.PROGRAMS.resolve("gdbfork");
+
+    @TempDir Path tmp;
+
+    @Test
+    void gdbBreaksStepsAndReadsAChildProcess() throws Exception {
+        GdbBatch.requireTool("gdb-multiarch");
+        assertTrue(Files.isRegularFile(PROG), PROG.toAbsolutePath() + " (built by images/guest/x86_64-linux/build.sh)");
+        GdbBatch.Running run = new GdbBatch.Running("run", "--arch", "x86_64", "--gdb", "127.0.0.1:0", "--gdb-wait", PROG.toString());
+        int port = run.gdbPort();
+        String script = """
+                set pagination off
+                set confirm off
+                set width 0
+                set architecture i386:x86-64
+                target remote 127.0.0.1:%d
+                echo === break\\n
+                break gdbfork.c:13
+                continue
+                echo === bt\\n
+                bt
+                echo === step\\n
+                next
+                next
+                next
+                print seed
+                print acc
+                print i
+                echo === finish\\n
+                finish
+                print child_value
+                print parent_ticks
+                echo === detach\\n
+                delete
+                detach
+                echo === end\\n
+                """.formatted(port);
+        String out = GdbBatch.run(tmp, PROG, script);
+        Map<String, String> s = GdbBatch.sections(out);
+        assertTrue(s.containsKey("end"), "script did not run to the end:\n" + out);
+        assertTrue(s.get("break").matches("(?s).*Breakpoint 1, child_work \\(seed=7\\) at .*gdbfork\\.c:\\d+.*"), out);
+        assertTrue(s.get("bt").matches("(?s)#0  child_work \\(seed=7\\) at .*\n#1  0x[0-9a-f]+ in main \\(\\) at .*"), out);
+        assertTrue(s.get("step").matches("(?s)14\\t.*\n15\\t.*\n14\\t.*"), out);
+        assertEquals(List.of("7", "21", "0"), GdbBatch.values(s.get("step")), "seed, acc after one iteration (7*3+0), i:\n" + out);
+        assertEquals(List.of("1759", "1759", "0"), GdbBatch.values(s.get("finish")),
+                "child_work returns 1759 and stored it; the child's copy of parent_ticks is 0:\n" + out);
+
+        assertEquals(0, run.await(60), run.err.toString());
+        assertTrue(run.out.toString().contains("child: 1759\n"), run.out.toString());
+        assertTrue(run.out.toString().contains("parent: child exited with 0, parent polled meanwhile\n"), run.out.toString());
+    }
+}
