@@ -27,6 +27,8 @@ static inline uint64_t fw_rdtime(void) {
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory"); return v; }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory"); return v; }
 
 /* The PC's fixed devices (docs/x86_64.md): COM1, the 8259 pair, the 8254, CMOS, reset and ACPI PM. */
 #define PC_COM1 0x3f8
@@ -53,6 +55,8 @@ static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, 
 /* lib/pc.c */
 void pc_pic_init(uint8_t mask1, uint8_t mask2);   /* ICW1-4: vectors 0x20-0x2f, then the masks */
 uint8_t cmos_read(uint8_t reg);
+void pc_virtual_wire(void);                       /* with a local APIC: LINT0 = ExtINT */
+void pc_open_ecam(void);                          /* Q35: PCIEXBAR at 0xb0000000 (QEMU -M q35) */
 void pci_host_pc(struct pci_host *h);             /* ECAM + memory window of the x86_64-pc board */
 void pc_ram(uint64_t *low_top, uint64_t *high_size);     /* from CMOS, as SeaBIOS reads it */
 size_t fwcfg_cmdline(char *buf, size_t cap);            /* QEMU -append / boot --cmdline; 0 = none */

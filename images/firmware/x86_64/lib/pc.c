@@ -52,3 +52,30 @@ size_t fwcfg_cmdline(char *buf, size_t cap) {
     buf[size - 1] = 0;
     return fw_strlen(buf);
 }
+
+/* QEMU's q35 (Intel Q35 host bridge 8086:29c0) decodes ECAM only once firmware opens it in
+ * PCIEXBAR (config 0x60 of 00:00.0; SeaBIOS does the same): base 0xb0000000, 256 buses, enable.
+ * The MultiOS board's ECAM is always there; its host bridge is another, so nothing is written. */
+void pc_open_ecam(void) {
+    outl(0xcf8, 0x80000000u);                       /* mechanism #1: 00:00.0, register 0 */
+    if (inl(0xcfc) != 0x29c08086u) return;
+    outl(0xcf8, 0x80000064u);
+    outl(0xcfc, 0);
+    outl(0xcf8, 0x80000060u);
+    outl(0xcfc, (uint32_t)PC_ECAM | 1);
+    fw_log("pci: Q35 host bridge: ECAM opened at %lx (PCIEXBAR)", (uint64_t)PC_ECAM);
+}
+
+/* A CPU with a local APIC (CPUID.1:EDX bit 9; QEMU's, not the MultiOS board's) takes the 8259's
+ * interrupts only in virtual-wire mode: the APIC software-enabled, LINT0 as ExtINT, LINT1 as NMI
+ * (MP specification 3.6.2.2; SeaBIOS sets the same). Without it the menu's PIT naps never end. */
+void pc_virtual_wire(void) {
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    if (!(d & (1u << 9))) return;
+    uintptr_t apic = 0xfee00000UL;
+    mmio_w32(apic + 0xf0, 0x1ff);      /* spurious vector 0xff, APIC enabled */
+    mmio_w32(apic + 0x350, 0x700);     /* LVT LINT0: ExtINT */
+    mmio_w32(apic + 0x360, 0x400);     /* LVT LINT1: NMI */
+    fw_log("local APIC: virtual wire mode (8259 through LINT0)");
+}

@@ -41,6 +41,7 @@ void stage1_main(void) {
     fw_log("MultiOS stage 1 firmware (x86_64-pc), boot CPU 0");
     report_modes();
     pc_pic_init(0xff, 0xff);           /* nothing interrupts the firmware */
+    pc_virtual_wire();
     uint64_t low_top, high;
     pc_ram(&low_top, &high);
     fw_log("memory: 0-9ffff, 100000-%lx (%lu MiB)%s", low_top - 1, low_top >> 20, high ? ", more above 4 GiB" : "");
@@ -51,6 +52,7 @@ void stage1_main(void) {
 
     struct pci_host host;
     uint32_t dtsize = (uint32_t)(pc_dtb_end - pc_dtb);
+    pc_open_ecam();
     pci_host_from_fdt(pc_dtb, &host);
     fw_log("pci: ECAM at %lx, memory window %lx-%lx", host.ecam, host.mem_base, host.mem_base + host.mem_size - 1);
     /* I/O BARs get port numbers from 0x1000 up (the device tree lists no I/O window for the kernel) */

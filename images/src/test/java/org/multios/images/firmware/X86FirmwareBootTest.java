@@ -3,6 +3,7 @@ package org.multios.images.firmware;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,9 @@ import org.multios.isa.x86.X86Cpu;
  * menu, and the hand-off (CPL 0, long mode, eax = 2, rdi = a valid BootInfo). Also the errors:
  * no stage 2 on the boot partition (one line, then the CPU halts and the machine stops), and the
  * stub on a machine without the native call (stage 2 reports the #UD), and --cmdline via fw_cfg.
+ * And the same ROM and disk under {@code qemu-system-x86_64 -M q35} (QEMU's own PC, CPU and NVMe):
+ * the same stage lines up to stage 2's report of the #UD and its BootInfo dump (skipped without
+ * QEMU; fails instead when MULTIOS_REQUIRE_ORACLES=1).
  */
 class X86FirmwareBootTest {
     static final String RES = "/org/multios/images/firmware/x86_64/";
@@ -199,5 +205,65 @@ class X86FirmwareBootTest {
             assertTrue(out.contains("stage2: the kernel entry stub needs the MultiOS emulator: native call 2 (vmcall) at 400005 is an invalid opcode"),
                     out);
         }
+    }
+
+    static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+
+    /** The console without timestamps, device-specific lines (the two PCs have different chipsets) and the CPU signature. */
+    static List<String> comparable(String console) {
+        return console.replace("\r\n", "\n").lines()
+                .map(l -> l.replaceFirst("^\\[ *\\d+\\.\\d{6}\\] ", ""))
+                .filter(l -> !l.matches("stage1: pci .*|stage1: nvme: .*|stage1: local APIC: .*|stage1: pci: Q35 .*"))
+                .map(l -> l.replaceFirst(", processor signature \\w+$", ""))
+                .filter(l -> !l.isBlank() && !l.startsWith("qemu-system"))
+                .toList();
+    }
+
+    @Test
+    @Timeout(180)
+    void qemuQ35PrintsTheSameStageLines(@TempDir Path dir) throws Exception {
+        if ("1".equals(System.getenv("MULTIOS_REQUIRE_ORACLES")))
+            assertTrue(Files.isExecutable(QEMU), "qemu-system-x86_64 is required (MULTIOS_REQUIRE_ORACLES=1)");
+        assumeTrue(Files.isExecutable(QEMU), "qemu-system-x86_64 not installed");
+        Path disk = standard().write(dir.resolve("disk.img"));
+        String ours;
+        try (Run run = new Run(dir, disk, null, false)) {
+            assertTrue(run.waitFor("stage2: halted", 100_000), run.output());
+            ours = run.output();
+        }
+        Path stage1 = dir.resolve("stage1.bin");
+        Process p = new ProcessBuilder(QEMU.toString(), "-M", "q35", "-m", "64", "-bios", stage1.toString(), "-nographic",
+                "-monitor", "none", "-serial", "stdio", "-nic", "none", "-vga", "none",
+                "-drive", "file=" + disk + ",if=none,id=d,format=raw", "-device", "nvme,drive=d,serial=multios")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        StringBuilder out = new StringBuilder();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) synchronized (out) { out.append(new String(b, 0, n, StandardCharsets.ISO_8859_1)); }
+            } catch (IOException ignored) {
+                // QEMU killed
+            }
+        });
+        long end = System.currentTimeMillis() + 90_000;
+        try {
+            while (System.currentTimeMillis() < end) {
+                synchronized (out) { if (out.indexOf("stage2: halted") >= 0) break; }
+                if (!p.isAlive()) break;
+                Thread.sleep(20);
+            }
+            Thread.sleep(100);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            reader.join(5000);
+        }
+        String theirs;
+        synchronized (out) { theirs = out.toString(); }
+        assertTrue(theirs.contains("stage1: pci: Q35 host bridge: ECAM opened at b0000000"), theirs);
+        assertTrue(theirs.contains("stage1: local APIC: virtual wire mode"), theirs);
+        assertEquals(comparable(ours), comparable(theirs), "QEMU q35:\n" + theirs + "\nours:\n" + ours);
+        assertTrue(comparable(ours).size() > 25, ours);
     }
 }
