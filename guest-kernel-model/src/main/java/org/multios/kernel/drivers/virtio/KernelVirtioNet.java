@@ -58,6 +58,7 @@ public final class KernelVirtioNet {
                 }
                 EthernetInterface eth = stack.addEthernet(drv.mac(), drv.mtu(), drv);
                 drv.attach(eth);
+                drv.onFailure(why -> log(k, KernelLog.ERR, "virtio-net " + d.address() + ": " + eth.name + " given up: " + why));
                 String irq = connectInterrupt(k, dt, d, drv);
                 drivers.add(drv);
                 log(k, KernelLog.INFO, String.format("virtio-net %s: %s %s mtu %d, %s, %d rx / %d tx descriptors, link %s", d.address(), eth.name,
@@ -94,6 +95,7 @@ public final class KernelVirtioNet {
 
     private static void schedulePoll(Kernel k, VirtioNetDriver drv) {
         k.clock.scheduleIn(POLL_NS, () -> {
+            if (drv.failure() != null) return;
             drv.poll();
             k.kickTimer(); // frames may have woken sleepers
             schedulePoll(k, drv);

@@ -49,6 +49,8 @@ public final class VirtioNetDriver implements FrameDevice {
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
     private final byte[] header = new byte[HDR];
     private boolean polling;
+    private String failure;
+    private java.util.function.Consumer<String> onFailure = why -> {};
     public long interrupts, rxFrames, txFrames, txBacklogged, txDropped, rxErrors;
 
     public VirtioNetDriver(String name, VirtioPciTransport transport, PhysicalMemory mem, PageFrameAllocator frames, PolledWait wait) {
@@ -67,6 +69,10 @@ public final class VirtioNetDriver implements FrameDevice {
     public boolean linkUp() { return linkUp; }
     public int rxQueueSize() { return rx.size; }
     public int txQueueSize() { return tx.size; }
+    /** Why the driver gave the device up (a ring the device corrupted), or null. */
+    public String failure() { return failure; }
+    /** Called once when the driver gives the device up (the kernel logs it). */
+    public void onFailure(java.util.function.Consumer<String> c) { onFailure = c; }
 
     /** Brings the device to DRIVER_OK with full receive ring; a device that refuses is an IllegalStateException. */
     public void start() {
@@ -143,6 +149,10 @@ public final class VirtioNetDriver implements FrameDevice {
     /** The interrupt handler: acknowledge (de-assert INTx), note configuration changes, serve the rings. */
     public void onInterrupt() {
         interrupts++;
+        if (failure != null) {
+            t.readIsr(); // acknowledge: the device was reset, but a late assertion must not storm
+            return;
+        }
         int isr = t.readIsr();
         if ((isr & 2) != 0) {
             if ((t.status() & VirtioPciTransport.STATUS_NEEDS_RESET) != 0) {
@@ -155,13 +165,17 @@ public final class VirtioNetDriver implements FrameDevice {
         poll();
     }
 
-    /** Reclaims finished transmit buffers, sends waiting frames, and delivers every received frame. */
+    /**
+     * Reclaims finished transmit buffers, sends waiting frames, and delivers every received frame.
+     * A device that breaks the ring rules (a used entry for a buffer it does not hold) is given up:
+     * reset (no more DMA), the interface down, {@link #failure()} says why; the kernel goes on.
+     */
     public void poll() {
-        if (polling || rx == null) return; // delivery can send; sending never polls, but stay safe
+        if (polling || rx == null || failure != null) return; // delivery can send; sending never polls, but stay safe
         polling = true;
+        List<byte[]> got = null;
         try {
             reclaim();
-            List<byte[]> got = null;
             Virtqueue.Used u;
             boolean refilled = false;
             while ((u = rx.takeUsed()) != null) {
@@ -178,15 +192,25 @@ public final class VirtioNetDriver implements FrameDevice {
                 refilled = true;
             }
             if (refilled) t.notify(rx.doorbell(), RX);
-            if (got != null && ifc != null) {
-                for (byte[] f : got) {
-                    rxFrames++;
-                    ifc.receiveFrame(f);
-                }
-            }
+        } catch (IllegalStateException e) {
+            fail(e.getMessage());
         } finally {
             polling = false;
         }
+        if (got != null && ifc != null) {
+            for (byte[] f : got) {
+                rxFrames++;
+                ifc.receiveFrame(f);
+            }
+        }
+    }
+
+    private void fail(String why) {
+        failure = why;
+        t.reset();
+        backlog.clear();
+        if (ifc != null) ifc.flags &= ~NetInterface.IFF_RUNNING;
+        onFailure.accept(why);
     }
 
     private void reclaim() {
@@ -206,11 +230,19 @@ public final class VirtioNetDriver implements FrameDevice {
 
     @Override
     public void transmit(byte[] frame) {
-        if (tx == null || frame.length > mtu + 14 || frame.length + HDR > Virtqueue.BUFFER) {
+        if (tx == null || failure != null || frame.length > mtu + 14 || frame.length + HDR > Virtqueue.BUFFER) {
             txDropped++;
             return;
         }
-        if (tx.freeDescriptors() == 0 || !backlog.isEmpty()) reclaim();
+        if (tx.freeDescriptors() == 0 || !backlog.isEmpty()) {
+            try {
+                reclaim();
+            } catch (IllegalStateException e) {
+                fail(e.getMessage());
+                txDropped++;
+                return;
+            }
+        }
         if (tx.freeDescriptors() == 0) {
             if (backlog.size() >= BACKLOG) {
                 txDropped++;

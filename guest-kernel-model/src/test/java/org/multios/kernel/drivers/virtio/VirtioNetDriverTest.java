@@ -225,4 +225,29 @@ class VirtioNetDriverTest {
         assertEquals(0, d.interrupts);
         assertTrue(clock.nanos() - t <= KernelVirtioNet.POLL_NS + VirtioNetPciFunction.POLL_NS, "within one poll period");
     }
+
+    @Test
+    void aDeviceThatReturnsABufferItDoesNotHoldIsGivenUpWithoutHurtingTheKernel() {
+        Recorder r = new Recorder();
+        machine(r, "ip=10.0.3.1/24", true);
+        VirtioNetDriver d = KernelVirtioNet.probe(kernel, deviceTree()).get(0);
+        EthernetInterface eth = (EthernetInterface) KernelNet.stack(kernel).find("eth0");
+        // A broken device: the receive used ring claims descriptor 300 of a 256-entry queue.
+        long used = nic.queue(0).usedAddress();
+        bus.write(used + 4, 4, 300);
+        bus.write(used + 8, 4, 64);
+        bus.write(used + 2, 2, 1);
+        String[] logged = new String[1];
+        d.onFailure(why -> logged[0] = why);
+        d.poll();
+        assertNotNull(d.failure());
+        assertTrue(d.failure().contains("descriptor 300"), d.failure());
+        assertEquals(d.failure(), logged[0]);
+        assertEquals(0, eth.flags & org.multios.kernel.net.NetInterface.IFF_RUNNING, "the interface is down");
+        assertEquals(0, nic.status(), "the device was reset: no more DMA into kernel memory");
+        d.transmit(new byte[60]);
+        assertEquals(1, d.txDropped);
+        assertTrue(r.sent.isEmpty());
+        d.onInterrupt(); // a late interrupt is acknowledged, nothing else
+    }
 }
