@@ -1,6 +1,9 @@
 package org.multios.isa.riscv.mmu;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.multios.core.mmu.SoftTlb;
 
@@ -19,11 +22,17 @@ import org.multios.core.mmu.SoftTlb;
 final class SatpContexts {
     private final Runnable flushTranslated;
     private final Map<Long, Integer> bySatp = new HashMap<>();
-    private final Map<Integer, Integer> asidOf = new HashMap<>();
+    /** The satp values numbered per ASID, so retiring an ASID costs its own address spaces only. */
+    private final Map<Integer, List<Long>> satpsOfAsid = new HashMap<>();
+    /** ASID of each live context number, -1 when retired or unused. */
+    private final int[] asidOfContext = new int[SoftTlb.MAX_CONTEXT + 1];
     private int next = 1;
     private long rollovers;
 
-    SatpContexts(Runnable flushTranslated) { this.flushTranslated = flushTranslated; }
+    SatpContexts(Runnable flushTranslated) {
+        this.flushTranslated = flushTranslated;
+        Arrays.fill(asidOfContext, -1);
+    }
 
     /** The context number of {@code satp} (numbered on first use). */
     int of(long satp) {
@@ -35,8 +44,10 @@ final class SatpContexts {
             rollovers++;
         }
         int n = next++;
+        int asid = asid(satp);
         bySatp.put(satp, n);
-        asidOf.put(n, asid(satp));
+        satpsOfAsid.computeIfAbsent(asid, a -> new ArrayList<>(1)).add(satp);
+        asidOfContext[n] = asid;
         return n;
     }
 
@@ -44,23 +55,24 @@ final class SatpContexts {
 
     /** Whether context {@code ctx} belongs to an address space with {@code asid}. */
     boolean belongsTo(int ctx, int asid) {
-        Integer a = asidOf.get(ctx);
-        return a != null && a == asid;
+        return ctx > 0 && ctx < asidOfContext.length && asidOfContext[ctx] == asid;
     }
 
     /** SFENCE.VMA x0, rs2: every address space with this ASID loses its entries. */
     void retire(int asid) {
-        bySatp.values().removeIf(c -> {
-            if (asidOf.get(c) != asid) return false;
-            asidOf.remove(c);
-            return true;
-        });
+        List<Long> satps = satpsOfAsid.remove(asid);
+        if (satps == null) return;
+        for (long satp : satps) {
+            Integer c = bySatp.remove(satp);
+            if (c != null) asidOfContext[c] = -1;
+        }
     }
 
     /** After a flush of the translated TLBs nothing carries the numbers: start again. */
     void reset() {
         bySatp.clear();
-        asidOf.clear();
+        satpsOfAsid.clear();
+        Arrays.fill(asidOfContext, -1);
         next = 1;
     }
 
