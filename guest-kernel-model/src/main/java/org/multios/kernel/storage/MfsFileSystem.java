@@ -78,6 +78,20 @@ public final class MfsFileSystem implements FileSystem {
     }
 
     public MfsVolume volume() { return volume; }
+
+    private FilePageCache pageCache;
+
+    /** Gives this mount a page cache of file data of up to {@code pages} 4 KiB pages (none by default). */
+    public void usePageCache(int pages) { pageCache = pages > 0 ? new FilePageCache(pages) : null; }
+
+    /** The page cache, or null. */
+    FilePageCache pageCache() { return pageCache; }
+
+    /** Page-cache statistics for /proc and tests: hits, misses, cached pages, capacity (zeros without one). */
+    public long[] pageCacheStats() {
+        FilePageCache pc = pageCache;
+        return pc == null ? new long[4] : new long[] {pc.hits(), pc.misses(), pc.cachedPages(), pc.capacity()};
+    }
     public String source() { return source; }
     int dev() { return dev; }
 
@@ -145,6 +159,7 @@ public final class MfsFileSystem implements FileSystem {
     public void unmount() {
         call(() -> { volume.close(); return null; });
         inodes.clear();
+        if (pageCache != null) pageCache.clear();
     }
 
     BlockDevice device() { return device; }

@@ -56,9 +56,16 @@ final class MfsInode implements Inode {
         return out;
     }
 
-    @Override public Inode create(String name, int mode) { return fs.inode(fs.call(() -> v().create(ino, name, mode & 07777, 0, 0))); }
-    @Override public Inode mkdir(String name, int mode) { return fs.inode(fs.call(() -> v().mkdir(ino, name, mode & 07777, 0, 0))); }
-    @Override public void symlink(String name, String target) { fs.call(() -> v().symlink(ino, name, target, 0, 0)); }
+    @Override public Inode create(String name, int mode) { return fs.inode(fresh(fs.call(() -> v().create(ino, name, mode & 07777, 0, 0)))); }
+    @Override public Inode mkdir(String name, int mode) { return fs.inode(fresh(fs.call(() -> v().mkdir(ino, name, mode & 07777, 0, 0)))); }
+    @Override public void symlink(String name, String target) { fresh(fs.call(() -> v().symlink(ino, name, target, 0, 0))); }
+
+    /** A newly allocated inode number: pages an earlier inode of that number left are not its data. */
+    private long fresh(long newIno) {
+        FilePageCache pc = fs.pageCache();
+        if (pc != null) pc.forget(newIno);
+        return newIno;
+    }
 
     @Override
     public void unlink(String name, boolean dir) {
@@ -85,22 +92,74 @@ final class MfsInode implements Inode {
 
     // ---- data ----
 
+    /** Pages read from MFS at once on a page-cache miss (runs of missing pages, as read-ahead within the request). */
+    static final int READ_RUN_PAGES = 32;
+
     @Override
     public int read(long offset, byte[] buf, int off, int len) {
         if (isDir()) throw new KernelException(Errno.EISDIR);
-        return fs.call(() -> v().read(ino, offset, buf, off, len));
+        FilePageCache pc = fs.pageCache();
+        if (pc == null || offset < 0 || len < 0) return fs.call(() -> v().read(ino, offset, buf, off, len));
+        return fs.call(() -> {
+            MfsVolume v = v();
+            long size = v.stat(ino).size();
+            if (offset >= size || len == 0) return 0;
+            int count = (int) Math.min(len, size - offset);
+            long end = offset + count, pos = offset;
+            final int page = FilePageCache.PAGE;
+            while (pos < end) {
+                long idx = pos / page;
+                byte[] p = pc.get(ino, idx);
+                if (p != null) {
+                    int at = (int) (pos - idx * page), n = (int) Math.min(page - at, end - pos);
+                    System.arraycopy(p, at, buf, (int) (off + pos - offset), n);
+                    pos += n;
+                    continue;
+                }
+                // A run of missing pages from MFS in one read; bytes past the end of file stay zero.
+                long last = (end - 1) / page, stop = idx + 1;
+                while (stop <= last && stop - idx < READ_RUN_PAGES && !pc.contains(ino, stop)) stop++;
+                byte[] run = new byte[(int) ((stop - idx) * page)];
+                v.read(ino, idx * page, run, 0, run.length);
+                for (long i = idx; i < stop; i++) pc.put(ino, i, run, (int) ((i - idx) * page));
+                long runEnd = Math.min(end, stop * page);
+                System.arraycopy(run, (int) (pos - idx * page), buf, (int) (off + pos - offset), (int) (runEnd - pos));
+                pos = runEnd;
+            }
+            return count;
+        });
     }
 
     @Override
     public int write(long offset, byte[] buf, int off, int len) {
         if (isDir()) throw new KernelException(Errno.EISDIR);
-        fs.call(() -> { v().write(ino, offset, buf, off, len); return null; });
+        FilePageCache pc = fs.pageCache();
+        fs.call(() -> {
+            try {
+                v().write(ino, offset, buf, off, len);
+            } catch (java.io.IOException | RuntimeException e) {
+                if (pc != null) pc.dropRange(ino, offset, len); // part of it may have been written
+                throw e;
+            }
+            if (pc != null) pc.wrote(ino, offset, buf, off, len);
+            return null;
+        });
         return len;
     }
 
     @Override public void truncate(long length) {
         if (length < 0) throw new KernelException(Errno.EINVAL);
-        fs.call(() -> { v().truncate(ino, length); return null; });
+        FilePageCache pc = fs.pageCache();
+        fs.call(() -> {
+            try {
+                v().truncate(ino, length);
+            } catch (java.io.IOException | RuntimeException e) {
+                if (pc != null) pc.forget(ino);
+                throw e;
+            }
+            if (pc != null) pc.truncated(ino, length);
+            return null;
+        });
     }
 
     @Override public void chmod(int mode) { fs.call(() -> { v().chmod(ino, mode & 07777); return null; }); }

@@ -44,6 +44,13 @@ public final class Storage {
     /** Buffer-cache size per disk in 4 KiB buffers (8 MiB). */
     static final int CACHE_BUFFERS = 2048;
 
+    /**
+     * Page-cache size per MFS mount in 4 KiB pages: half the RAM the kernel manages (as Linux lets
+     * its page cache grow into free memory). The pages are host memory, so the guest's free memory
+     * does not shrink by them; the cache is write-through (see {@link FilePageCache}).
+     */
+    int pageCachePages() { return kernel.frames.totalFrames() / 2; }
+
     /** A device the kernel names: the device, its /dev node, and for partitions their GPT entry. */
     public record Disk(String name, BlockDevice device, BlockDeviceNode node, GptPartition partition) {}
 
@@ -171,6 +178,7 @@ public final class Storage {
         if (mounted.containsKey(d.name())) throw new KernelException(Errno.EBUSY);
         MfsFileSystem fs = MfsFileSystem.mount(d.device(), "/dev/" + d.name(), (int) d.node().rdev(), readOnly, log,
                 () -> kernel.bootEpochNanos + kernel.now());
+        fs.usePageCache(pageCachePages());
         mounted.put(d.name(), fs);
         log.println("multios: mfs: /dev/" + d.name() + " mounted" + (fs.readOnly() ? " read-only" : "") + " (label '" + fs.volume().label() + "')");
         return fs;
