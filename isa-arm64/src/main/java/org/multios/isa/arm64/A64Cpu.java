@@ -318,6 +318,14 @@ public final class A64Cpu implements Cpu {
 
     @Override public boolean isWaiting() { return waiting || !poweredOn; }
 
+    /**
+     * A PE in wfi wakes on a pending interrupt even when PSTATE masks it, so only a GIC CPU
+     * interface with both groups disabled (firmware that parks after an error) makes the wait
+     * final; without a GIC (run's direct IRQ line) it can always wake. A powered-off PE waits
+     * for another's PSCI CPU_ON.
+     */
+    @Override public boolean canWake() { return poweredOn && (gic == null || gic.canSignal()); }
+
     @Override public long pc() { return pc; }
 
     @Override public void requestExit() { exitRequested = true; }

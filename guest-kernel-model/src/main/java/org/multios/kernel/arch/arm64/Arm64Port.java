@@ -145,7 +145,8 @@ public final class Arm64Port implements ArchPort {
 
     public A64Cpu cpu() { return cpu; }
 
-    @Override public String name() { return "arm64"; }
+    /** The machine name uname(2) reports, as Linux on arm64 does. */
+    @Override public String name() { return "aarch64"; }
     @Override public int elfMachine() { return ElfFile.EM_AARCH64; }
     @Override public SyscallAbi abi() { return ABI; }
     @Override public UserContext newContext() { return new UserContext(ABI, GPRS, 64); }

@@ -5,4 +5,10 @@ public interface GicCpuInterface {
     long read(String register);
 
     void write(String register, long value);
+
+    /**
+     * False when neither interrupt group is enabled at this CPU interface (ICC_IGRPEN0/1_EL1
+     * clear), so no IRQ or FIQ can ever be signalled to the PE: a wfi there is a halt.
+     */
+    default boolean canSignal() { return true; }
 }

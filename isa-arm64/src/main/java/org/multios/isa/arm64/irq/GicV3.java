@@ -331,6 +331,8 @@ public final class GicV3 {
 
         int runningPriority() { return activeStack.isEmpty() ? 0x100 : activeStack.peekLast()[1]; }
 
+        @Override public boolean canSignal() { return grpen0 || grpen1; }
+
         @Override
         public long read(String r) {
             return switch (r) {
