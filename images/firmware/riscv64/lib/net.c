@@ -274,7 +274,7 @@ void dhcp_configure(int verbose) {
         uint32_t xid = be32(net_cfg.mac + 2) ^ (uint32_t)fw_rdtime() ^ 0x4d4f5331u;
         size_t n = dhcp_build(msg, xid, DHCP_DISCOVER, 0, 0);
         if (verbose) fw_log("dhcp: DISCOVER");
-        if (dhcp_exchange(msg, n, xid, DHCP_OFFER, DHCP_OFFER, &of) < 0) fw_die("dhcp: no DHCPOFFER (4 DISCOVERs sent over 8 s)");
+        if (dhcp_exchange(msg, n, xid, DHCP_OFFER, DHCP_OFFER, &of) < 0) fw_die("dhcp: no DHCPOFFER (4 DISCOVERs sent over 11 s)");
         if (!of.yiaddr) fw_die("dhcp: the offer carries no address");
         ip_str(of.yiaddr, a);
         ip_str(of.server_id ? of.server_id : of.siaddr, b);

@@ -1,7 +1,7 @@
 /* A polled virtio-net driver for the boot stages (virtio 1.2, modern PCI transport, split
  * virtqueues): the capability list gives the common/notify/device config windows, queue 0
- * receives into RXN fixed buffers, queue 1 sends one frame at a time and waits for it.
- * No interrupts (MSI-X vectors stay NO_VECTOR and the device's INTx is never enabled here). */
+ * receives into QN fixed buffers, queue 1 sends one frame at a time and waits for it.
+ * No interrupts are used (MSI-X vectors stay NO_VECTOR; nothing listens to INTx). */
 #include "fw.h"
 
 #define VENDOR_VIRTIO 0x1af4
@@ -121,7 +121,9 @@ void vnet_init(const struct pci_host *h, unsigned d, unsigned f, int verbose) {
     }
     if (!common || !notify_base || !devcfg)
         fw_die("virtio-net 00:%02x.%u: no modern virtio capabilities (common/notify/device config)", d, f);
-    pci_cfg_w16(h, 0, d, f, 4, pci_cfg_r16(h, 0, d, f, 4) | 0x6 | 0x400);   /* memory, bus master, INTx off */
+    /* Memory decoding and bus mastering; INTx left enabled as at reset: we poll, and the kernel
+     * driver that takes the device after us uses the pin without re-enabling it. */
+    pci_cfg_w16(h, 0, d, f, 4, (uint16_t)((pci_cfg_r16(h, 0, d, f, 4) | 0x6) & ~0x400));
     reset_device();
     mmio_w8(common + C_STATUS, S_ACK);
     mmio_w8(common + C_STATUS, S_ACK | S_DRIVER);

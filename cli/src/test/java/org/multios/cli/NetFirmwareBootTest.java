@@ -53,6 +53,9 @@ class NetFirmwareBootTest {
             BootConsoleTest.Console c = new BootConsoleTest.Console(m.screen, m.keys, m.machine, at + PROMPT.length());
             assertEquals("42", c.type("echo $((6*7))").strip());
             assertTrue(c.type("cat /proc/cmdline").contains("console=ttyS0"), m.screen.text());
+            // The firmware hands the NIC over in a state the kernel's driver can use: its DHCP works.
+            c.type("while ! ifconfig eth0 | grep -q 10.0.2.15; do sleep 1; done");
+            assertTrue(m.screen.text().contains("IP-Config: DHCP: eth0 10.0.2.15/24 gateway 10.0.2.2 from 10.0.2.2"), m.screen.text());
             m.stop();
         }
     }
