@@ -119,4 +119,34 @@ class Vmsa4kPageTableTest {
         frames.release(pa);
         assertEquals(before + 1, frames.freeFrames(), "every table frame (and the root) released");
     }
+
+    /**
+     * Address-space switches keep TLB entries (ASID-tagged): after switching back, a stale
+     * translation of the first process is still used until the port invalidates that process's
+     * ASID; invalidating the other process's ASID leaves it alone.
+     */
+    @Test
+    void switchingKeepsEntriesAndFlushingOneAddressSpaceKeepsTheOther() {
+        port.initCpu();
+        Vmsa4kPageTable a = (Vmsa4kPageTable) port.newPageTable(), b = (Vmsa4kPageTable) port.newPageTable();
+        long fa = frames.allocate(), fb = frames.allocate(), fc = frames.allocate();
+        mem.write64(fa, 0xa);
+        mem.write64(fb, 0xb);
+        mem.write64(fc, 0xc);
+        long va = 0x40_0000L;
+        a.map(va, fa, R | W | U);
+        b.map(va, fb, R | W | U);
+        UserContext ctx = port.newContext();
+        port.resumeUser(ctx, a);
+        assertEquals(0xa, cpu.read(va, 8));
+        port.resumeUser(ctx, b);
+        assertEquals(0xb, cpu.read(va, 8));
+        a.map(va, fc, R | W | U); // behind the TLB's back
+        port.resumeUser(ctx, a);
+        assertEquals(0xa, cpu.read(va, 8), "A's entry did not survive the switch to B and back");
+        port.flushTlb(b);
+        assertEquals(0xa, cpu.read(va, 8), "invalidating B's ASID dropped A's entry");
+        port.flushTlb(a);
+        assertEquals(0xc, cpu.read(va, 8), "invalidating A's ASID kept A's entry");
+    }
 }
