@@ -107,6 +107,36 @@ class BootConsoleX86Test {
         assertTrue(console.contains("Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100"), console);
     }
 
+    /** --disk with --snapshot and --memory: the user's x86_64 image boots, RAM is what was asked, and nothing is written back. */
+    @Test
+    @Timeout(600)
+    void userDiskSnapshotAndMemory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path img = dir.resolve("x86.img");
+        org.multios.kernel.fs.image.DefaultImage image = new org.multios.kernel.fs.image.DefaultImage(
+                org.multios.kernel.fs.image.DefaultImage.Resources.of(getClass().getClassLoader()),
+                org.multios.kernel.fs.image.DefaultImage.Arch.X86_64);
+        try (var dev = org.multios.kernel.fs.mfs.FileBlockDevice.create(img, 64L << 20)) {
+            image.write(dev, org.multios.kernel.fs.image.DefaultImage.Options.of(64L << 20));
+        }
+        byte[] before = java.nio.file.Files.readAllBytes(img);
+        Screen screen = new Screen();
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys, 4096);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger status = new AtomicInteger(-1);
+        Thread machine = Thread.ofPlatform().name("multios-boot-x86-disk").start(() -> status.set(Multios.run(
+                new String[] {"boot", "--arch", "x86_64", "--rtc", "fixed", "--disk", img.toString(), "--snapshot", "--memory", "48M"}, in,
+                new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
+        int at = screen.waitFor(BootConsoleTest.PROMPT, 0, machine);
+        assertTrue(screen.text().contains("stage1: memory: 0-9ffff, 100000-2ffffff (48 MiB)"), screen.text());
+        Console c = new Console(screen, keys, machine, at + BootConsoleTest.PROMPT.length());
+        assertEquals("written", c.type("echo written > /root/snap.txt && sync && cat /root/snap.txt").strip());
+        c.send("poweroff");
+        machine.join(BootConsoleTest.WAIT_MS);
+        assertEquals(0, status.get(), "exit status after poweroff; stderr: " + err);
+        assertTrue(java.util.Arrays.equals(before, java.nio.file.Files.readAllBytes(img)), "--snapshot: the image is unchanged");
+    }
+
     @Test
     void flagsTheChainLacksAreOneLineErrors() {
         for (String[] flags : new String[][] {{"--smp", "2"}, {"--tpm"}, {"--net", "user"}, {"--gdb", "1234"}}) {
