@@ -266,4 +266,31 @@ class X86FirmwareBootTest {
         assertEquals(comparable(ours), comparable(theirs), "QEMU q35:\n" + theirs + "\nours:\n" + ours);
         assertTrue(comparable(ours).size() > 25, ours);
     }
+
+    static final String REFERENCE_GCC = "gcc (Debian 12.2.0-14+deb12u1) 12.2.0";
+
+    /** images/firmware/x86_64/build.sh rebuilds the committed files byte for byte (host gcc + dtc; required under MULTIOS_REQUIRE_ORACLES=1). */
+    @Test
+    @Timeout(300)
+    void buildScriptReproducesTheCommittedFiles(@TempDir Path out) throws Exception {
+        Path script = Path.of("firmware/x86_64/build.sh").toAbsolutePath();
+        assumeTrue(Files.isRegularFile(script), "not run from the images module directory");
+        boolean have = FirmwareResourcesTest.onPath("gcc") && FirmwareResourcesTest.onPath("objcopy") && FirmwareResourcesTest.onPath("dtc");
+        if ("1".equals(System.getenv("MULTIOS_REQUIRE_ORACLES"))) assertTrue(have, "gcc, objcopy and dtc are required (MULTIOS_REQUIRE_ORACLES=1)");
+        assumeTrue(have, "gcc/objcopy/dtc not installed");
+        Process v = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+        String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        v.waitFor(30, TimeUnit.SECONDS);
+        assumeTrue(version.equals(REFERENCE_GCC), "byte-identical rebuilds need '" + REFERENCE_GCC + "', found '" + version + "'");
+        ProcessBuilder pb = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true).directory(out.toFile());
+        pb.environment().put("OUT", out.toString());
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "build.sh did not finish");
+        assertEquals(0, p.exitValue(), log);
+        for (String f : List.of("stage1.bin", "stage1.elf", "stage2.bin", "stage2.elf", "kernel.elf", "multios.cfg"))
+            org.junit.jupiter.api.Assertions.assertArrayEquals(resource(f), Files.readAllBytes(out.resolve(f)),
+                    f + " differs from a fresh build (rerun images/firmware/x86_64/build.sh and commit; it also compiles ../riscv64/lib)");
+        assertEquals(65536, resource("stage1.bin").length, "a 64 KiB ROM");
+    }
 }
