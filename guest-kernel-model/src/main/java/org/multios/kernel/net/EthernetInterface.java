@@ -21,6 +21,7 @@ public final class EthernetInterface extends NetInterface {
     private final Map<Integer, ArpEntry> arp = new HashMap<>();
     private final Map<Integer, List<byte[]>> pending = new HashMap<>();
     private final Map<Integer, Integer> tries = new HashMap<>();
+    private final java.util.Set<Integer> refreshing = new java.util.HashSet<>();
 
     EthernetInterface(NetStack stack, String name, int index, byte[] mac, int mtu, FrameDevice device) {
         super(name, index, mtu, IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST);
@@ -46,8 +47,11 @@ public final class EthernetInterface extends NetInterface {
             return;
         }
         ArpEntry e = arp.get(nextHop);
-        if (e != null && e.expires > stack.clock.now()) {
+        if (e != null) {
+            // An expired entry is still used while it is re-validated (Linux's STALE -> PROBE): dropping
+            // traffic every ARP_TTL would cost a burst of TCP retransmissions for nothing.
             sendFrame(e.mac, ETH_IP, packet);
+            if (e.expires <= stack.clock.now() && refreshing.add(nextHop)) refresh(nextHop, 0);
             return;
         }
         List<byte[]> q = pending.computeIfAbsent(nextHop, x -> new ArrayList<>());
@@ -67,6 +71,19 @@ public final class EthernetInterface extends NetInterface {
         tries.put(target, n + 1);
         sendFrame(new byte[] {-1, -1, -1, -1, -1, -1}, ETH_ARP, arpPacket(1, new byte[6], target));
         stack.clock.schedule(stack.clock.now() + ARP_RETRY, () -> { if (pending.containsKey(target)) request(target); stack.clock.afterEvent(); });
+    }
+
+    /** Re-validates an expired entry: up to ARP_TRIES requests; no answer forgets it (the next send resolves afresh). */
+    private void refresh(int target, int n) {
+        ArpEntry e = arp.get(target);
+        if (e == null || e.expires > stack.clock.now()) { refreshing.remove(target); return; }
+        if (n >= ARP_TRIES) {
+            arp.remove(target);
+            refreshing.remove(target);
+            return;
+        }
+        sendFrame(new byte[] {-1, -1, -1, -1, -1, -1}, ETH_ARP, arpPacket(1, new byte[6], target));
+        stack.clock.schedule(stack.clock.now() + ARP_RETRY, () -> { refresh(target, n + 1); stack.clock.afterEvent(); });
     }
 
     private byte[] arpPacket(int op, byte[] targetMac, int targetIp) {
