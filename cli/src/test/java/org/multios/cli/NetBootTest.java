@@ -64,6 +64,8 @@ class NetBootTest {
             assertTrue(ifc.contains("UP") && ifc.contains("RUNNING"), ifc);
             String ip = c.type("ip addr");
             assertTrue(ip.contains("inet 10.0.2.15/24"), ip);
+            String pnp = c.type("cat /proc/net/pnp");
+            assertTrue(pnp.contains("#PROTO: DHCP") && pnp.contains("nameserver 10.0.2.3"), pnp);
             String route = c.type("ip route");
             assertTrue(route.contains("default via 10.0.2.2 dev eth0"), route);
 

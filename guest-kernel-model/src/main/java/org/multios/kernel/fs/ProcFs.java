@@ -37,12 +37,13 @@ public final class ProcFs implements FileSystem {
             case "cmdline": return new Text(() -> k.commandLine + "\n");
             case "mounts": return new Text(this::mounts);
             case "multios": return multiosDir();
-            case "net": return new Dir(() -> List.of("dev", "route", "arp"), n -> {
+            case "net": return new Dir(() -> List.of("dev", "route", "arp", "pnp"), n -> {
                 org.multios.kernel.net.NetStack st = org.multios.kernel.net.KernelNet.stack(k);
                 return switch (n) {
                     case "dev" -> new Text(() -> org.multios.kernel.net.ProcNet.dev(st));
                     case "route" -> new Text(() -> org.multios.kernel.net.ProcNet.route(st));
                     case "arp" -> new Text(() -> org.multios.kernel.net.ProcNet.arp(st));
+                    case "pnp" -> new Text(() -> org.multios.kernel.net.ProcNet.pnp(st));
                     default -> throw new KernelException(Errno.ENOENT);
                 };
             });

@@ -63,6 +63,8 @@ public final class DhcpClient {
     void input(NetInterface from, byte[] b) {
         if (finished || from != ifc || b.length < 240 || b[0] != 2 || Ip4.get32(b, 4) != xid || Ip4.get32(b, 236) != MAGIC) return;
         int type = 0, mask = 0, router = 0, sid = 0;
+        java.util.List<Integer> dns = new java.util.ArrayList<>();
+        String domain = "";
         for (int o = 240; o < b.length; ) {
             int code = b[o] & 255;
             if (code == 255) break;
@@ -75,6 +77,8 @@ public final class DhcpClient {
                 case 1 -> { if (len >= 4) mask = Ip4.get32(b, o + 2); }
                 case 3 -> { if (len >= 4) router = Ip4.get32(b, o + 2); }
                 case 54 -> { if (len >= 4) sid = Ip4.get32(b, o + 2); }
+                case 6 -> { for (int k = 0; k + 4 <= len && dns.size() < 3; k += 4) dns.add(Ip4.get32(b, o + 2 + k)); }
+                case 15 -> domain = new String(b, o + 2, len, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "").strip();
                 default -> {}
             }
             o += 2 + len;
@@ -89,6 +93,8 @@ public final class DhcpClient {
         } else if (type == 5 && requesting) { // ACK
             int prefix = mask == 0 ? NetIoctl.classfulPrefix(yiaddr) : Integer.bitCount(mask);
             stack.configure(ifc, yiaddr, prefix, router);
+            int siaddr = Ip4.get32(b, 20);
+            stack.autoconfig = new NetStack.Autoconfig("DHCP", domain, java.util.List.copyOf(dns), siaddr != 0 ? siaddr : sid);
             finish("DHCP: " + ifc.name + " " + Ip4.str(yiaddr) + "/" + prefix + (router != 0 ? " gateway " + Ip4.str(router) : "")
                     + " from " + Ip4.str(sid));
         } else if (type == 6 && requesting) { // NAK: start over

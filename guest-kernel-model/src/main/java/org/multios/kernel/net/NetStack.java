@@ -206,6 +206,13 @@ public final class NetStack {
 
     final List<DhcpClient> dhcpClients = new ArrayList<>();
 
+    /** What autoconfiguration learned (Linux's /proc/net/pnp): protocol (null = manual), domain, name servers, boot server. */
+    public record Autoconfig(String protocol, String domain, List<Integer> nameservers, int bootServer) {
+        public static final Autoconfig MANUAL = new Autoconfig(null, "", List.of(), 0);
+    }
+
+    public Autoconfig autoconfig = Autoconfig.MANUAL;
+
     boolean udpOutput(int src, int sport, int dst, int dport, byte[] data) {
         byte[] u = new byte[8 + data.length];
         Ip4.put16(u, 0, sport); Ip4.put16(u, 2, dport); Ip4.put16(u, 4, u.length);

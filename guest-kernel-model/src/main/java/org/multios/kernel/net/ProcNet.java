@@ -43,4 +43,14 @@ public final class ProcNet {
         }
         return b.toString();
     }
+
+    /** Linux's /proc/net/pnp (net/ipv4/ipconfig.c): what IP autoconfiguration learned, in resolv.conf syntax. */
+    public static String pnp(NetStack s) {
+        NetStack.Autoconfig a = s.autoconfig;
+        StringBuilder b = new StringBuilder(a.protocol() != null ? "#PROTO: " + a.protocol() + "\n" : "#MANUAL\n");
+        if (!a.domain().isEmpty()) b.append("domain ").append(a.domain()).append('\n');
+        for (int ns : a.nameservers()) b.append("nameserver ").append(Ip4.str(ns)).append('\n');
+        if (a.bootServer() != 0) b.append("bootserver ").append(Ip4.str(a.bootServer())).append('\n');
+        return b.toString();
+    }
 }

@@ -2,6 +2,7 @@ package org.multios.kernel.net;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IpConfigTest {
@@ -26,6 +27,9 @@ class IpConfigTest {
         assertEquals(24, linux.prefix());
         assertEquals("10.1.2.1", Ip4.str(linux.gateway()));
         assertEquals("eth0", linux.device());
+        assertEquals(List.of(), linux.nameservers());
+        IpConfig withDns = IpConfig.parse("ip=10.1.2.3::10.1.2.1:255.255.255.0:box:eth0:off:10.1.2.53:10.1.2.54");
+        assertEquals(List.of(0x0a010235, 0x0a010236), withDns.nameservers());
         assertEquals(IpConfig.Mode.DHCP, IpConfig.parse("ip=:::::eth0:dhcp").mode());
         assertEquals(8, IpConfig.parse("ip=10.9.9.9").prefix(), "no netmask: classful");
     }
@@ -33,7 +37,7 @@ class IpConfigTest {
     @Test
     void badValuesAreReportedAndConfigureNothing() {
         for (String bad : new String[] {"ip=10.0.3.1/33", "ip=10.0.3/24", "ip=300.1.1.1/8", "ip=10.0.0.1/8:gw", "ip=1.2.3.4::1.2.3.1:255.0.255.0",
-                "ip=1.2.3.4/x", "ip=banana"}) {
+                "ip=1.2.3.4/x", "ip=banana", "ip=1.2.3.4::1.2.3.1:255.255.255.0:h:eth0:off:dns"}) {
             IpConfig c = IpConfig.parse(bad);
             assertEquals(IpConfig.Mode.OFF, c.mode(), bad);
             assertNotNull(c.error(), bad);

@@ -115,6 +115,7 @@ public final class KernelVirtioNet {
             case OFF -> {}
             case STATIC -> {
                 stack.configure(eth, ip.address(), ip.prefix(), ip.gateway());
+                stack.autoconfig = new NetStack.Autoconfig(null, "", ip.nameservers(), 0);
                 log(k, KernelLog.INFO, "IP-Config: " + eth.name + " " + Ip4.str(ip.address()) + "/" + ip.prefix()
                         + (ip.gateway() != 0 ? " gateway " + Ip4.str(ip.gateway()) : "") + " (static)");
             }

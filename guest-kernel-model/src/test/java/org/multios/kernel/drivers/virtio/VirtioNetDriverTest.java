@@ -156,6 +156,7 @@ class VirtioNetDriverTest {
         assertEquals(24, eth.prefix);
         assertEquals("10.0.2.2", Ip4.str(stack.gateway));
         assertTrue(d.rxFrames >= 2 && d.txFrames >= 2, "DISCOVER/REQUEST out, OFFER/ACK in");
+        assertEquals("#PROTO: DHCP\nnameserver 10.0.2.3\nbootserver 10.0.2.2\n", org.multios.kernel.net.ProcNet.pnp(stack), "/proc/net/pnp as Linux's IP-Config writes it");
     }
 
     @Test
@@ -166,6 +167,7 @@ class VirtioNetDriverTest {
         EthernetInterface eth = (EthernetInterface) KernelNet.stack(kernel).find("eth0");
         assertEquals("10.0.3.1", Ip4.str(eth.address));
         assertEquals("10.0.3.254", Ip4.str(KernelNet.stack(kernel).gateway));
+        assertEquals("#MANUAL\n", org.multios.kernel.net.ProcNet.pnp(KernelNet.stack(kernel)));
         assertEquals(256, d.rxQueueSize());
         long before = eth.rxPackets;
         for (int round = 0; round < 3; round++) {
