@@ -1,6 +1,7 @@
 /* TFTP client (RFC 1350, options RFC 2347/2348/2349): a read request in octet mode asking for
  * blksize 1468 (fits a 1500-byte MTU) and tsize, lock-step DATA/ACK with the server's transfer
- * id, retransmission of our last packet on silence, block numbers that roll over at 65536.
+ * id, retransmission of our last packet on silence (never in answer to a duplicate), block
+ * numbers that roll over at 65536.
  * Any TFTP ERROR, a file larger than the room it goes to, or 5 silent timeouts end in one
  * stage error line naming the file and the server. */
 #include "fw.h"
@@ -114,11 +115,15 @@ uint64_t tftp_get(uint32_t server, const char *name, void *dst, uint64_t cap, in
             silent = 0;
             continue;
         }
+        if (op == OP_OACK && sport == tid && block == 0) { send_ack(server, mac, port, tid, 0); continue; }   /* our ACK 0 was lost */
         if (op != OP_DATA) continue;
         if (!tid) tid = sport;                  /* the server ignored our options: 512-byte blocks */
         uint16_t b = (uint16_t)(pkt[2] << 8 | pkt[3]);
         uint64_t len = (uint64_t)n - 4;
-        if (b == block) { send_ack(server, mac, port, tid, b); continue; }   /* our ACK was lost */
+        /* A duplicate of the last block is not answered: re-acknowledging it would make a server
+         * that resends on a repeated ACK send every later block twice (RFC 1123 4.2.3.1, the
+         * Sorcerer's Apprentice); if our ACK was lost, the silence timer re-sends it. */
+        if (b == block) continue;
         if (b != (uint16_t)(block + 1)) continue;
         if (len > blksize) continue;
         if (got + len > cap) {

@@ -93,6 +93,21 @@ class FirmwareNetBootTest {
     }
 
     @Test
+    void bootsFromTheNetworkThroughALossyDuplicatingReorderingLink(@TempDir Path dir) throws Exception {
+        byte[] initrd = initrd();
+        Path t = tftpDir(dir, initrd);
+        // FaultyLink (docs/network.md): DHCP, ARP and TFTP must recover by their retries alone.
+        try (BootRun run = BootRun.network(dir, null, "user,tftp=" + t + ",bootfile=stage2.bin,loss=0.05,dup=0.05,reorder=0.05,seed=4", "net")) {
+            assertTrue(run.awaitStop(120_000), "no kernel entry within 120 s:\n" + run.output());
+            assertTrue(run.kernelEntered, run.output());
+            ByteBuffer h = ByteBuffer.wrap(run.memory(run.a0, 112)).order(ByteOrder.LITTLE_ENDIAN);
+            assertArrayEquals(initrd, run.memory(h.getLong(24), initrd.length), "initrd byte-exact through the faulty link");
+            assertTrue(run.output().contains("stage2: tftp: 'initrd.cpio' from 10.0.2.2: " + initrd.length + " bytes in "
+                    + (initrd.length / 1468 + 1) + " blocks of 1468"), "every block once, no duplicates counted:\n" + run.output());
+        }
+    }
+
+    @Test
     void bootsFromTheNetworkPastADiskWithoutBootPartition(@TempDir Path dir) throws Exception {
         Path t = tftpDir(dir, initrd());
         Path blank = dir.resolve("blank.img");
