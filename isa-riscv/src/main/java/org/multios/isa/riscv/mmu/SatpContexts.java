@@ -28,6 +28,12 @@ final class SatpContexts {
     private final int[] asidOfContext = new int[SoftTlb.MAX_CONTEXT + 1];
     private int next = 1;
     private long rollovers;
+    /** A small direct-mapped cache in front of bySatp: a context switch costs no hashing or boxing. */
+    private static final int CACHE = 64;
+    private final long[] cacheSatp = new long[CACHE];
+    private final int[] cacheContext = new int[CACHE];
+
+    private static int cacheSlot(long satp) { return (int) (satp ^ (satp >>> 13) ^ (satp >>> 44)) & (CACHE - 1); }
 
     SatpContexts(Runnable flushTranslated) {
         this.flushTranslated = flushTranslated;
@@ -36,8 +42,14 @@ final class SatpContexts {
 
     /** The context number of {@code satp} (numbered on first use). */
     int of(long satp) {
+        int slot = cacheSlot(satp);
+        if (cacheContext[slot] != 0 && cacheSatp[slot] == satp) return cacheContext[slot];
         Integer c = bySatp.get(satp);
-        if (c != null) return c;
+        if (c != null) {
+            cacheSatp[slot] = satp;
+            cacheContext[slot] = c;
+            return c;
+        }
         if (next > SoftTlb.MAX_CONTEXT) {
             flushTranslated.run();
             reset();
@@ -48,6 +60,8 @@ final class SatpContexts {
         bySatp.put(satp, n);
         satpsOfAsid.computeIfAbsent(asid, a -> new ArrayList<>(1)).add(satp);
         asidOfContext[n] = asid;
+        cacheSatp[slot] = satp;
+        cacheContext[slot] = n;
         return n;
     }
 
@@ -65,6 +79,8 @@ final class SatpContexts {
         for (long satp : satps) {
             Integer c = bySatp.remove(satp);
             if (c != null) asidOfContext[c] = -1;
+            int slot = cacheSlot(satp);
+            if (cacheSatp[slot] == satp) cacheContext[slot] = 0;
         }
     }
 
@@ -73,6 +89,7 @@ final class SatpContexts {
         bySatp.clear();
         satpsOfAsid.clear();
         Arrays.fill(asidOfContext, -1);
+        Arrays.fill(cacheContext, 0);
         next = 1;
     }
 

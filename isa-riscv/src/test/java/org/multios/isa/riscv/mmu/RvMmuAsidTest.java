@@ -140,4 +140,17 @@ class RvMmuAsidTest {
         mmu.sfenceVma(true, 0x4040_0000L, true, ASID_A); // names the superpage by its first page
         assertEquals(0x666, load(SATP_A, 0x4040_5000L), "a page of the superpage kept its old translation");
     }
+
+    @Test
+    void contextNumbersRollOverWithoutWrongTranslations() {
+        // more address spaces than the 12-bit context tag numbers: the TLBs are flushed and numbering restarts
+        for (int asid = 1; asid < 6000; asid++) {
+            boolean a = (asid & 1) == 0;
+            long satp = 8L << 60 | (long) asid << 44 | (a ? ROOT_A : ROOT_B) >>> 12;
+            assertEquals(a ? 0x111 : 0x222, load(satp, D1), "asid " + asid);
+            if (asid % 7 == 0) mmu.sfenceVma(false, 0, true, asid - 3); // retire now and then, as a kernel reusing ASIDs does
+        }
+        assertEquals(0x111, load(SATP_A, D2));
+        assertEquals(0x222, load(SATP_B, D2));
+    }
 }
