@@ -73,6 +73,8 @@ void stage1_main(void) {
     if (n.size == 0) fw_die("%s is empty", path);
     if (n.size > X86_STAGE2_MAX) fw_die("%s is %lu bytes; stage 2 must fit in %lu bytes below the kernel", path, n.size, X86_STAGE2_MAX);
     mfs_read(&n, path, 0, (void *)X86_STAGE2_BASE, n.size);
+    if (n.size < 10 || memcmp((const uint8_t *)X86_STAGE2_BASE + 2, "MOSX86S2", 8) != 0)
+        fw_die("%s is not an x86_64 stage 2 (no MOSX86S2 signature at byte 2): a disk made for another architecture?", path);
     fw_log("loaded %s (%lu bytes) at %lx", path, n.size, X86_STAGE2_BASE);
     if (dtsize > X86_DT_MAX) fw_die("device tree of %u bytes does not fit at %lx", dtsize, X86_DT_BASE);
     memcpy((void *)X86_DT_BASE, pc_dtb, dtsize);

@@ -9,7 +9,9 @@
     .code64
     .globl _start
 _start:
-    cli
+    jmp     0f
+    .ascii  "MOSX86S2"                  /* stage 1 checks this: a stage 2 for another architecture is refused */
+0:  cli
     lgdt    gdt_ptr(%rip)
     leaq    stage2_stack_top(%rip), %rsp
     pushq   $0x08

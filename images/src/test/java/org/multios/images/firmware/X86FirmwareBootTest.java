@@ -193,6 +193,22 @@ class X86FirmwareBootTest {
         }
     }
 
+    /** A riscv64 disk's stage 2 on the PC: refused by its missing signature, not run (it would fault before stage 2 has an IDT). */
+    @Test
+    @Timeout(120)
+    void stage2OfAnotherArchitectureIsRefused(@TempDir Path dir) throws Exception {
+        Path disk = standard().put("/boot/stage2.bin", BootDisk.resource("stage2.bin")).write(dir.resolve("disk.img"));
+        try (Run run = new Run(dir, disk, null, true)) {
+            assertTrue(run.waitFor("halted", 100_000), run.output());
+            run.runner.join(20_000);
+            String out = run.output();
+            assertTrue(out.contains("stage1: error: /boot/stage2.bin is not an x86_64 stage 2 (no MOSX86S2 signature at byte 2): "
+                    + "a disk made for another architecture?"), out);
+            assertFalse(out.contains("stage2:"), out);
+            assertTrue(run.board.machine().stopReason().startsWith("all CPUs halted"), run.board.machine().stopReason());
+        }
+    }
+
     @Test
     @Timeout(120)
     void stubWithoutTheNativeCallIsReportedByStage2(@TempDir Path dir) throws Exception {
