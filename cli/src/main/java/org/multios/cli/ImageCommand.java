@@ -149,6 +149,8 @@ final class ImageCommand implements Runnable {
         @Option(names = "--compress", defaultValue = "none", description = "Default compression of new files: none, lz4, zstd.") String compress;
         @Option(names = "--passphrase", description = "Encrypt the root partition's data (AES-256-XTS) with a key from this passphrase.") String passphrase;
         @Option(names = "--boot-size", converter = ByteSize.class, description = "Boot partition size (default: 1/8 of the image, 8M to 256M).") Long bootSize;
+        @Option(names = "--arch", defaultValue = "riscv64", converter = Arch.Converter.class,
+                description = "Whose boot chain and userland the image holds: riscv64, arm64 or x86_64 (default: ${DEFAULT-VALUE}).") Arch arch;
         @Parameters(paramLabel = "OUT.img") Path out;
 
         @Override
@@ -165,7 +167,12 @@ final class ImageCommand implements Runnable {
             long bootBytes = bootSize != null ? bootSize : Math.min(256L << 20, Math.max(8L << 20, size / 8));
             MfsFormatOptions base = MfsFormatOptions.defaults().withBlockSize(blockSize).withCompression(c);
             DefaultImage.Options opts = new DefaultImage.Options(size, bootBytes, base, passphrase == null ? null : passphrase.toCharArray());
-            DefaultImage builder = new DefaultImage(DefaultImage.Resources.of(ImageCommand.class.getClassLoader()));
+            DefaultImage.Arch parts = switch (arch) {
+                case RISCV64 -> DefaultImage.Arch.RISCV64;
+                case ARM64 -> DefaultImage.Arch.ARM64;
+                case X86_64 -> DefaultImage.Arch.X86_64;
+            };
+            DefaultImage builder = new DefaultImage(DefaultImage.Resources.of(ImageCommand.class.getClassLoader()), parts);
             try (FileBlockDevice dev = FileBlockDevice.create(out, size)) {
                 builder.write(dev, opts, !empty);
             } catch (DefaultImage.ImageException | MfsException e) {

@@ -107,17 +107,15 @@ class BootConsoleX86Test {
         assertTrue(console.contains("Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100"), console);
     }
 
-    /** --disk with --snapshot and --memory: the user's x86_64 image boots, RAM is what was asked, and nothing is written back. */
+    /** image create --arch x86_64, then boot --disk with --snapshot and --memory: it boots, RAM is what was asked, nothing is written back. */
     @Test
     @Timeout(600)
     void userDiskSnapshotAndMemory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path img = dir.resolve("x86.img");
-        org.multios.kernel.fs.image.DefaultImage image = new org.multios.kernel.fs.image.DefaultImage(
-                org.multios.kernel.fs.image.DefaultImage.Resources.of(getClass().getClassLoader()),
-                org.multios.kernel.fs.image.DefaultImage.Arch.X86_64);
-        try (var dev = org.multios.kernel.fs.mfs.FileBlockDevice.create(img, 64L << 20)) {
-            image.write(dev, org.multios.kernel.fs.image.DefaultImage.Options.of(64L << 20));
-        }
+        ByteArrayOutputStream made = new ByteArrayOutputStream();
+        assertEquals(0, Multios.run(new String[] {"image", "create", "--arch", "x86_64", "--size", "64M", img.toString()},
+                new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(made, true, StandardCharsets.UTF_8),
+                new PrintStream(made, true, StandardCharsets.UTF_8)), made.toString(StandardCharsets.UTF_8));
         byte[] before = java.nio.file.Files.readAllBytes(img);
         Screen screen = new Screen();
         PipedOutputStream keys = new PipedOutputStream();
