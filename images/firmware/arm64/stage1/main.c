@@ -12,6 +12,7 @@ const char *fw_stage_name = "stage1";
 #define DT_BASE     0x40000000UL
 #define STAGE2_BASE 0x40200000UL
 #define STAGE2_MAX  0x00200000UL      /* up to the kernel at 0x40400000 */
+#define STAGE2_FIRST_INSN 0xd5034fdfu /* msr daifset, #0xf */
 
 extern char _start[], __stage1_end[];
 
@@ -88,6 +89,11 @@ void stage1_main(const void *fdt) {
         fw_die("RAM %lx-%lx cannot hold stage 2 at %lx", ram_lo, ram_hi - 1, STAGE2_BASE);
     mfs_read(&n, path, 0, (void *)STAGE2_BASE, n.size);
     if (memcmp((const void *)STAGE2_BASE, "\177ELF", 4) == 0) fw_die("%s is an ELF file; stage 2 is a flat binary (stage2.bin)", path);
+    /* stage2/start.S begins with msr daifset, #0xf: anything else (riscv64's stage 2 on a disk made
+     * for another architecture) would run as garbage A64 code */
+    if (*(const volatile uint32_t *)STAGE2_BASE != STAGE2_FIRST_INSN)
+        fw_die("%s is not an arm64 stage 2 (first word %08x; a disk made for another architecture? image create --arch arm64)",
+               path, *(const volatile uint32_t *)STAGE2_BASE);
     __asm__ volatile("dsb sy\n\tic iallu\n\tdsb sy\n\tisb" ::: "memory");
     fw_log("loaded %s (%lu bytes) at %lx", path, n.size, STAGE2_BASE);
     nvme_disable();

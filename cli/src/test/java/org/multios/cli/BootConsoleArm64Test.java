@@ -155,6 +155,25 @@ class BootConsoleArm64Test {
         assertTrue(Files.exists(img));
     }
 
+    /** A riscv64 disk on arm64: stage 1 names the foreign stage 2 instead of running it as A64 code. */
+    @Test
+    @Timeout(300)
+    void diskOfAnotherArchitectureIsNamed(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("riscv64.img");
+        long size = 64L << 20;
+        try (FileBlockDevice dev = FileBlockDevice.create(img, size)) {
+            new DefaultImage(DefaultImage.Resources.of(getClass().getClassLoader()), DefaultImage.Arch.RISCV64).write(dev, DefaultImage.Options.of(size));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Multios.run(new String[] {"boot", "--arch", "arm64", "--disk", img.toString()},
+                new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertTrue(console.contains("stage1: error: /boot/stage2.bin is not an arm64 stage 2"), console);
+        assertFalse(console.contains("stage2:"), console);
+        assertNotEquals(0, status, console + err);
+    }
+
     /** Options arm64 cannot honour yet are refused in one line. */
     @Test
     void unsupportedOptionsAreRefused() {
