@@ -135,6 +135,26 @@ class BootConsoleX86Test {
         assertTrue(java.util.Arrays.equals(before, java.nio.file.Files.readAllBytes(img)), "--snapshot: the image is unchanged");
     }
 
+    /** --display: stage 2 sets the bochs-display mode, the kernel's framebuffer console mirrors the serial console. */
+    @Test
+    @Timeout(600)
+    void framebufferConsoleOnThePc(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path png = dir.resolve("screen.png");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Multios.run(new String[] {"boot", "--arch", "x86_64", "--rtc", "fixed", "--display", "png:" + png,
+                        "--cmdline", "console=ttyS0 init=/sbin/poweroff"},
+                new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String console = out.toString(StandardCharsets.UTF_8);
+        assertTrue(console.matches("(?s).*stage2: display 00:0\\d\\.0: 1024x768, 32 bpp, framebuffer at \\w+.*"), console);
+        assertTrue(console.matches("(?s).*fbcon: 00:0\\d\\.0 1024x768x32 at 0x\\w+, 128x\\d+ text.*"), console);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(1024, img.getWidth(), "the PNG of the last frame");
+        long lit = 0;
+        for (int y = 0; y < img.getHeight(); y += 4) for (int x = 0; x < img.getWidth(); x += 4) if ((img.getRGB(x, y) & 0xffffff) != 0) lit++;
+        assertTrue(lit > 500, "text on the framebuffer: " + lit + " lit samples; status " + status + "\n" + console + err);
+    }
+
     @Test
     void flagsTheChainLacksAreOneLineErrors() {
         for (String[] flags : new String[][] {{"--smp", "2"}, {"--tpm"}, {"--net", "user"}, {"--gdb", "1234"}}) {

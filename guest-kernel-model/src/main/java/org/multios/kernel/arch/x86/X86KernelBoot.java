@@ -83,6 +83,11 @@ public final class X86KernelBoot {
     /** The kernel running now (null before the entry stub ran). */
     public Kernel kernel() { return kernel; }
 
+    /** The display and its framebuffer console, or null without a display. */
+    public org.multios.kernel.drivers.display.KernelDisplay display() { return display; }
+
+    private volatile org.multios.kernel.drivers.display.KernelDisplay display;
+
     /** The last panic's message, or null. */
     public String panicMessage() { return panicMessage; }
 
@@ -186,10 +191,28 @@ public final class X86KernelBoot {
         k.commandLine = cmd.text();
         kernel = k;
 
+        // FBCON: a PCI display's framebuffer console mirrors the serial console (which stays the input and the log).
+        org.multios.kernel.drivers.display.KernelDisplay fbcon = org.multios.kernel.drivers.display.KernelDisplay.start(k, dt, cmd.text());
+        display = fbcon;
+        if (fbcon != null) {
+            fbcon.console().write(klog.text().replace("\n", "\r\n")); // what the log printed before the display was up
+            klog.setConsole(line -> {
+                for (int i = 0; i < line.length(); i++) {
+                    char c = line.charAt(i);
+                    if (c == '\n') { uart.putc('\r'); fbcon.console().putc('\r'); }
+                    uart.putc(c);
+                    fbcon.console().putc(c);
+                }
+            });
+            klog.info(String.format("fbcon: %s %dx%dx32 at %#x, %dx%d text", fbcon.driver().pci().address(), fbcon.driver().width(),
+                    fbcon.driver().height(), fbcon.driver().framebuffer(), fbcon.console().columns(), fbcon.console().rows()));
+        }
+
         I8259Driver pic = new I8259Driver(io, p::entryVector);
         k.irq = pic;
         ConsoleTty[] ttyRef = new ConsoleTty[1];
-        ConsoleTty tty = new ConsoleTty(uart::putc, sig -> k.signalGroup(ttyRef[0].foregroundGroup(), sig));
+        java.util.function.IntConsumer transmit = fbcon == null ? uart::putc : c -> { uart.putc(c); fbcon.console().putc(c); };
+        ConsoleTty tty = new ConsoleTty(transmit, sig -> k.signalGroup(ttyRef[0].foregroundGroup(), sig));
         ttyRef[0] = tty;
         uart.init(tty::receive);
         pic.enable(COM1_IRQ, uart::onInterrupt);
@@ -225,6 +248,7 @@ public final class X86KernelBoot {
         root.attach("proc", new ProcFs(k).root());
         root.attach("sys", new org.multios.kernel.fs.SysFs(k).root());
         root.attach("tmp", new TmpFs("tmpfs").root());
+        if (fbcon != null) fbcon.registerDevice(k); // /dev/fb0
         k.mounts.add(new Kernel.Mount("rootfs", "/", "rootfs", "rw"));
         k.mounts.add(new Kernel.Mount("devtmpfs", "/dev", "devtmpfs", "rw"));
         k.mounts.add(new Kernel.Mount("proc", "/proc", "proc", "rw"));
