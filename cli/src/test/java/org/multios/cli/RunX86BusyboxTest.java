@@ -42,6 +42,10 @@ class RunX86BusyboxTest {
         "seq 10 | xargs -n 3 echo | nl; yes x | head -3; basename /a/b/c.txt .txt; dirname /a/b/c; [ 3 -gt 2 ] && echo gt",
         "d=$(mktemp -d); echo hello > $d/h; grep -c l $d/h; sed -n 's/l/L/gp' $d/h; od -An -tx1 $d/h; wc -c < $d/h; rm -r $d; ls $d 2>/dev/null; echo $?",
         "sleep 0.1; date -u -d @0 +%Y; kill -0 $$ && echo alive; trap 'echo trapped' EXIT; exit 3",
+        "printf 'a 1\\nb 2\\nc 3\\n' | while read k v; do case $k in a) echo A$v;; b) echo B$((v*10));; *) echo other;; esac; done; cat <<EOF\nhere $((1+1))\nEOF",
+        "sleep 0.2 & p=$!; echo started; wait $p; echo waited $?; (echo sub; exit 3) 2>&1 | tee /dev/null | wc -l; echo $((9223372036854775807 + 1)) $((-5 % 3))",
+        "set -e; x=0; for i in $(seq 1 20); do x=$((x ^ (i << 3))); done; echo $x; dd if=/dev/zero bs=512 count=3 2>/dev/null | wc -c; head -c 5 /dev/urandom | wc -c",
+        "v=hello; echo ${v#he} ${v%lo} ${#v} ${v:1:3} ${u:-def}; IFS=:; set -- a:b:c; echo $# $2; unset IFS; exec echo exec-ed",
     })
     void sameAsNative(String script) throws Exception {
         Path bb = busybox();
