@@ -86,5 +86,10 @@ void stage1_main(void) {
     __builtin_unreachable();
 }
 
+/* From start.S: an exception in long mode before stage 2 has its own IDT (frame = rip, cs, rflags). */
+void stage1_exception(uint64_t vector, uint64_t error, const uint64_t *frame, uint64_t cr2) {
+    fw_die("exception %lu (error %lx) at rip %lx, rflags %lx, cr2 %lx", vector, error, frame[0], frame[2], cr2);
+}
+
 /* The device tree, compiled from pc.dts by build.sh. */
 __asm__(".section .rodata\n.balign 8\n.globl pc_dtb\npc_dtb:\n.incbin \"" PC_DTB "\"\n.globl pc_dtb_end\npc_dtb_end:\n.previous");

@@ -93,6 +93,8 @@ start64:
     movw    %ax, %ds
     movw    %ax, %ss
     movq    $STACK_TOP, %rsp
+    movabsq $stage1_idt_init, %rax      /* exceptions are reported from here on, not triple faults */
+    call    *%rax
     movabsq $stage1_main, %rax
     call    *%rax
 2:  cli
@@ -117,3 +119,69 @@ gdt_ptr:
 reset_vector:                           /* 0xFFFFFFF0: F000:FFF0 */
     jmp     start16
     .balign 16, 0xf4
+
+/* Exceptions 0-31 in long mode: one 16-byte stub each (a dummy error code where the CPU pushes
+ * none), then stage1_exception(vector, error, frame, cr2), which prints one error line and halts.
+ * A fault in the firmware (or in a foreign stage 2 before it loads its own IDT) is reported
+ * instead of becoming a triple fault, which would reset the machine into the same fault again. */
+    .text
+    .code64
+    .globl stage1_idt_init
+stage1_idt_init:
+    leaq    stage1_idt(%rip), %rdi
+    leaq    exc_stubs(%rip), %rdx
+    xorl    %ecx, %ecx
+1:  movq    %rdx, %rax
+    movw    %ax, (%rdi)
+    movw    $0x18, 2(%rdi)              /* the ROM GDT's 64-bit code selector */
+    movw    $0x8e00, 4(%rdi)
+    shrq    $16, %rax
+    movw    %ax, 6(%rdi)
+    shrq    $16, %rax
+    movl    %eax, 8(%rdi)
+    movl    $0, 12(%rdi)
+    addq    $16, %rdi
+    addq    $16, %rdx
+    incl    %ecx
+    cmpl    $32, %ecx
+    jb      1b
+    lidt    stage1_idt_ptr(%rip)
+    ret
+
+    .balign 16
+exc_stubs:
+    .set    v, 0
+    .rept   32
+    .balign 16
+    .if (v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21)
+    pushq   $v
+    .else
+    pushq   $0
+    pushq   $v
+    .endif
+    jmp     exc_common
+    .set    v, v + 1
+    .endr
+
+exc_common:
+    movq    %rsp, %rsi
+    movq    $STACK_TOP, %rsp
+    movq    (%rsi), %rdi                /* vector */
+    leaq    16(%rsi), %rdx              /* rip, cs, rflags, rsp, ss */
+    movq    8(%rsi), %rsi               /* error code */
+    movq    %cr2, %rcx
+    call    stage1_exception
+2:  cli
+    hlt
+    jmp     2b
+
+    .section .rodata
+    .balign 8
+stage1_idt_ptr:
+    .word   32 * 16 - 1
+    .quad   stage1_idt
+
+    .section .bss
+    .balign 16
+stage1_idt:
+    .space  32 * 16

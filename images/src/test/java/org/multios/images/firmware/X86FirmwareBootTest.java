@@ -209,6 +209,22 @@ class X86FirmwareBootTest {
         }
     }
 
+    /** A fault before stage 2 has its IDT (here: UD2 right after the signature) is stage 1's one-line report, not a triple-fault reset loop. */
+    @Test
+    @Timeout(120)
+    void earlyFaultIsReportedNotATripleFault(@TempDir Path dir) throws Exception {
+        byte[] bad = {(byte) 0xeb, 0x08, 'M', 'O', 'S', 'X', '8', '6', 'S', '2', 0x0f, 0x0b};
+        Path disk = standard().put("/boot/stage2.bin", bad).write(dir.resolve("disk.img"));
+        try (Run run = new Run(dir, disk, null, true)) {
+            assertTrue(run.waitFor("halted", 100_000), run.output());
+            run.runner.join(20_000);
+            String out = run.output();
+            assertTrue(out.contains("stage1: error: exception 6 (error 0) at rip 20000a"), out);
+            assertEquals(1, out.split("MultiOS stage 1 firmware", -1).length - 1, "no reset: stage 1 ran once\n" + out);
+            assertTrue(run.board.machine().stopReason().startsWith("all CPUs halted"), run.board.machine().stopReason());
+        }
+    }
+
     @Test
     @Timeout(120)
     void stubWithoutTheNativeCallIsReportedByStage2(@TempDir Path dir) throws Exception {
