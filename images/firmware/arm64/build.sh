@@ -6,7 +6,7 @@
 #   kernel.elf                kernel entry stub at 0x40400000 (/boot/kernel.elf): native call 16
 #   multios.cfg               default boot menu (/boot/multios.cfg)
 # The arch-neutral library (fdt, pci, nvme, gpt, mfs, hash, lz4, string) and stage 2's cfg.c and
-# bootinfo.c are riscv64's sources, compiled unchanged: lib/fw.h is force-included first and
+# bootinfo.c and display.c are riscv64's sources, compiled unchanged: lib/fw.h is force-included first and
 # supplies the A64 parts of their header (see its comment). Reproducible: the same compiler
 # gives byte-identical files (no build id, paths mapped to ".", no recorded switches).
 set -eu
@@ -55,7 +55,7 @@ build() { # name  sources...   (link script arm64/NAME/link.ld, output $out/NAME
 # shellcheck disable=SC2086
 build stage1 arm64/stage1/start.S arm64/stage1/main.c $OWN $SHARED
 # shellcheck disable=SC2086
-build stage2 arm64/stage2/start.S arm64/stage2/main.c arm64/stage2/menu.c riscv64/stage2/cfg.c riscv64/stage2/bootinfo.c $OWN $SHARED
+build stage2 arm64/stage2/start.S arm64/stage2/main.c arm64/stage2/menu.c riscv64/stage2/cfg.c riscv64/stage2/bootinfo.c riscv64/stage2/display.c $OWN $SHARED
 build kernel arm64/kernel/stub.S
 $OBJCOPY -O binary "$out/stage1.elf" "$out/stage1.bin"
 $OBJCOPY -O binary "$out/stage2.elf" "$out/stage2.bin"

@@ -109,6 +109,7 @@ void stage2_main(const void *fdt) {
     uint64_t bar = pci_bar64(&host, dev, fn, 0);
     if (!bar || !(pci_cfg_r16(&host, 0, dev, fn, 4) & 2)) fw_die("nvme: BAR 0 of 00:%02x.%u is not assigned (stage 1 assigns it)", dev, fn);
     nvme_init((uintptr_t)bar, 0);
+    display_setup(&host, &bi);   /* a bochs-display compatible PCI display: linear 32 bpp mode into BootInfo */
     struct gpt_part boot;
     gpt_find(GPT_TYPE_MULTIOS_BOOT, "boot", &boot, 0);
     bi.part_guid = boot.unique;

@@ -21,8 +21,9 @@ import picocli.CommandLine.ParameterException;
  * {@code multios boot --arch arm64}: the arm64 boot chain on arm64-virt — stage 1 firmware
  * (images/firmware/arm64) in flash as the bios, stage 2 and the kernel entry stub from the
  * disk's boot partition, the Java kernel entered through native call 16 — on the default arm64
- * image (the aarch64 mbox userland) or the user's {@code --disk}. Same console and exit status
- * as riscv64. Options that need devices or firmware support arm64 lacks so far are refused in
+ * image (the aarch64 mbox userland) or the user's {@code --disk}, with {@code --display} the PCI
+ * display (stage 2 sets the mode, the kernel's framebuffer console mirrors the serial one). Same
+ * console and exit status as riscv64. Options that need devices or firmware support arm64 lacks so far are refused in
  * one line.
  */
 final class Arm64Boot {
@@ -36,7 +37,6 @@ final class Arm64Boot {
     int call() throws Exception {
         notYet(cmd.tpm || cmd.tpmState != null, "--tpm");
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
-        notYet(cmd.display != null, "--display");
         notYet(cmd.net != null || cmd.tftp != null, "--net");
         notYet(!"disk".equals(cmd.bootDevice), "--boot net");
         notYet(cmd.gdb != null || cmd.gdbWait, "--gdb");
@@ -68,7 +68,15 @@ final class Arm64Boot {
             } catch (DiskSpecException e) {
                 throw usage(e.getMessage());
             }
-            return run(stage1, diskSpec, rtcBase);
+            org.multios.devices.display.host.DisplaySpec displaySpec = null;
+            if (cmd.display != null) {
+                try {
+                    displaySpec = org.multios.devices.display.host.DisplaySpec.parse(cmd.display);
+                } catch (IllegalArgumentException e) {
+                    throw usage(e.getMessage());
+                }
+            }
+            return run(stage1, diskSpec, rtcBase, displaySpec);
         } finally {
             BootCommand.deleteTree(work);
         }
@@ -80,7 +88,7 @@ final class Arm64Boot {
 
     private ParameterException usage(String message) { return new ParameterException(cmd.spec.commandLine(), message); }
 
-    private int run(Path stage1, DiskSpec diskSpec, long rtcBase) throws Exception {
+    private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec) throws Exception {
         Multios top = cmd.top;
         StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
         Arm64VirtBoard board;
@@ -95,6 +103,7 @@ final class Arm64Boot {
                     .realtime(cmd.realtime)
                     .disk(diskSpec)
                     .snapshot(cmd.snapshot);
+            if (displaySpec != null) cfg.display(displaySpec);
             board = Arm64VirtBoard.create(cfg);
             var listener = boardListener;
             if (listener != null) listener.accept(board);

@@ -60,6 +60,11 @@ public final class Arm64KernelBoot {
     /** The kernel running now (null before the entry stub ran). */
     public Kernel kernel() { return kernel; }
 
+    /** The display and its framebuffer console (FBCON), or null without a display. */
+    public org.multios.kernel.drivers.display.KernelDisplay display() { return display; }
+
+    private volatile org.multios.kernel.drivers.display.KernelDisplay display;
+
     /** The last panic's message, or null. */
     public String panicMessage() { return panicMessage; }
 
@@ -192,8 +197,26 @@ public final class Arm64KernelBoot {
         kernel = k;
         klog.info(String.format("GICv3: distributor at %#x, redistributor at %#x, %d interrupt lines", pf.gicDist(), pf.gicRedist(), gic.lines()));
 
+        // FBCON: the PCI display's framebuffer console mirrors the serial console (which stays the input and the log).
+        org.multios.kernel.drivers.display.KernelDisplay fbcon = org.multios.kernel.drivers.display.KernelDisplay.start(k, dt, cmd.text());
+        display = fbcon;
+        if (fbcon != null) {
+            fbcon.console().write(klog.text().replace("\n", "\r\n")); // what the log printed before the display was up
+            klog.setConsole(line -> {
+                for (int i = 0; i < line.length(); i++) {
+                    char c = line.charAt(i);
+                    if (c == '\n') { uart.putc('\r'); fbcon.console().putc('\r'); }
+                    uart.putc(c);
+                    fbcon.console().putc(c);
+                }
+            });
+            klog.info(String.format("fbcon: %s %dx%dx32 at %#x, %dx%d text, scrolling by %s", fbcon.driver().pci().address(),
+                    fbcon.driver().width(), fbcon.driver().height(), fbcon.driver().framebuffer(), fbcon.console().columns(),
+                    fbcon.console().rows(), fbcon.console().usesEngine() ? "the 2D engine" : "CPU copies"));
+        }
+        java.util.function.IntConsumer transmit = fbcon == null ? uart::putc : c -> { uart.putc(c); fbcon.console().putc(c); };
         ConsoleTty[] ttyRef = new ConsoleTty[1];
-        ConsoleTty tty = new ConsoleTty(uart::putc, sig -> k.signalGroup(ttyRef[0].foregroundGroup(), sig));
+        ConsoleTty tty = new ConsoleTty(transmit, sig -> k.signalGroup(ttyRef[0].foregroundGroup(), sig));
         ttyRef[0] = tty;
         uart.init(tty::receive);
         if (pf.uartIntid() >= 32) gic.enable(pf.uartIntid(), uart::onInterrupt);
@@ -237,6 +260,7 @@ public final class Arm64KernelBoot {
         root.attach("proc", new org.multios.kernel.fs.ProcFs(k).root());
         root.attach("sys", new org.multios.kernel.fs.SysFs(k).root());
         root.attach("tmp", new TmpFs("tmpfs").root());
+        if (fbcon != null) fbcon.registerDevice(k); // /dev/fb0
         k.mounts.add(new Kernel.Mount("rootfs", "/", "rootfs", "rw"));
         k.mounts.add(new Kernel.Mount("devtmpfs", "/dev", "devtmpfs", "rw"));
         k.mounts.add(new Kernel.Mount("proc", "/proc", "proc", "rw"));
