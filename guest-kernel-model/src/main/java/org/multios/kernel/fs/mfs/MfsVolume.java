@@ -183,6 +183,7 @@ public final class MfsVolume implements AutoCloseable {
 
     /** Loads allocation state; records (does not throw) corruption, marking what it cannot trust. */
     private void load() throws IOException {
+        bucketCache.clear();
         used = new BitSet();
         long bpb = sb.bitsPerBitmapBlock();
         for (int k = 0; k < sb.bitmapBlocks(); k++) {
@@ -394,6 +395,10 @@ public final class MfsVolume implements AutoCloseable {
 
     /** Frees a run: blocks allocated in this transaction at once, committed ones after the commit. */
     void free(long start, long count) {
+        if (!bucketCache.isEmpty()) {
+            if (count > bucketCache.size()) bucketCache.keySet().removeIf(k -> k >= start && k < start + count);
+            else for (long b = start; b < start + count; b++) bucketCache.remove(b);
+        }
         for (long b = start; b < start + count; b++) {
             if (b < sb.dataStart() || b >= sb.totalBlocks() - 1) continue; // never free the fixed regions
             used.clear((int) b);
@@ -812,10 +817,28 @@ public final class MfsVolume implements AutoCloseable {
 
     record Ent(byte[] name, long ino, int type) {}
 
+    /** A parsed bucket as it was verified on disk, and the directory it belongs to. */
+    private record CachedBucket(long ino, Bucket bucket) {}
+
+    /** Buckets cached by physical block, in LRU order. */
+    static final int BUCKET_CACHE = 4096;
+
+    /**
+     * Parsed directory buckets by physical block number. Directory blocks are copy-on-write (every
+     * {@link #writeBucket} allocates a fresh block), so a block's parsed contents stay valid until
+     * the block is freed: {@link #free} drops it, writeBucket caches what it wrote. This spares every
+     * path lookup a 4 KiB read, a CRC32C check and a parse of the whole bucket.
+     */
+    private final LinkedHashMap<Long, CachedBucket> bucketCache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<Long, CachedBucket> e) { return size() > BUCKET_CACHE; }
+    };
+
     Bucket readBucket(Inode d, int i) throws IOException {
         Extent x = d.extents.find(i);
         if (x == null || x.compressed()) throw new MfsCorruptionException(-1, d.ino, "directory bucket " + i + " is missing");
         long p = x.pstart() + (i - x.lstart());
+        CachedBucket cached = bucketCache.get(p);
+        if (cached != null && cached.ino() == d.ino) return cached.bucket();
         byte[] b = readBlock(p);
         MetaBlock.verify(b, MetaBlock.DIR, p, p, d.ino, "directory bucket " + i);
         ByteBuffer bb = MetaBlock.le(b);
@@ -833,7 +856,9 @@ public final class MfsVolume implements AutoCloseable {
             es.add(new Ent(java.util.Arrays.copyOfRange(b, at + 10, at + 10 + nl), ino, type));
             at += 10 + nl;
         }
-        return new Bucket(parent, es);
+        Bucket parsed = new Bucket(parent, java.util.Collections.unmodifiableList(es));
+        bucketCache.put(p, new CachedBucket(d.ino, parsed));
+        return parsed;
     }
 
     static int bytesOf(List<Ent> es) {
@@ -858,6 +883,7 @@ public final class MfsVolume implements AutoCloseable {
         long p = alloc(1, true).get(0)[0];
         MetaBlock.seal(b, MetaBlock.DIR, p);
         writePhys(p, b, 0, 1, false);
+        bucketCache.put(p, new CachedBucket(d.ino, new Bucket(parent, List.copyOf(es))));
         d.extents.insert(new Extent(i, p, 1, 1, 0, 0));
         d.extentsDirty = true;
         dirty(d);
@@ -1302,6 +1328,7 @@ public final class MfsVolume implements AutoCloseable {
             commit();
             snaps.pendingRollback = e.id();
             snapDirty = true;
+            bucketCache.clear(); // the live tree is replaced wholesale, its blocks freed in bulk
             commit();
             finishRollback();
             return null;
@@ -1358,7 +1385,7 @@ public final class MfsVolume implements AutoCloseable {
     void freeForRepair(Inode n) { freeInode(n); }
     void addEntryForRepair(Inode d, String name, long ino, int type) throws IOException { addEntry(d, name.getBytes(StandardCharsets.UTF_8), ino, type); }
     void rewriteBucketForRepair(Inode d, int i, long parent, List<Ent> es) throws IOException { writeBucket(d, i, parent, es); }
-    void setLiveBitmap(BitSet b) { used = b; for (int k = 0; k < sb.bitmapBlocks(); k++) dirtyBitmap.add(k); }
+    void setLiveBitmap(BitSet b) { used = b; bucketCache.clear(); for (int k = 0; k < sb.bitmapBlocks(); k++) dirtyBitmap.add(k); }
     void forgetInode(long ino) { icache.remove(ino); }
     void clearMountProblems() { mountProblems.clear(); readOnlyReason = null; }
     XtsCipher cipher() { return xts; }
