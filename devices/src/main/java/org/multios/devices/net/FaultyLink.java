@@ -123,6 +123,9 @@ public final class FaultyLink implements NetBackend {
         for (byte[] f : toNetwork.pass(frame)) inner.transmit(f);
     }
 
+    @Override
+    public boolean mayDeliver() { return inner.mayDeliver(); }
+
     /** Guest-to-network direction (counters). */
     public Direction outbound() { return toNetwork; }
 

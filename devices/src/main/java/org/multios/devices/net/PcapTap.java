@@ -43,6 +43,9 @@ public final class PcapTap implements NetBackend {
     }
 
     @Override
+    public boolean mayDeliver() { return inner != null && inner.mayDeliver(); }
+
+    @Override
     public void close() {
         if (inner != null) inner.close();
         try { pcap.close(); } catch (IOException ignored) {}

@@ -117,6 +117,10 @@ public final class SocketNetBackend implements NetBackend {
         }
     }
 
+    /** A peer may send at any moment. */
+    @Override
+    public boolean mayDeliver() { return !closed; }
+
     @Override
     public void close() {
         if (closed) return;

@@ -307,6 +307,9 @@ final class TcpNat {
         net.sendIp(p.dst(), p.src(), PROTO_TCP, t);
     }
 
+    /** True while a port forward listens or a connection is open. */
+    boolean active() { return !closed && (!servers.isEmpty() || !conns.isEmpty()); }
+
     void close() {
         closed = true;
         for (java.nio.channels.ServerSocketChannel s : servers) {

@@ -243,6 +243,10 @@ public final class UserNetBackend implements NetBackend {
         toGuest.deliver(ethernet(guestMac, GATEWAY_MAC, ETHERTYPE_IPV4, ipv4(src, dst, proto, ipId.incrementAndGet() & 0xffff, payload)));
     }
 
+    /** Open NAT connections, UDP flows or hostfwd listeners: the host may send at any moment. */
+    @Override
+    public boolean mayDeliver() { return !closed && (tcp.active() || !udpFlows.isEmpty()); }
+
     @Override
     public void close() {
         if (closed) return;

@@ -2,7 +2,8 @@ package org.multios.devices.virtio;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.multios.core.time.TimerEvent;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.multios.core.time.HostInput;
 import org.multios.core.time.VirtualClock;
 import org.multios.devices.net.NetBackend;
 
@@ -14,9 +15,13 @@ import org.multios.devices.net.NetBackend;
  * so the flag needs no header work), plus VERSION_1 and indirect descriptors.
  * <p>
  * Every frame starts with the 12-byte {@code virtio_net_hdr} (VERSION_1 layout). Frames
- * from the back end wait in a bounded inbox until an event on the virtual clock moves
- * them into posted receive buffers; transmitted frames go to the back end inside the
- * transmit queue's event. Both are deterministic points in guest time.
+ * from the back end wait in a bounded inbox. One the back end answers synchronously inside
+ * {@link NetBackend#transmit} (the user network's ARP, DHCP, ping, TFTP) moves into receive
+ * buffers 1 µs after the transmit batch, a deterministic point in guest time. One a host
+ * thread delivers (a socket peer, a NAT connection) is {@linkplain HostInput#post posted} to
+ * the machine thread, which moves it in at the virtual time it arrives: event-driven, no
+ * periodic poll. The back end's {@link NetBackend#mayDeliver} is registered as a host input
+ * source, so the machine paces idle time while such frames may come.
  */
 public final class VirtioNetPciFunction extends VirtioPciFunction implements AutoCloseable {
     public static final int VIRTIO_NET = 1;
@@ -31,8 +36,6 @@ public final class VirtioNetPciFunction extends VirtioPciFunction implements Aut
     public static final int MAX_FRAME = 65535 + 14;
     /** Frames waiting for receive buffers; later ones are dropped, as a full NIC FIFO does. */
     public static final int INBOX_LIMIT = 512;
-    /** How often (virtual time) the device looks for frames that arrived from host threads. */
-    public static final long POLL_NS = 50_000;
 
     private final NetBackend backend;
     private final byte[] mac;
@@ -40,7 +43,9 @@ public final class VirtioNetPciFunction extends VirtioPciFunction implements Aut
     private final ConcurrentLinkedQueue<byte[]> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboxCount = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
-    private TimerEvent poll;
+    private final AtomicBoolean deliveryPosted = new AtomicBoolean();
+    /** The thread inside {@code backend.transmit}: frames it delivers are synchronous answers. */
+    private volatile Thread transmitting;
     private boolean linkUp = true;
 
     public VirtioNetPciFunction(VirtualClock clock, NetBackend backend, byte[] mac, int mtu) {
@@ -52,6 +57,7 @@ public final class VirtioNetPciFunction extends VirtioPciFunction implements Aut
         this.mac = mac.clone();
         this.mtu = mtu;
         backend.attach(this::fromBackend);
+        clock.hostInput().addSource(backend::mayDeliver);
     }
 
     /** QEMU's default first MAC address, 52:54:00:12:34:56. */
@@ -77,6 +83,16 @@ public final class VirtioNetPciFunction extends VirtioPciFunction implements Aut
             return;
         }
         inbox.add(frame);
+        // A synchronous answer is picked up by the transmit path; anything else wakes the machine.
+        if (Thread.currentThread() != transmitting && deliveryPosted.compareAndSet(false, true)) {
+            clock.hostInput().post(this::deliverPosted);
+        }
+    }
+
+    /** Machine thread, at the virtual time host frames arrived. */
+    private void deliverPosted() {
+        deliveryPosted.set(false);
+        if (isDriverOk() && !inbox.isEmpty()) runGuarded(this::receive);
     }
 
     @Override
@@ -94,23 +110,7 @@ public final class VirtioNetPciFunction extends VirtioPciFunction implements Aut
 
     @Override
     protected void deviceReset() {
-        if (poll != null) clock.cancel(poll);
-        poll = null;
-    }
-
-    @Override
-    protected void driverReady() {
-        schedulePoll();
-    }
-
-    private void schedulePoll() {
-        if (poll != null) clock.cancel(poll);
-        poll = clock.scheduleIn(POLL_NS, () -> {
-            poll = null;
-            if (!isDriverOk()) return;
-            if (!inbox.isEmpty()) runGuarded(this::receive);
-            if (isDriverOk()) schedulePoll();
-        });
+        // Frames already in the inbox stay: the next DRIVER_OK processes the receive queue.
     }
 
     @Override
@@ -139,11 +139,18 @@ public final class VirtioNetPciFunction extends VirtioPciFunction implements Aut
                 }
             }
             tx.push(mem, c, 0);
-            if (frame != null) backend.transmit(frame);
+            if (frame != null) {
+                transmitting = Thread.currentThread();
+                try {
+                    backend.transmit(frame);
+                } finally {
+                    transmitting = null;
+                }
+            }
         }
         if (any) {
             notifyUsed(TX);
-            // A built-in back end answers synchronously (ARP, DHCP): deliver soon, not at the next poll.
+            // A built-in back end answers synchronously (ARP, DHCP): deliver 1 µs later.
             if (!inbox.isEmpty()) scheduleQueue(RX, NOTIFY_DELAY_NS);
         }
     }

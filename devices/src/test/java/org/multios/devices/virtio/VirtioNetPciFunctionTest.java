@@ -11,6 +11,7 @@ import org.multios.devices.pci.PciRegister;
 
 class VirtioNetPciFunctionTest {
     static final int F_NEEDS_RESET = VirtioPciFunction.STATUS_NEEDS_RESET;
+    static final long STEP_NS = 50_000;
 
     static byte[] frame(int n) {
         byte[] f = new byte[n];
@@ -84,11 +85,51 @@ class VirtioNetPciFunctionTest {
 
             byte[] in = frame(60);
             be.sink.deliver(in);
-            r.run(VirtioNetPciFunction.POLL_NS * 2);
+            r.run(STEP_NS * 2);
             var got = r.received();
             assertEquals(1, got.size());
             assertArrayEquals(in, got.get(0));
             assertTrue(r.net.isDriverOk());
+        }
+    }
+
+    @Test
+    void hostThreadFramesArePostedWithoutAnyPeriodicPoll() throws Exception {
+        RecordingBackend be = new RecordingBackend();
+        try (VirtioNetRig r = new VirtioNetRig(be)) {
+            r.start();
+            r.run(1_000_000);
+            assertEquals(Long.MAX_VALUE, r.clock.nextDeadline(), "an idle NIC schedules nothing (no receive poll)");
+            assertFalse(r.clock.hostInput().live(), "a back end that never delivers on its own is no host input source");
+            assertEquals(0, r.clock.hostInput().posts());
+            Thread host = new Thread(() -> { be.sink.deliver(frame(70)); be.sink.deliver(frame(71)); });
+            host.start();
+            host.join();
+            assertTrue(r.clock.hostInput().hasPending(), "a frame from a host thread wakes the machine");
+            assertEquals(1, r.clock.hostInput().posts(), "one post per burst: the inbox is drained whole");
+            long t = r.clock.nanos();
+            r.run(0);
+            var got = r.received();
+            assertEquals(2, got.size());
+            assertEquals(70, got.get(0).length);
+            assertEquals(t, r.clock.nanos(), "moved in at the virtual time it arrived");
+            r.run(STEP_NS); // the re-posted buffers' doorbell
+            assertEquals(Long.MAX_VALUE, r.clock.nextDeadline());
+        }
+    }
+
+    @Test
+    void synchronousAnswersStayOnTheVirtualTimeline() {
+        RecordingBackend be = new RecordingBackend();
+        be.echo = true;
+        try (VirtioNetRig r = new VirtioNetRig(be)) {
+            r.start();
+            r.send(0, frame(90));
+            r.run(STEP_NS);
+            assertEquals(0, r.clock.hostInput().posts(), "an answer inside transmit is not host input");
+            var got = r.received();
+            assertEquals(1, got.size());
+            assertEquals(90, got.get(0).length);
         }
     }
 
@@ -102,13 +143,13 @@ class VirtioNetPciFunctionTest {
             r.setupQueue(1);
             r.common(VirtioPciFunction.DEVICE_STATUS, 1, 0xf);
             for (int i = 0; i < 3; i++) be.sink.deliver(frame(64 + i));
-            r.run(VirtioNetPciFunction.POLL_NS * 3);
+            r.run(STEP_NS * 3);
             assertEquals(0, r.usedIdx(0));
             r.postRx(0);
             r.postRx(1);
-            r.run(VirtioNetPciFunction.POLL_NS * 2);
+            r.run(STEP_NS * 2);
             var got = r.received(); // re-posts the two buffers
-            r.run(VirtioNetPciFunction.POLL_NS * 2);
+            r.run(STEP_NS * 2);
             got.addAll(r.received());
             assertEquals(3, got.size());
             for (int i = 0; i < 3; i++) assertEquals(64 + i, got.get(i).length);

@@ -32,8 +32,10 @@ final class VirtioNetRig implements AutoCloseable {
     static final class RecordingBackend implements NetBackend {
         final List<byte[]> sent = new ArrayList<>();
         FrameSink sink;
+        /** Answers every frame with itself inside transmit, as the user network's gateway answers. */
+        boolean echo;
         @Override public void attach(FrameSink s) { sink = s; }
-        @Override public void transmit(byte[] f) { sent.add(f); }
+        @Override public void transmit(byte[] f) { sent.add(f); if (echo) sink.deliver(f); }
         @Override public void close() {}
     }
 
@@ -169,10 +171,11 @@ final class VirtioNetRig implements AutoCloseable {
         return out;
     }
 
-    /** Runs device events up to {@code nanos} of virtual time from now. */
+    /** Runs host input and device events up to {@code nanos} of virtual time from now, as the machine loop does. */
     void run(long nanos) {
         long end = clock.nanos() + nanos;
         for (int i = 0; i < 1_000_000; i++) {
+            if (clock.hostInput().hasPending()) clock.hostInput().runPending();
             long next = clock.nextDeadline();
             if (next > end) { clock.advanceTo(end); return; }
             clock.advanceTo(next);

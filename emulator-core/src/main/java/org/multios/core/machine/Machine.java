@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.multios.core.bus.PhysicalBus;
+import org.multios.core.time.HostInput;
 import org.multios.core.time.VirtualClock;
 
 /**
@@ -13,7 +14,10 @@ import org.multios.core.time.VirtualClock;
  * calling thread, a quantum of instructions each, which keeps runs reproducible.
  * <p>
  * Virtual time advances by the quantum each round; when every CPU waits for an
- * interrupt, time jumps to the next device event.
+ * interrupt, time jumps to the next device event. While asynchronous host input may
+ * arrive ({@link HostInput#live()}: a socket network, open NAT connections), idle time
+ * instead passes no faster than host time, waiting for the deadline or the input,
+ * whichever comes first; host input runs at the current virtual time at a loop boundary.
  */
 public final class Machine {
     /** Instructions each CPU runs per round when no event is due sooner. */
@@ -35,12 +39,22 @@ public final class Machine {
     private long instructionLimit = Long.MAX_VALUE;
     private long retiredTotal;
     private boolean realtime;
+    private long idleSkips, idleWaits;
+    /** Longest single idle wait, so stop/pause/limit checks stay prompt. */
+    static final long MAX_IDLE_WAIT_NS = 50_000_000;
 
     public Machine(PhysicalBus bus, VirtualClock clock) {
         this.bus = bus;
         this.clock = clock;
         clock.onEarlierDeadline(() -> { for (Cpu c : cpus) c.requestExit(); });
+        clock.hostInput().onPost(() -> { for (Cpu c : cpus) c.requestExit(); });
     }
+
+    /** Times the loop jumped idle time straight to the next deadline (no live host input). */
+    public long idleSkips() { return idleSkips; }
+
+    /** Times the loop let idle time pass at host speed because host input could arrive. */
+    public long idleWaits() { return idleWaits; }
 
     public PhysicalBus bus() { return bus; }
     public VirtualClock clock() { return clock; }
@@ -97,12 +111,19 @@ public final class Machine {
                     break;
                 }
                 long next = clock.nextDeadline();
-                if (next == Long.MAX_VALUE) {
+                HostInput input = clock.hostInput();
+                if (input.live() || input.hasPending()) {
+                    idleWaits++;
+                    waitIdle(input, next);
+                } else if (next == Long.MAX_VALUE) {
                     stop(1, "all CPUs wait for an interrupt that nothing can raise");
                     break;
+                } else {
+                    idleSkips++;
+                    clock.advanceTo(next);
                 }
-                clock.advanceTo(next);
             }
+            if (clock.hostInput().hasPending()) clock.hostInput().runPending();
             clock.fireDue();
             if (realtime) pace(wallStart, virtStart);
         }
@@ -120,16 +141,22 @@ public final class Machine {
         return true;
     }
 
+    /**
+     * Idle with live host input: virtual time follows host time up to the next deadline, and
+     * stops following it when input arrives, which then lands at that (sensible) virtual time.
+     */
+    private void waitIdle(HostInput input, long next) {
+        long gap = next == Long.MAX_VALUE ? MAX_IDLE_WAIT_NS : next - clock.nanos();
+        long waited = input.await(Math.min(gap, MAX_IDLE_WAIT_NS));
+        long now = clock.nanos();
+        clock.advanceTo(next == Long.MAX_VALUE ? now + waited : Math.min(next, now + waited));
+    }
+
     private void pace(long wallStart, long virtStart) {
         long ahead = (clock.nanos() - virtStart) - (System.nanoTime() - wallStart);
-        if (ahead > 1_000_000) {
-            try {
-                Thread.sleep(ahead / 1_000_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop(130, "interrupted");
-            }
-        }
+        // Waits on the host input, so a frame from the network ends the sleep early.
+        if (ahead > 1_000_000) clock.hostInput().await(ahead);
+        if (Thread.currentThread().isInterrupted()) stop(130, "interrupted");
     }
 
     /** Ends the run with the given status (guest power-off, test finisher, host request). */
@@ -138,6 +165,7 @@ public final class Machine {
         stopReason = reason;
         stopRequested = true;
         for (Cpu c : cpus) c.requestExit();
+        clock.hostInput().kick();
         lock.lock();
         try { resumed.signalAll(); } finally { lock.unlock(); }
     }
@@ -148,6 +176,7 @@ public final class Machine {
     public void pause() {
         pauseRequested = true;
         for (Cpu c : cpus) c.requestExit();
+        clock.hostInput().kick();
     }
 
     public void resume() {

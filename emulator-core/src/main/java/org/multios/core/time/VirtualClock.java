@@ -10,13 +10,15 @@ import java.util.PriorityQueue;
  * <p>
  * Devices schedule {@link TimerEvent}s at absolute virtual times; the machine loop runs
  * CPUs no further than {@link #nextDeadline()} and then fires what is due. When every
- * CPU waits for an interrupt, the loop skips time straight to the next deadline.
+ * CPU waits for an interrupt, the loop skips time straight to the next deadline, unless a
+ * {@link HostInput} source is live: then idle time passes no faster than host time.
  */
 public final class VirtualClock {
     private final long nanosPerInstruction;
     private long now;
     private long sequence;
     private final PriorityQueue<TimerEvent> queue = new PriorityQueue<>();
+    private final HostInput hostInput = new HostInput();
 
     public VirtualClock(long nanosPerInstruction) {
         if (nanosPerInstruction <= 0) throw new IllegalArgumentException("nanosPerInstruction must be positive");
@@ -44,6 +46,9 @@ public final class VirtualClock {
     public void onEarlierDeadline(Runnable listener) { earlierDeadlineListener = listener; }
 
     public long nanosPerInstruction() { return nanosPerInstruction; }
+
+    /** Asynchronous input from host threads, and whether any may arrive (idle pacing). */
+    public HostInput hostInput() { return hostInput; }
 
     /** Advances time by the cost of {@code instructions} retired instructions. */
     public void retire(long instructions) {
