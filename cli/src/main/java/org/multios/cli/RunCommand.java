@@ -92,12 +92,14 @@ final class RunCommand implements Callable<Integer> {
                 var x86 = new org.multios.kernel.arch.x86.X86UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,
                         in, out, err, top.err, limit);
                 if (gdb == null) return x86.run();
-                // the CPU as GDB sees it (no OS awareness: the current process's address space, kernel entries included)
+                // the CPU, and the kernel's processes as threads for monitor os on
                 if (gdbWait) x86.machine().pause();
+                var cpuTarget = org.multios.isa.x86.gdb.X86DebugTarget.of(x86.machine(), List.of(x86.cpu()));
+                var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget,
+                        new org.multios.kernel.arch.x86.X86KernelThreads(x86.kernel(), x86.cpu(), cpuTarget.cpus().get(0)));
                 org.multios.core.gdb.GdbServer server;
                 try {
-                    server = org.multios.core.gdb.GdbServer.start(
-                            org.multios.isa.x86.gdb.X86DebugTarget.of(x86.machine(), List.of(x86.cpu())), gdb);
+                    server = org.multios.core.gdb.GdbServer.start(target, gdb);
                 } catch (java.io.IOException e) {
                     throw new UserInputException(Multios.firstLine(e.getMessage()));
                 }

@@ -46,7 +46,7 @@ public final class X86Port implements ArchPort {
     static final int KERNEL_CS = 0x08, KERNEL_SS = 0x10, USER_SS = 0x1b, USER_CS = 0x23, TSS_SEL = 0x28;
     public static final int TIMER_VECTOR = 32;
     /** Exceptions that push an error code (SDM Vol. 3 Table 6-1). */
-    private static final long ERROR_CODE_VECTORS = (1L << 8) | (1L << 10) | (1L << 11) | (1L << 12) | (1L << 13) | (1L << 14)
+    static final long ERROR_CODE_VECTORS = (1L << 8) | (1L << 10) | (1L << 11) | (1L << 12) | (1L << 13) | (1L << 14)
             | (1L << 17) | (1L << 21) | (1L << 29) | (1L << 30);
     /** RFLAGS bits a user program may hold (arithmetic, TF, DF, AC, ID); IF and bit 1 always on. */
     private static final long USER_FLAGS = LazyFlags.ARITH | LazyFlags.TF | LazyFlags.DF | LazyFlags.AC | LazyFlags.ID;
