@@ -37,13 +37,15 @@ public final class ProcFs implements FileSystem {
             case "cmdline": return new Text(() -> k.commandLine + "\n");
             case "mounts": return new Text(this::mounts);
             case "multios": return multiosDir();
-            case "net": return new Dir(() -> List.of("dev", "route", "arp", "pnp"), n -> {
+            case "net": return new Dir(() -> List.of("dev", "route", "arp", "pnp", "if_inet6", "ipv6_route"), n -> {
                 org.multios.kernel.net.NetStack st = org.multios.kernel.net.KernelNet.stack(k);
                 return switch (n) {
                     case "dev" -> new Text(() -> org.multios.kernel.net.ProcNet.dev(st));
                     case "route" -> new Text(() -> org.multios.kernel.net.ProcNet.route(st));
                     case "arp" -> new Text(() -> org.multios.kernel.net.ProcNet.arp(st));
                     case "pnp" -> new Text(() -> org.multios.kernel.net.ProcNet.pnp(st));
+                    case "if_inet6" -> new Text(() -> org.multios.kernel.net.ProcNet.ifInet6(st));
+                    case "ipv6_route" -> new Text(() -> org.multios.kernel.net.ProcNet.ipv6Route(st));
                     default -> throw new KernelException(Errno.ENOENT);
                 };
             });

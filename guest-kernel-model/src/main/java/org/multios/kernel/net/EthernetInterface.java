@@ -7,15 +7,18 @@ import java.util.Map;
 
 /**
  * An Ethernet interface (eth0, ...): Ethernet II framing and ARP (RFC 826) with a cache whose
- * entries expire, and packets held while a request is outstanding (retried, then dropped).
+ * entries expire, and packets held while a request is outstanding (retried, then dropped); IPv6
+ * (ethertype 0x86DD) with multicast to 33:33:xx:xx:xx:xx and unicast through the neighbour cache.
  */
 public final class EthernetInterface extends NetInterface {
-    static final int ETH_IP = 0x0800, ETH_ARP = 0x0806;
+    static final int ETH_IP = 0x0800, ETH_ARP = 0x0806, ETH_IPV6 = 0x86DD;
     static final long ARP_TTL = 60_000_000_000L, ARP_RETRY = 1_000_000_000L;
     static final int ARP_TRIES = 3, HOLD = 16;
     private final NetStack stack;
     private final byte[] mac;
     private final FrameDevice device;
+    /** IPv6 neighbours (NDP), the IPv6 counterpart of the ARP cache. */
+    public final NeighborCache neighbors;
 
     record ArpEntry(byte[] mac, long expires) {}
     private final Map<Integer, ArpEntry> arp = new HashMap<>();
@@ -28,7 +31,16 @@ public final class EthernetInterface extends NetInterface {
         this.stack = stack;
         this.mac = mac.clone();
         this.device = device;
+        this.neighbors = new NeighborCache(this, stack.ip6.ndp, stack.clock);
     }
+
+    @Override
+    void sendIp6(byte[] packet, Ip6 nextHop) {
+        if (nextHop.isMulticast()) sendFrame(nextHop.multicastMac(), ETH_IPV6, packet);
+        else neighbors.send(packet, nextHop);
+    }
+
+    void sendFrame6(byte[] dst, byte[] packet) { sendFrame(dst, ETH_IPV6, packet); }
 
     @Override public byte[] mac() { return mac.clone(); }
 
@@ -109,11 +121,14 @@ public final class EthernetInterface extends NetInterface {
         if (f.length < 14) { rxErrors++; return; }
         boolean forUs = (f[0] & 1) != 0 || java.util.Arrays.equals(f, 0, 6, mac, 0, 6);
         if (!forUs) { rxDropped++; return; }
+        // our own multicast looped back by a hub-like link (a socket LAN) would fail DAD against ourselves (RFC 4862 5.4.3)
+        if (java.util.Arrays.equals(f, 6, 12, mac, 0, 6)) { rxDropped++; return; }
         rxPackets++; rxBytes += f.length;
         int type = Ip4.get16(f, 12);
         byte[] p = java.util.Arrays.copyOfRange(f, 14, f.length);
         if (type == ETH_ARP) arpInput(p);
         else if (type == ETH_IP) stack.input(this, p);
+        else if (type == ETH_IPV6) stack.ip6.input(this, p);
         else rxDropped++;
     }
 

@@ -8,6 +8,9 @@ public abstract class NetInterface {
     public int address, prefix;
     public int flags;
     public int mtu;
+    /** IPv6 addresses (link-local, SLAAC, ::1), the hop limit and link MTU an RA may set (0 = the MTU). */
+    public final java.util.List<Ip6Address> inet6 = new java.util.ArrayList<>();
+    public int hopLimit6 = 64, mtu6;
     public long rxPackets, rxBytes, rxErrors, rxDropped, txPackets, txBytes, txErrors, txDropped;
 
     protected NetInterface(String name, int index, int mtu, int flags) {
@@ -22,6 +25,11 @@ public abstract class NetInterface {
     public boolean onLink(int dst) { return address != 0 && (dst & netmask()) == (address & netmask()); }
     /** The hardware address, or null (loopback). */
     public byte[] mac() { return null; }
+
+    public int mtu6() { return mtu6 == 0 ? mtu : Math.min(mtu6, mtu); }
+
+    /** Sends an IPv6 packet towards nextHop (a neighbour or multicast group on this link). */
+    abstract void sendIp6(byte[] packet, Ip6 nextHop);
 
     /** Sends an IPv4 packet towards nextHop (an address on this link). */
     abstract void sendIp(byte[] packet, int nextHop);

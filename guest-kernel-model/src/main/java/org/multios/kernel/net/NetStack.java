@@ -26,6 +26,8 @@ public final class NetStack {
     private final ArrayDeque<Object[]> localQueue = new ArrayDeque<>();
     private boolean draining;
     final Tcp tcp;
+    /** The IPv6 layer (NDP, SLAAC, ICMPv6) beside IPv4. */
+    public final Ipv6 ip6;
     final Map<Integer, List<Socket>> udpPorts = new HashMap<>();
     final List<Socket> icmpSockets = new ArrayList<>();
     private int nextEphemeral = 32768;
@@ -35,6 +37,7 @@ public final class NetStack {
 
     public NetStack(NetClock clock) {
         this.clock = clock;
+        this.ip6 = new Ipv6(this);
         this.loopback = new LoopbackInterface(this);
         interfaces.add(loopback);
         this.tcp = new Tcp(this);
@@ -63,6 +66,7 @@ public final class NetStack {
         for (NetInterface i : interfaces) if (i instanceof EthernetInterface) n++;
         EthernetInterface e = new EthernetInterface(this, "eth" + n, interfaces.size() + 1, mac, mtu, dev);
         interfaces.add(e);
+        ip6.ndp.start(e);
         return e;
     }
 
@@ -143,7 +147,11 @@ public final class NetStack {
         draining = true;
         try {
             Object[] e;
-            while ((e = localQueue.poll()) != null) input((NetInterface) e[0], (byte[]) e[1]);
+            while ((e = localQueue.poll()) != null) {
+                byte[] p = (byte[]) e[1];
+                if (p.length > 0 && (p[0] >> 4 & 15) == 6) ip6.input((NetInterface) e[0], p);
+                else input((NetInterface) e[0], p);
+            }
         } finally {
             draining = false;
         }
