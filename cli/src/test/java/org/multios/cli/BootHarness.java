@@ -23,9 +23,12 @@ final class BootHarness implements AutoCloseable {
     final AtomicReference<RiscvVirtBoard> board = new AtomicReference<>();
     final Thread machine;
 
-    BootHarness(String... args) throws IOException {
+    BootHarness(String... args) throws IOException { this(b -> {}, args); }
+
+    /** @param onBoard runs on the machine thread once the board exists, before it runs (schedule events, set limits) */
+    BootHarness(java.util.function.Consumer<RiscvVirtBoard> onBoard, String... args) throws IOException {
         PipedInputStream in = new PipedInputStream(keys, 4096);
-        BootCommand.boardListener = board::set;
+        BootCommand.boardListener = b -> { board.set(b); onBoard.accept(b); };
         String[] all = new String[args.length + 1];
         all[0] = "boot";
         System.arraycopy(args, 0, all, 1, args.length);

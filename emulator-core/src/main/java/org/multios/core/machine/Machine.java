@@ -39,7 +39,7 @@ public final class Machine {
     private long instructionLimit = Long.MAX_VALUE;
     private long retiredTotal;
     private boolean realtime;
-    private long idleSkips, idleWaits;
+    private volatile long idleSkips, idleWaits; // read by tests from other threads
     /** Longest single idle wait, so stop/pause/limit checks stay prompt. */
     static final long MAX_IDLE_WAIT_NS = 50_000_000;
 
