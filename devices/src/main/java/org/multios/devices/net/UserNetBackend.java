@@ -36,6 +36,8 @@ public final class UserNetBackend implements NetBackend {
     private final TftpServer tftp;
     private final InetSocketAddress resolver;
     private final TcpNat tcp = new TcpNat(this);
+    /** NDP, router advertisements and echo for fe80::2 / fec0::2 / fec0::3. */
+    private final Ip6Gateway ip6 = new Ip6Gateway(GATEWAY_MAC, f -> this.toGuest.deliver(f));
     private final AtomicInteger ipId = new AtomicInteger();
     private final Map<Long, UdpFlow> udpFlows = new ConcurrentHashMap<>();
     private volatile NetBackend.FrameSink toGuest = f -> {};
@@ -102,6 +104,7 @@ public final class UserNetBackend implements NetBackend {
         int type = u16(f, 12);
         if (type == ETHERTYPE_ARP) arp(f);
         else if (type == ETHERTYPE_IPV4) fromGuestIp(f);
+        else if (type == Ip6Gateway.ETHERTYPE_IPV6) ip6.fromGuest(f, guestMac);
     }
 
     private void arp(byte[] f) {
