@@ -31,10 +31,12 @@ import org.multios.cli.Multios;
  *     server on the host reading to EOF (wall time from the first to the last byte);</li>
  * <li>TCP host → guest: a Java client writing FILE's size through {@code hostfwd} to
  *     {@code nc -l -p 80 > /dev/null} in the guest;</li>
- * <li>TCP guest → guest: two {@code boot --realtime} machines on a {@code socket} LAN, {@code nc}
- *     from one to the other (wall time from the command to its prompt);</li>
+ * <li>TCP guest → guest: two {@code boot} machines on a {@code socket} LAN (no {@code --realtime}:
+ *     a socket back end makes idle time pass at host speed), {@code nc} from one to the other
+ *     (wall time from the command to its prompt), and how many bytes the sender's eth0 carried
+ *     per file byte (/proc/net/dev: 1.04 is headers alone, more is retransmission);</li>
  * <li>round trips: {@code ping} to the user network's gateway and between the two machines (the
- *     guest's own figures: virtual time, which follows the wall clock under {@code --realtime}), and
+ *     guest's own figures: virtual time, which follows host time while the guest waits for the peer), and
  *     HTTP/1.0 GETs from the host through hostfwd to the guest's httpd (a new TCP connection each; median wall time);</li>
  * <li>beside QEMU: there is no Linux (or other TCP-capable) riscv64 guest for qemu-system-riscv64 on
  *     this machine, so the comparable pair is the firmware level — Debian's U-Boot on both machines
@@ -75,8 +77,8 @@ public final class NetBenchReport {
         UserNet theirs = linux ? userNetwork(bytes, pings, fwd -> QemuLinuxGuest.boot("user,id=n,hostfwd=tcp:127.0.0.1:" + fwd + "-:80", "52:54:00:12:34:56", "10.0.2.15", "10.0.2.2")) : null;
         String cmd = "root=/dev/nvme0n1p2 console=ttyS0 ip=";
         Lan ourLan = socketLan(bytes, pings,
-                port -> Guest.boot("--rtc", "fixed", "--realtime", "--net", "socket,listen=127.0.0.1:" + port + ",mac=52:54:00:00:03:01", "--cmdline", cmd + "10.0.3.1/24"),
-                port -> Guest.boot("--rtc", "fixed", "--realtime", "--net", "socket,connect=127.0.0.1:" + port + ",mac=52:54:00:00:03:02", "--cmdline", cmd + "10.0.3.2/24"),
+                port -> Guest.boot("--rtc", "fixed", "--net", "socket,listen=127.0.0.1:" + port + ",mac=52:54:00:00:03:01", "--cmdline", cmd + "10.0.3.1/24"),
+                port -> Guest.boot("--rtc", "fixed", "--net", "socket,connect=127.0.0.1:" + port + ",mac=52:54:00:00:03:02", "--cmdline", cmd + "10.0.3.2/24"),
                 true);
         Lan theirLan = linux ? socketLan(bytes, pings,
                 port -> QemuLinuxGuest.boot("socket,id=n,listen=127.0.0.1:" + port, "52:54:00:00:03:01", "10.0.3.1", null),
@@ -89,6 +91,7 @@ public final class NetBenchReport {
         rows.add(row("TCP guest → guest (socket LAN), " + mib + " MiB", mb, ourLan.g2g, theirLan == null ? Double.NaN : theirLan.g2g));
         rows.add(row("ping 10.0.2.2 (user gateway): guest's rtt avg", "%.3f ms", ours.rtt, theirs == null ? Double.NaN : theirs.rtt));
         rows.add(row("HTTP GET from the host through hostfwd (new connection each), median of " + pings, "%.2f ms", ours.httpMedianMs, theirs == null ? Double.NaN : theirs.httpMedianMs));
+        rows.add(row("TCP guest → guest: bytes on the sender's eth0 per file byte", "%.2fx", ourLan.sentRatio, theirLan == null ? Double.NaN : theirLan.sentRatio));
         rows.add(row("ping guest → guest (socket LAN): guest's rtt avg", "%.3f ms", ourLan.rtt, theirLan == null ? Double.NaN : theirLan.rtt));
         if (qemu) uBootComparison(rows);
 
@@ -96,7 +99,7 @@ public final class NetBenchReport {
         System.out.println("| measurement | MultiOS | QEMU |");
         System.out.println("|---|---|---|");
         for (String r : rows) System.out.println(r);
-        System.out.println("MultiOS: guest rtt in virtual time (user net: the gateway answers inside the emulator; socket LAN: --realtime, so virtual ≈ wall);"
+        System.out.println("MultiOS: guest rtt in virtual time (user net: the gateway answers inside the emulator; socket LAN: idle time paced to host time, so virtual ≈ wall);"
                 + " QEMU: Debian Linux " + QemuLinuxGuest.version() + " + busybox, TCG, -netdev user / socket.");
     }
 
@@ -108,7 +111,7 @@ public final class NetBenchReport {
 
     record UserNet(double up, double down, double rtt, double httpMedianMs) {}
 
-    record Lan(double rtt, double g2g) {}
+    record Lan(double rtt, double g2g, double sentRatio) {}
 
     // ---- user network: guest -> host, host -> guest, ping to the gateway
 
@@ -190,6 +193,7 @@ public final class NetBenchReport {
             String ping = b.type("ping -c " + pings + " -i 0.2 10.0.3.1");
             double rtt = rttAvg(ping);
             b.type("head -c " + bytes + " /dev/urandom > /tmp/f");
+            long txBefore = eth0TxBytes(b.type("cat /proc/net/dev"));
             a.send("nc -l -p 9000 > /tmp/r; echo rc=$?");
             Thread.sleep(1500);
             long t0 = System.nanoTime();
@@ -202,9 +206,16 @@ public final class NetBenchReport {
             }
             long t1 = System.nanoTime();
             double g2g = mbps(bytes, t1 - t0);
-            System.out.printf(Locale.ROOT, "%s: guest -> guest %.1f MB/s, ping rtt %.3f ms%n", a.name(), g2g, rtt);
-            return new Lan(rtt, g2g);
+            double sentRatio = (eth0TxBytes(b.typeWhenFree("cat /proc/net/dev")) - txBefore) / (double) bytes;
+            System.out.printf(Locale.ROOT, "%s: guest -> guest %.1f MB/s, sender carried %.2fx the file, ping rtt %.3f ms%n", a.name(), g2g, sentRatio, rtt);
+            return new Lan(rtt, g2g, sentRatio);
         }
+    }
+
+    /** eth0's transmitted bytes from /proc/net/dev (8 receive columns, then transmit bytes); NaN without an eth0 line. */
+    static double eth0TxBytes(String procNetDev) {
+        Matcher m = Pattern.compile("eth0:\\s*(?:\\d+\\s+){8}(\\d+)").matcher(procNetDev);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     // ---- U-Boot on both machines
