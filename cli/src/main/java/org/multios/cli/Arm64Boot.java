@@ -37,7 +37,7 @@ final class Arm64Boot {
     int call() throws Exception {
         notYet(cmd.tpm || cmd.tpmState != null, "--tpm");
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
-        notYet(cmd.net != null || cmd.tftp != null, "--net");
+        notYet(cmd.tftp != null, "--tftp");
         notYet(!"disk".equals(cmd.bootDevice), "--boot net");
         notYet(cmd.gdb != null || cmd.gdbWait, "--gdb");
         if (cmd.smp < 1 || cmd.smp > Arm64VirtConfig.MAX_CPUS) throw usage("--smp must be between 1 and " + Arm64VirtConfig.MAX_CPUS);
@@ -76,7 +76,15 @@ final class Arm64Boot {
                     throw usage(e.getMessage());
                 }
             }
-            return run(stage1, diskSpec, rtcBase, displaySpec);
+            org.multios.devices.net.NetSpec netSpec = null;
+            if (cmd.net != null) {
+                try {
+                    netSpec = org.multios.devices.net.NetSpec.parse(cmd.net);
+                } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                    throw usage(e.getMessage());
+                }
+            }
+            return run(stage1, diskSpec, rtcBase, displaySpec, netSpec);
         } finally {
             BootCommand.deleteTree(work);
         }
@@ -88,7 +96,8 @@ final class Arm64Boot {
 
     private ParameterException usage(String message) { return new ParameterException(cmd.spec.commandLine(), message); }
 
-    private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec) throws Exception {
+    private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec,
+                    org.multios.devices.net.NetSpec netSpec) throws Exception {
         Multios top = cmd.top;
         StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
         Arm64VirtBoard board;
@@ -104,6 +113,7 @@ final class Arm64Boot {
                     .disk(diskSpec)
                     .snapshot(cmd.snapshot);
             if (displaySpec != null) cfg.display(displaySpec);
+            if (netSpec != null) cfg.net(netSpec);
             board = Arm64VirtBoard.create(cfg);
             var listener = boardListener;
             if (listener != null) listener.accept(board);

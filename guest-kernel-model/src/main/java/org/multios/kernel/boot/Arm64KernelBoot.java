@@ -267,6 +267,8 @@ public final class Arm64KernelBoot {
         k.mounts.add(new Kernel.Mount("sysfs", "/sys", "sysfs", "rw"));
         k.mounts.add(new Kernel.Mount("tmpfs", "/tmp", "tmpfs", "rw"));
         org.multios.kernel.storage.Storage.probe(k, dt); // PCI + NVMe + GPT: /dev/nvme0n1, nvme0n1p1, ...
+        // virtio-net NICs become eth0... (INTx through the GIC's interrupt-map SPI), then ip=
+        org.multios.kernel.drivers.virtio.KernelVirtioNet.probe(k, dt);
         if (cmd.root() != null) KernelBoot.mountRoot(k, cmd);
         k.hostname = KernelBoot.hostname(vfs);
         klog.info("hostname: " + k.hostname);

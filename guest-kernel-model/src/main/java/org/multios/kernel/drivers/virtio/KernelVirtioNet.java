@@ -20,7 +20,7 @@ import org.multios.kernel.net.NetStack;
 /**
  * Network bring-up on the boot path: every virtio-net function behind the PCI hosts gets a
  * {@link VirtioNetDriver} and an {@code ethN} interface in the kernel's stack; its INTx pin is
- * routed through the device tree's {@code interrupt-map} to the PLIC, or, when that cannot be
+ * routed through the device tree's {@code interrupt-map} to the PLIC (or an SPI of the arm64 GICv3), or, when that cannot be
  * resolved, the rings are polled from a 1 ms virtual-time timer. Then {@code ip=} configures eth0:
  * a static address, DHCP waited for at boot (as Linux's IP-Config does), or by default DHCP in the
  * background. Nothing here stops the boot: a device that will not start is logged and skipped.
@@ -81,6 +81,16 @@ public final class KernelVirtioNet {
             try {
                 k.irq.enable(source, drv::onInterrupt);
                 return "irq " + source + " (INTx through the PLIC)";
+            } catch (IllegalArgumentException e) {
+                // out of the controller's range: poll instead
+            }
+        }
+        if (t != null && k.irq != null && t.controller().compatible().contains("arm,gic-v3") && t.specifier().length >= 2
+                && t.specifier()[0] == 0) {
+            int intid = 32 + t.specifier()[1]; // GIC specifier <type number flags>: type 0 = SPI, INTID = 32 + number
+            try {
+                k.irq.enable(intid, drv::onInterrupt);
+                return "irq " + intid + " (INTx through the GICv3)";
             } catch (IllegalArgumentException e) {
                 // out of the controller's range: poll instead
             }
