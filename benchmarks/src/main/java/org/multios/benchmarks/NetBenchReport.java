@@ -193,7 +193,7 @@ public final class NetBenchReport {
             String ping = b.type("ping -c " + pings + " -i 0.2 10.0.3.1");
             double rtt = rttAvg(ping);
             b.type("head -c " + bytes + " /dev/urandom > /tmp/f");
-            long txBefore = eth0TxBytes(b.type("cat /proc/net/dev"));
+            double txBefore = eth0TxBytes(b.type("cat /proc/net/dev"));
             a.send("nc -l -p 9000 > /tmp/r; echo rc=$?");
             Thread.sleep(1500);
             long t0 = System.nanoTime();
