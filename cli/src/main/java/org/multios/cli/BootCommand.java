@@ -111,8 +111,9 @@ final class BootCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (secureBoot && secureBootKey == null) throw usage("--secure-boot needs --secure-boot-key KEY.pem (the enrolled public key)");
         if (secureBootKey != null && !java.nio.file.Files.isRegularFile(secureBootKey)) throw usage("--secure-boot-key " + secureBootKey + ": no such file");
+        if (arch == Arch.X86_64) return new X86Boot(this).call();
         if (arch == Arch.ARM64) return new Arm64Boot(this).call();
-        if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64 and arm64 only)");
+        if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64, arm64 and x86_64 only)");
         if (smp < 1) throw usage("--smp must be at least 1");
         if (gdbWait && gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
         if (gdb != null) {
