@@ -10,6 +10,9 @@ import org.multios.isa.x86.decode.ByteSource;
 import org.multios.isa.x86.decode.DecodeException;
 import org.multios.isa.x86.decode.X86Decoder;
 import org.multios.isa.x86.decode.X86Insn;
+import org.multios.isa.x86.block.X86Uop;
+import org.multios.isa.x86.block.X86UopCache;
+import org.multios.isa.x86.block.X86UopCompiler;
 import org.multios.isa.x86.exec.Executor;
 import org.multios.isa.x86.mmu.X86PageWalker;
 
@@ -38,6 +41,7 @@ public final class X86Cpu implements Cpu {
     private X86Insn insn = new X86Insn();
     private final org.multios.isa.x86.decode.DecodedPageCache decoded;
     private final Executor executor;
+    private final X86UopCache uops;
 
     public final long[] gpr = new long[16];
     public long rip;
@@ -112,6 +116,7 @@ public final class X86Cpu implements Cpu {
         this.clock = clock;
         this.walker = new X86PageWalker(bus);
         this.decoded = new org.multios.isa.x86.decode.DecodedPageCache(bus);
+        this.uops = new X86UopCache(bus);
         for (int i = 0; i < 6; i++) seg[i] = new Segment();
         this.executor = new Executor(this);
         reset();
@@ -181,9 +186,7 @@ public final class X86Cpu implements Cpu {
             interruptShadow = false;
             instructionStart = rip;
             try {
-                X86Insn i = fetchDecoded();
-                insn = i;
-                executor.execute(i);
+                step();
             } catch (X86Fault f) {
                 rip = instructionStart;
                 if (faultTrace != null) faultTrace.accept(String.format("#%d at %x:%x (%s)", f.vector, seg[Segment.CS].selector, rip, f.getMessage()));
@@ -404,6 +407,27 @@ public final class X86Cpu implements Cpu {
 
     public void write(int segment, long offset, int size, long v) {
         writeLinear(linear(segment, offset), size, v);
+    }
+
+    /**
+     * Executes the instruction at RIP: its pre-resolved form ({@link X86UopCache}) when it has
+     * one, else the Executor over its decoding (which is then compiled for the next time).
+     */
+    private void step() {
+        long ip = rip;
+        long lin = codeBits == 64 ? ip : (seg[Segment.CS].base + ip) & 0xffffffffL;
+        long pa = translate(lin, X86PageWalker.EXECUTE);
+        X86Uop u = uops.lookup(pa, codeBits);
+        if (u != null) {
+            insn = u.insn;
+            if (!u.execute(this)) executor.execute(u.insn);
+            return;
+        }
+        X86Insn i = fetchDecoded();
+        insn = i;
+        // compiled only when the decoding was cached (within one page, no 16-bit IP wrap)
+        if (decoded.lookup(pa, codeBits) == i) uops.store(pa, X86UopCompiler.compile(i, codeBits));
+        executor.execute(i);
     }
 
     /** The instruction at RIP, from the decoded-page cache or freshly decoded. */
