@@ -34,6 +34,9 @@ public final class X86PcBoard implements AutoCloseable {
     private final X86Cpu cpu;
     private final IoPortBus io = new IoPortBus();
     private final I8259Pic pic = new I8259Pic();
+    private final LocalApic lapic;
+    private final IoApic ioapic;
+    private final Hpet hpet;
     private final I8254Pit pit;
     private final CmosRtc cmos;
     private final Uart16550 com1;
@@ -70,16 +73,26 @@ public final class X86PcBoard implements AutoCloseable {
 
         cpu = new X86Cpu(0, bus, clock);
         cpu.io = io;
-        cpu.intr = pic;
+        // the local APIC sits between the 8259 (LINT0, ExtINT) and the CPU; the IO-APIC sends to it
+        lapic = new LocalApic(0, clock, this::now, pic);
+        ioapic = new IoApic(lapic);
+        cpu.intr = lapic;
+        cpu.cpuid.localApic = true;
+        cpu.msrs.apicBaseWritten = lapic::apicBaseWritten;
+        hpet = new Hpet(clock, this::now, ioapic::input, isaIrq(0), isaIrq(8));
         cpu.resetRequest = this::requestReset;
         machine.addCpu(cpu);
 
-        pit = new I8254Pit(clock, pic.irq(X86PcMemoryMap.PIT_IRQ));
+        InterruptLine pitIrq = isaIrq(X86PcMemoryMap.PIT_IRQ);
+        pit = new I8254Pit(clock, level -> { if (!hpet.legacyReplacement()) pitIrq.set(level); });
         cmos = new CmosRtc(clock, cfg.rtcEpochNanos, lowRam, highRam);
         // With a display, keys typed into its window reach the guest through the serial console.
         serialConsole = cfg.display != null ? new org.multios.devices.console.InputMergingConsole(cfg.console) : null;
-        com1 = new Uart16550(serialConsole != null ? serialConsole : cfg.console, pic.irq(X86PcMemoryMap.COM1_IRQ), clock);
+        com1 = new Uart16550(serialConsole != null ? serialConsole : cfg.console, isaIrq(X86PcMemoryMap.COM1_IRQ), clock);
         fwCfg = new FwCfg(1, cfg.ramSize);
+        // ACPI tables as QEMU hands them to firmware: etc/acpi/tables, etc/acpi/rsdp and the etc/table-loader script
+        new org.multios.boards.x86.acpi.PcAcpiTables(org.multios.boards.x86.acpi.PcAcpiTables.Board.pc(1, null))
+                .files().forEach(fwCfg::addFile);
         if (cfg.append != null && !cfg.append.isEmpty()) { // QEMU's -append: FW_CFG_CMDLINE_SIZE / _DATA (NUL included)
             byte[] text = (cfg.append + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             fwCfg.addItem(FwCfg.CMDLINE_SIZE, FwCfg.le(text.length, 4));
@@ -89,9 +102,11 @@ public final class X86PcBoard implements AutoCloseable {
         InterruptLine[] intx = new InterruptLine[4];
         for (int i = 0; i < 4; i++) {
             int wire = i;
+            InterruptLine gsi = ioapic.input(X86PcMemoryMap.PIRQ_GSI_BASE + i);
             intx[i] = level -> {
                 int irq = isa.pirqRoute(wire);
                 if (irq > 0) pic.irq(irq).set(level);
+                gsi.set(level); // APIC mode: PIRQ A-D on IO-APIC inputs 16-19 (as q35's PIRQ A-D)
             };
         }
         pci = new PciHostBridge(bus, intx, MsiSink.NONE);
@@ -152,6 +167,9 @@ public final class X86PcBoard implements AutoCloseable {
         });
         io.map(X86PcMemoryMap.PM1A_CNT, 2, new AcpiPm1Control(() -> machine.stop(0, "power off (ACPI S5)")));
         io.fallback(ioWindow);
+        bus.addMmio("lapic", LocalApic.BASE, LocalApic.SIZE, lapic);
+        bus.addMmio("ioapic", IoApic.BASE, IoApic.SIZE, ioapic);
+        bus.addMmio("hpet", Hpet.BASE, Hpet.SIZE, hpet);
         machine.onReset(this::loadImages);
     }
 
@@ -193,8 +211,31 @@ public final class X86PcBoard implements AutoCloseable {
         int alias = (int) Math.min(X86PcMemoryMap.ISA_BIOS_SIZE, firmware.length);
         bus.loadImage(X86PcMemoryMap.SHADOW_END - alias, firmware, firmware.length - alias, alias);
         pic.reset();
+        lapic.reset();
+        ioapic.reset();
+        hpet.reset();
         io.resetDevices();
         pci.reset();
+    }
+
+    /**
+     * ISA IRQ {@code irq} as the PC wires it: to the 8259 input and to the IO-APIC, where IRQ 0
+     * arrives on GSI 2 (the interrupt source override the MADT states, as on QEMU) and the others on
+     * the GSI of the same number.
+     */
+    private InterruptLine isaIrq(int irq) {
+        InterruptLine toPic = pic.irq(irq);
+        InterruptLine toApic = ioapic.input(irq == 0 ? 2 : irq);
+        return level -> {
+            toPic.set(level);
+            toApic.set(level);
+        };
+    }
+
+    /** Virtual time now, with the CPU's instructions in flight counted (device registers read mid-slice). */
+    private long now() {
+        cpu.syncClock();
+        return clock.preciseNanos();
     }
 
     private void requestReset() {
@@ -220,6 +261,9 @@ public final class X86PcBoard implements AutoCloseable {
     public IoPortBus io() { return io; }
     public PciHostBridge pci() { return pci; }
     public FwCfg fwCfg() { return fwCfg; }
+    public LocalApic lapic() { return lapic; }
+    public IoApic ioapic() { return ioapic; }
+    public Hpet hpet() { return hpet; }
     /** The PCI display ({@code --display}), or null. */
     public org.multios.devices.display.BochsDisplayFunction display() { return display; }
 

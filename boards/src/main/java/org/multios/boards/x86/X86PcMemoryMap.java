@@ -24,4 +24,6 @@ public final class X86PcMemoryMap {
     public static final int PIC_MASTER = 0x20, PIT = 0x40, PORT_B = 0x61, CMOS = 0x70, PORT_A = 0x92, POST = 0x80,
             PIC_SLAVE = 0xa0, COM1 = 0x3f8, FW_CFG = 0x510, PCI_CONFIG = 0xcf8;
     public static final int COM1_IRQ = 4, PIT_IRQ = 0;
+    /** IO-APIC inputs of PCI INTA-INTD (PIRQ A-D) in APIC mode; ISA IRQ n is GSI n except IRQ 0 on GSI 2. */
+    public static final int PIRQ_GSI_BASE = 16;
 }

@@ -17,6 +17,7 @@ public final class Cpuid {
     static final int SIGNATURE = 0x663;
 
     // CPUID.1:EDX
+    static final int APIC = 1 << 9;
     static final int FPU = 1, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, PAE = 1 << 6, CX8 = 1 << 8,
             PGE = 1 << 13, MTRR = 1 << 12, CMOV = 1 << 15, PAT = 1 << 16, CLFSH = 1 << 19, MMX = 1 << 23, FXSR = 1 << 24,
             SSE = 1 << 25, SSE2 = 1 << 26;
@@ -32,6 +33,9 @@ public final class Cpuid {
     /** Bytes of the standard XSAVE area for XCR0 bits 0-1: the legacy region and the header. */
     static final int XSAVE_SIZE = 576;
 
+    /** Set by a board that gives the CPU a local APIC (x86_64-pc): CPUID.1:EDX.APIC[bit 9] reports it. */
+    public boolean localApic;
+
     /** As {@link #query(int, int, boolean)} with CR4.OSXSAVE clear. */
     public int[] query(int leaf, int subleaf) { return query(leaf, subleaf, false); }
 
@@ -41,7 +45,7 @@ public final class Cpuid {
             case 0 -> vendor(0xd);
             case 1 -> new int[] {SIGNATURE, 0x0001_0800,
                 SSE3 | SSSE3 | CX16 | SSE41 | SSE42 | MOVBE | POPCNT | XSAVE | (osxsave ? OSXSAVE : 0) | RDRAND,
-                FPU | PSE | TSC | MSR | PAE | CX8 | MTRR | PGE | CMOV | PAT | CLFSH | MMX | FXSR | SSE | SSE2};
+                FPU | PSE | TSC | MSR | PAE | CX8 | (localApic ? APIC : 0) | MTRR | PGE | CMOV | PAT | CLFSH | MMX | FXSR | SSE | SSE2};
             case 7 -> new int[] {0, subleaf == 0 ? RDSEED : 0, 0, 0};
             // XSAVE: x87 and SSE state, standard format only (no XSAVEOPT/XSAVEC/XSAVES)
             case 0xd -> switch (subleaf) {

@@ -55,6 +55,8 @@ public final class Msrs {
 
     private final X86Cpu cpu;
     private final Map<Integer, Long> storage = new HashMap<>();
+    /** Told of every WRMSR to IA32_APIC_BASE: a board's local APIC follows its global enable bit (11). */
+    public java.util.function.LongConsumer apicBaseWritten = v -> {};
     private long tscOffset;
 
     Msrs(X86Cpu cpu) { this.cpu = cpu; }
@@ -95,6 +97,10 @@ public final class Msrs {
             case FS_BASE -> cpu.seg[Segment.FS].base = v;
             case GS_BASE -> cpu.seg[Segment.GS].base = v;
             case MTRRCAP, BIOS_SIGN_ID -> { /* read-only */ }
+            case APIC_BASE -> {
+                storage.put(msr, v);
+                apicBaseWritten.accept(v);
+            }
             default -> storage.put(msr, v);
         }
     }
