@@ -380,6 +380,82 @@ static void out_ms(int64_t us) { outf("%ld.%03ld", (long) (us / 1000), (long) (u
 static volatile sig_atomic_t ping_stop;
 static void on_sigint(int sig) { (void) sig; ping_stop = 1; }
 
+/* ping to an IPv6 literal (ADDR or ADDR%IFINDEX/IFNAME for link-local): ICMPv6 echo over an
+ * unprivileged ICMPv6 datagram socket, where the kernel owns identifier and checksum. */
+static int ping6(const char *host, long count, long timeout, long interval_ms, long size) {
+    char addr[64]; const char *pct = strchr(host, '%');
+    size_t alen = pct ? (size_t) (pct - host) : strlen(host);
+    if (alen >= sizeof addr) { err("bad address: %s", host); return 2; }
+    memcpy(addr, host, alen); addr[alen] = 0;
+    struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+    if (inet_pton(AF_INET6, addr, &to.sin6_addr) != 1) { err("bad address: %s", host); return 2; }
+    if (pct) {
+        long n; unsigned idx = parse_long(pct + 1, &n) == 0 && n > 0 ? (unsigned) n : if_nametoindex(pct + 1);
+        if (!idx) { err("unknown interface: %s", pct + 1); return 2; }
+        to.sin6_scope_id = idx;
+    }
+    int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+    if (s < 0) { err("socket: %s", strerror(errno)); return 2; }
+    char a[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &to.sin6_addr, a, sizeof a);
+    outf("PING %s (%s) %ld data bytes\n", host, a, size);
+    flush_all();
+    struct sigaction sa = { .sa_handler = on_sigint };
+    sigaction(SIGINT, &sa, 0);
+    long sent = 0, received = 0, errors = 0;
+    int64_t tmin = 0, tmax = 0, tsum = 0; uint64_t tsq = 0;
+    int64_t start = now_us();
+    unsigned char *pkt = xmalloc((size_t) size + 8), buf[65536];
+    for (long seq = 1; !ping_stop && (count < 0 || seq <= count); seq++) {
+        memset(pkt, 0, (size_t) size + 8);
+        pkt[0] = 128; pkt[6] = (unsigned char) (seq >> 8); pkt[7] = (unsigned char) seq;   /* echo request */
+        int64_t t0 = now_us();
+        if (size >= 8) memcpy(pkt + 8, &t0, 8);
+        for (long k = 16; k < size + 8; k++) pkt[k] = (unsigned char) k;
+        if (sendto(s, pkt, (size_t) size + 8, 0, (struct sockaddr *) &to, sizeof to) < 0) { err_errno("sendto"); errors++; }
+        sent++;
+        int64_t deadline = t0 + timeout * 1000000, next = t0 + interval_ms * 1000;
+        int got = 0;
+        for (;;) {
+            int last = count >= 0 && seq == count;
+            int64_t now = now_us(), until = got ? next : last ? deadline : next;
+            if (got && last) break;
+            if (ping_stop || now >= until) break;
+            struct pollfd p = { s, POLLIN, 0 };
+            int w = poll(&p, 1, (int) ((until - now + 999) / 1000));
+            if (w <= 0) continue;
+            struct sockaddr_in6 from; socklen_t fl = sizeof from;
+            ssize_t n = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *) &from, &fl);
+            if (n < 8 || buf[0] != 129) continue;                                               /* echo reply */
+            if ((buf[6] << 8 | buf[7]) != (seq & 0xffff) || memcmp(&from.sin6_addr, &to.sin6_addr, 16) != 0) continue;
+            int64_t rtt = now_us() - t0;
+            received++; got = 1;
+            if (received == 1 || rtt < tmin) tmin = rtt;
+            if (rtt > tmax) tmax = rtt;
+            tsum += rtt; tsq += (uint64_t) rtt * (uint64_t) rtt;
+            outf("%ld bytes from %s: icmp_seq=%ld time=", (long) n, a, seq);
+            out_ms(rtt); out(" ms\n");
+            flush_all();
+            if (count >= 0 && seq == count) break;
+        }
+    }
+    int64_t elapsed = now_us() - start;
+    outf("\n--- %s ping statistics ---\n", host);
+    outf("%ld packets transmitted, %ld received", sent, received);
+    if (errors) outf(", +%ld errors", errors);
+    outf(", %ld%% packet loss, time %ldms\n", sent ? (sent - received) * 100 / sent : 0, (long) (elapsed / 1000));
+    if (received) {
+        int64_t avg = tsum / received;
+        uint64_t mean_sq = tsq / (uint64_t) received, sq_mean = (uint64_t) avg * (uint64_t) avg;
+        out("rtt min/avg/max/mdev = "); out_ms(tmin); outc('/'); out_ms(avg); outc('/'); out_ms(tmax); outc('/');
+        out_ms((int64_t) isqrt(mean_sq > sq_mean ? mean_sq - sq_mean : 0)); out(" ms\n");
+    }
+    flush_all();
+    close(s);
+    free(pkt);
+    return received ? 0 : 1;
+}
+
 /* ping [-c COUNT] [-W TIMEOUT] [-i INTERVAL] [-s SIZE] HOST: ICMP echo over an unprivileged ICMP
  * datagram socket, or a raw socket where those are not allowed; statistics as iputils prints them. */
 int ping_main(int argc, char **argv) {
@@ -400,6 +476,7 @@ int ping_main(int argc, char **argv) {
         } else usage("ping [-c COUNT] [-W SECONDS] [-i SECONDS] [-s SIZE] HOST");
     }
     if (i + 1 != argc) usage("ping [-c COUNT] [-W SECONDS] [-i SECONDS] [-s SIZE] HOST");
+    if (strchr(argv[i], ':')) return ping6(argv[i], count, timeout, interval_ms, size);
     struct in_addr dst;
     if (resolve(argv[i], &dst) != 0) return 2;
     int raw = 0;

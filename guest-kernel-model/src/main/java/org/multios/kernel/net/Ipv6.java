@@ -85,7 +85,7 @@ public final class Ipv6 {
         return null;
     }
 
-    private NetInterface firstEthernet() {
+    NetInterface firstEthernet() {
         for (NetInterface i : stack.interfaces()) if (i instanceof EthernetInterface && i.up()) return i;
         return null;
     }
@@ -293,6 +293,7 @@ public final class Ipv6 {
                 if (hopLimit != 255 || m[1] != 0) { icmpInErrors++; return; } // RFC 4861: only from this link
                 ndp.input(i, type, src, dst, m);
             }
+            case ICMP_ECHO_REPLY -> { for (Icmp6Socket s : List.copyOf(stack.icmp6Sockets)) s.deliver(i, src, m); }
             default -> {}
         }
     }

@@ -30,6 +30,7 @@ public final class NetStack {
     public final Ipv6 ip6;
     final Map<Integer, List<Socket>> udpPorts = new HashMap<>();
     final List<Socket> icmpSockets = new ArrayList<>();
+    final List<Icmp6Socket> icmp6Sockets = new ArrayList<>();
     private int nextEphemeral = 32768;
     /** Called when a socket's state changes (wakes the sleepers of the kernel's wait queue). */
     private Runnable onChange = () -> {};
@@ -229,6 +230,12 @@ public final class NetStack {
         int c = Ip4.transportChecksum(src, dst, PROTO_UDP, u, 0, u.length);
         Ip4.put16(u, 6, c == 0 ? 0xffff : c);
         return output(src, dst, PROTO_UDP, u);
+    }
+
+    /** A new AF_INET6 socket: only ICMPv6 echo ("ping") sockets so far; UDP and TCP over IPv6 are not carried. */
+    public Socket newSocket6(int type, int protocol, int flags) {
+        if (type == Socket.SOCK_DGRAM && protocol == Ipv6.ICMPV6) return new Icmp6Socket(this, flags);
+        throw new org.multios.kernel.KernelException(NetErrno.EAFNOSUPPORT);
     }
 
     /** A new socket of the given type (SOCK_STREAM/SOCK_DGRAM/SOCK_RAW) and protocol; errno exceptions for others. */

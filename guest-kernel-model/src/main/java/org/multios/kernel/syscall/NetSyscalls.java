@@ -7,6 +7,7 @@ import org.multios.kernel.Kernel;
 import org.multios.kernel.KernelException;
 import org.multios.kernel.fs.OpenFile;
 import org.multios.kernel.net.DatagramSocket;
+import org.multios.kernel.net.Icmp6Socket;
 import org.multios.kernel.net.Ip4;
 import org.multios.kernel.net.KernelNet;
 import org.multios.kernel.net.NetErrno;
@@ -23,7 +24,7 @@ final class NetSyscalls {
     static final int SOCKET = 198, SOCKETPAIR = 199, BIND = 200, LISTEN = 201, ACCEPT = 202, CONNECT = 203, GETSOCKNAME = 204,
             GETPEERNAME = 205, SENDTO = 206, RECVFROM = 207, SETSOCKOPT = 208, GETSOCKOPT = 209, SHUTDOWN = 210, SENDMSG = 211,
             RECVMSG = 212, ACCEPT4 = 242;
-    static final int AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, SOCK_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
+    static final int AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, SOCK_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
     static final int MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000;
     static final int SOL_SOCKET = 1, IPPROTO_IP = 0, IPPROTO_TCP = 6;
 
@@ -56,10 +57,11 @@ final class NetSyscalls {
     }
 
     static long socket(Kernel k, Task t, int domain, int type, int protocol) {
-        if (domain != AF_INET) return -NetErrno.EAFNOSUPPORT;
+        if (domain != AF_INET && domain != AF_INET6) return -NetErrno.EAFNOSUPPORT;
         int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
         int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-        Socket so = KernelNet.stack(k).newSocket(kind, protocol, (flags & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0);
+        int of = (flags & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
+        Socket so = domain == AF_INET6 ? KernelNet.stack(k).newSocket6(kind, protocol, of) : KernelNet.stack(k).newSocket(kind, protocol, of);
         try {
             return t.process.fds.install(so, (flags & SOCK_CLOEXEC) != 0, 0);
         } catch (KernelException e) {
@@ -79,6 +81,30 @@ final class NetSyscalls {
         int port = (b[2] & 255) << 8 | b[3] & 255;
         int addr = (b[4] & 255) << 24 | (b[5] & 255) << 16 | (b[6] & 255) << 8 | b[7] & 255;
         return new int[] {addr, port, AF_INET};
+    }
+
+    /** sockaddr_in6 = {u16 family (LE), u16 port (BE), u32 flowinfo, 16-byte address, u32 scope_id (LE)}: {address, scope}. */
+    static Object[] sockaddr6(LinuxSyscalls s, Task t, long va, long len) {
+        if (len < 2 || len > 128) throw new KernelException(Errno.EINVAL);
+        byte[] b = s.in(t, va, Math.min(len, 28));
+        int family = (b[0] & 255) | (b[1] & 255) << 8;
+        if (family != AF_INET6) throw new KernelException(NetErrno.EAFNOSUPPORT);
+        if (len < 24) throw new KernelException(Errno.EINVAL);
+        int scope = len >= 28 ? ByteBuffer.wrap(b, 24, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() : 0;
+        return new Object[] {org.multios.kernel.net.Ip6.of(b, 8), scope};
+    }
+
+    static void putSockaddr6(LinuxSyscalls s, Task t, long va, long lenVa, org.multios.kernel.net.Ip6 addr, int port, int scope) {
+        if (va == 0 || lenVa == 0) return;
+        int len = ByteBuffer.wrap(s.in(t, lenVa, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (len < 0) throw new KernelException(Errno.EINVAL);
+        ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) AF_INET6);
+        b.put(2, (byte) (port >>> 8)).put(3, (byte) port);
+        b.put(8, addr.bytes());
+        b.putInt(24, scope);
+        s.out(t, va, java.util.Arrays.copyOf(b.array(), Math.min(len, 28)));
+        s.out32(t, lenVa, 28);
     }
 
     static void putSockaddr(LinuxSyscalls s, Task t, long va, long lenVa, int addr, int port) {
@@ -136,9 +162,17 @@ final class NetSyscalls {
         Socket so = sock(t, fd);
         if (len < 0) throw new KernelException(Errno.EFAULT);
         byte[] b = s.in(t, buf, Math.min(len, LinuxSyscalls.MAX_IO));
+        if (so instanceof Icmp6Socket i6) return send6(s, t, i6, b, addrVa, addrLen);
         int addr = 0, port = -1;
         if (addrVa != 0) { int[] ap = sockaddr(s, t, addrVa, addrLen, false); addr = ap[0]; port = ap[1]; }
         return send(k, t, so, b, addr, port, flags);
+    }
+
+    /** An ICMPv6 echo socket's send: the destination is a sockaddr_in6 (there is no connect for it). */
+    private static long send6(LinuxSyscalls s, Task t, Icmp6Socket so, byte[] b, long addrVa, long addrLen) {
+        if (addrVa == 0) throw new KernelException(NetErrno.EDESTADDRREQ);
+        Object[] a = sockaddr6(s, t, addrVa, addrLen);
+        return so.sendTo6(b, 0, b.length, (org.multios.kernel.net.Ip6) a[0], (Integer) a[1]);
     }
 
     private static long send(Kernel k, Task t, Socket so, byte[] b, int addr, int port, int flags) {
@@ -164,14 +198,15 @@ final class NetSyscalls {
     static long recvfrom(LinuxSyscalls s, Kernel k, Task t, long fd, long buf, long len, int flags, long addrVa, long lenVa) {
         Socket so = sock(t, fd);
         if (len < 0) throw new KernelException(Errno.EFAULT);
-        int full = so instanceof DatagramSocket d ? d.nextLength() : -1;
+        int full = so instanceof DatagramSocket d ? d.nextLength() : so instanceof Icmp6Socket i6 ? i6.nextLength() : -1;
         Socket.Message m = so.receive((int) Math.min(len, LinuxSyscalls.MAX_IO), (flags & MSG_PEEK) != 0);
         if (m == null) {
             if (so.nonBlocking() || (flags & MSG_DONTWAIT) != 0) return -Errno.EAGAIN;
             return wait(k, t, so, so.rcvTimeoutNanos);
         }
         s.out(t, buf, m.data());
-        if (so.type != Socket.SOCK_STREAM) putSockaddr(s, t, addrVa, lenVa, m.addr(), m.port());
+        if (so instanceof Icmp6Socket i6) putSockaddr6(s, t, addrVa, lenVa, i6.lastFrom, 0, i6.lastScope);
+        else if (so.type != Socket.SOCK_STREAM) putSockaddr(s, t, addrVa, lenVa, m.addr(), m.port());
         else if (addrVa != 0 && lenVa != 0) s.out32(t, lenVa, 0);
         return (flags & MSG_TRUNC) != 0 && full > m.data().length ? full : m.data().length;
     }
@@ -189,6 +224,7 @@ final class NetSyscalls {
             if (l < 0 || bo.size() + l > LinuxSyscalls.MAX_IO) throw new KernelException(Errno.EINVAL);
             bo.writeBytes(s.in(t, base, l));
         }
+        if (so instanceof Icmp6Socket i6) return send6(s, t, i6, bo.toByteArray(), name, namelen);
         int addr = 0, port = -1;
         if (name != 0 && namelen != 0) { int[] ap = sockaddr(s, t, name, namelen, false); addr = ap[0]; port = ap[1]; }
         return send(k, t, so, bo.toByteArray(), addr, port, flags);
@@ -202,7 +238,7 @@ final class NetSyscalls {
         ByteBuffer v = ByteBuffer.wrap(s.in(t, iov, 16 * iovlen)).order(ByteOrder.LITTLE_ENDIAN);
         long total = 0;
         for (int i = 0; i < iovlen; i++) total += v.getLong(16 * i + 8);
-        int full = so instanceof DatagramSocket d ? d.nextLength() : -1;
+        int full = so instanceof DatagramSocket d ? d.nextLength() : so instanceof Icmp6Socket i6 ? i6.nextLength() : -1;
         Socket.Message msg = so.receive((int) Math.min(Math.max(total, 0), LinuxSyscalls.MAX_IO), (flags & MSG_PEEK) != 0);
         if (msg == null) {
             if (so.nonBlocking() || (flags & MSG_DONTWAIT) != 0) return -Errno.EAGAIN;
@@ -216,7 +252,8 @@ final class NetSyscalls {
             s.out(t, base, java.util.Arrays.copyOfRange(d, done, done + n));
             done += n;
         }
-        if (name != 0 && so.type != Socket.SOCK_STREAM) putSockaddr(s, t, name, msgVa + 8, msg.addr(), msg.port());
+        if (name != 0 && so instanceof Icmp6Socket i6) putSockaddr6(s, t, name, msgVa + 8, i6.lastFrom, 0, i6.lastScope);
+        else if (name != 0 && so.type != Socket.SOCK_STREAM) putSockaddr(s, t, name, msgVa + 8, msg.addr(), msg.port());
         else s.out32(t, msgVa + 8, 0);
         s.out64(t, msgVa + 40, 0); // no control messages
         s.out32(t, msgVa + 48, full > d.length ? MSG_TRUNC : 0);
