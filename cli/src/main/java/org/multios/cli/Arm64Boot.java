@@ -22,8 +22,9 @@ import picocli.CommandLine.ParameterException;
  * (images/firmware/arm64) in flash as the bios, stage 2 and the kernel entry stub from the
  * disk's boot partition, the Java kernel entered through native call 16 — on the default arm64
  * image (the aarch64 mbox userland) or the user's {@code --disk}, with {@code --display} the PCI
- * display (stage 2 sets the mode, the kernel's framebuffer console mirrors the serial one). Same
- * console and exit status as riscv64. Options that need devices or firmware support arm64 lacks so far are refused in
+ * display (stage 2 sets the mode, the kernel's framebuffer console mirrors the serial one), with
+ * {@code --net} a virtio-net NIC, with {@code --gdb} the GDB stub over the CPUs. Same console and
+ * exit status as riscv64. Options that need devices or firmware support arm64 lacks so far are refused in
  * one line.
  */
 final class Arm64Boot {
@@ -39,7 +40,14 @@ final class Arm64Boot {
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
         notYet(cmd.tftp != null, "--tftp");
         notYet(!"disk".equals(cmd.bootDevice), "--boot net");
-        notYet(cmd.gdb != null || cmd.gdbWait, "--gdb");
+        if (cmd.gdbWait && cmd.gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
+        if (cmd.gdb != null) {
+            try {
+                org.multios.core.gdb.GdbServer.parseAddress(cmd.gdb);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
         if (cmd.smp < 1 || cmd.smp > Arm64VirtConfig.MAX_CPUS) throw usage("--smp must be between 1 and " + Arm64VirtConfig.MAX_CPUS);
         if (cmd.memory < (32L << 20) || (cmd.memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
         long rtcBase = switch (cmd.rtc) {
@@ -125,12 +133,27 @@ final class Arm64Boot {
         opt.fallback = top.err;
         opt.epochNanos = rtcBase;
         Arm64KernelBoot.install(board.cpus(), board.machine(), opt);
+        // --gdb: the shared stub over the machine's CPUs (AArch64 registers; no MultiOS process view on arm64 yet)
+        org.multios.core.gdb.GdbServer gdbServer = null;
+        if (cmd.gdb != null) {
+            if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
+            try {
+                gdbServer = org.multios.core.gdb.GdbServer.start(
+                        org.multios.isa.arm64.gdb.A64DebugTarget.of(board.machine(), board.cpus(), board.traceSink()), cmd.gdb);
+            } catch (IOException e) {
+                console.close();
+                board.close();
+                throw new UserInputException(Multios.firstLine(e.getMessage()));
+            }
+            top.message("gdb: listening on port " + gdbServer.port() + (cmd.gdbWait ? ", guest halted until a debugger attaches" : ""));
+        }
         console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
         int status;
         try {
             status = board.run();
         } finally {
             console.close();
+            if (gdbServer != null) gdbServer.close();
             try {
                 board.close();
             } catch (IOException e) {
