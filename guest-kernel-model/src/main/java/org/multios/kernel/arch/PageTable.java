@@ -32,6 +32,57 @@ public interface PageTable {
     /** Frees the table frames (not the mapped pages). */
     void destroy();
 
+    /**
+     * Fork's copy of [start, end) into {@code child} (a table with nothing mapped there): every
+     * mapped page is mapped in the child with the same frame and protection; when {@code cow},
+     * writable pages become copy-on-write in both tables first. {@code onPage} sees each page
+     * with its entry as copied (to take a reference on its frame). Ports override this with one
+     * pass over their own entries; this generic form looks each page up again.
+     *
+     * @return false when the child ran out of frames for its tables
+     */
+    default boolean copyInto(PageTable child, long start, long end, boolean cow, MappingVisitor onPage) {
+        long[] pages = new long[64];
+        int[] n = {0};
+        long[][] box = {pages};
+        forEach(start, end, (va, e) -> {
+            if (n[0] + 2 > box[0].length) box[0] = java.util.Arrays.copyOf(box[0], box[0].length * 2);
+            box[0][n[0]++] = va;
+            box[0][n[0]++] = e;
+        });
+        pages = box[0];
+        for (int i = 0; i < n[0]; i += 2) {
+            long va = pages[i], pa = pages[i + 1] & ~0xfffL;
+            int prot = (int) (pages[i + 1] & PROT_MASK);
+            if (cow && (prot & PROT_WRITE) != 0) {
+                prot |= COW;
+                protect(va, prot);
+            }
+            if (!child.map(va, pa, prot)) return false;
+            onPage.visit(va, pa | prot);
+        }
+        return true;
+    }
+
+    /**
+     * Removes every mapping in [start, end); {@code onPage} sees each removed page's entry (to
+     * drop its frame's reference). The generic form unmaps page by page.
+     */
+    default void unmapRange(long start, long end, MappingVisitor onPage) {
+        long[][] box = {new long[64]};
+        int[] n = {0};
+        forEach(start, end, (va, e) -> {
+            if (n[0] + 2 > box[0].length) box[0] = java.util.Arrays.copyOf(box[0], box[0].length * 2);
+            box[0][n[0]++] = va;
+            box[0][n[0]++] = e;
+        });
+        long[] pages = box[0];
+        for (int i = 0; i < n[0]; i += 2) {
+            unmap(pages[i]);
+            onPage.visit(pages[i], pages[i + 1]);
+        }
+    }
+
     @FunctionalInterface
     interface MappingVisitor { void visit(long va, long entry); }
 }

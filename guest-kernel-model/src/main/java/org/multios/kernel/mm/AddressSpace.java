@@ -170,12 +170,8 @@ public final class AddressSpace {
     }
 
     private void releasePages(Vma v) {
-        List<long[]> pages = new ArrayList<>();
-        pt.forEach(v.start, v.end, (va, e) -> pages.add(new long[] {va, e}));
-        for (long[] p : pages) {
-            pt.unmap(p[0]);
-            if (!v.isDevice()) frames.release(p[1] & -PAGE); // device pages were never the allocator's
-        }
+        boolean device = v.isDevice(); // device pages were never the allocator's
+        pt.unmapRange(v.start, v.end, (va, e) -> { if (!device) frames.release(e & -PAGE); });
     }
 
     private void splitAround(long start, long end) {
@@ -229,33 +225,36 @@ public final class AddressSpace {
 
     // ---- fork and teardown ----
 
-    /** A copy-on-write duplicate of this address space. */
+    /**
+     * A copy-on-write duplicate of this address space: the page table copies each area's
+     * entries in one pass (private writable pages become COW in both), and every shared frame
+     * gains a reference.
+     */
     public AddressSpace fork() {
         AddressSpace c = new AddressSpace(mem, frames, tables, tlbFlush, userTop);
         c.brkStart = brkStart;
         c.brk = brk;
         c.mmapBase = mmapBase;
         for (Vma v : vmas.values()) c.vmas.put(v.start, v.copy());
+        PageTable.MappingVisitor retain = (va, e) -> frames.retain(e & -PAGE);
+        PageTable.MappingVisitor keep = (va, e) -> { };
         for (Vma v : vmas.values()) {
-            List<long[]> pages = new ArrayList<>();
-            pt.forEach(v.start, v.end, (va, e) -> pages.add(new long[] {va, e}));
-            for (long[] p : pages) {
-                long pa = p[1] & -PAGE;
-                int prot = (int) (p[1] & PageTable.PROT_MASK);
-                if (!v.shared() && (prot & PageTable.PROT_WRITE) != 0) {
-                    prot |= PageTable.COW;
-                    pt.protect(p[0], prot);
-                }
-                if (!c.pt.map(p[0], pa, prot)) throw new OutOfMemoryError("page table for fork");
-                if (!v.isDevice()) frames.retain(pa);
+            if (!pt.copyInto(c.pt, v.start, v.end, !v.shared(), v.isDevice() ? keep : retain)) {
+                tlbFlush.accept(pt);
+                c.destroy();
+                throw new OutOfMemoryError("page table for fork");
             }
         }
         tlbFlush.accept(pt);
         return c;
     }
 
+    /** Drops every page's reference and the page table; the tables are freed, not cleared. */
     public void destroy() {
-        for (Vma v : vmas.values()) releasePages(v);
+        for (Vma v : vmas.values()) {
+            if (v.isDevice()) continue;
+            pt.forEach(v.start, v.end, (va, e) -> frames.release(e & -PAGE));
+        }
         vmas.clear();
         pt.destroy();
     }

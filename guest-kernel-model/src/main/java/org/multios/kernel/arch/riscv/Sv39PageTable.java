@@ -152,6 +152,78 @@ public final class Sv39PageTable implements PageTable {
         }
     }
 
+    /**
+     * One pass over the parent's leaf tables: each valid PTE is made copy-on-write in place when
+     * asked (W cleared, the RSW bit set: the same bits {@link #encode} gives a COW mapping) and
+     * stored unchanged into the child's leaf table, which is found or created once per 2 MiB.
+     */
+    @Override
+    public boolean copyInto(PageTable child, long start, long end, boolean cow, MappingVisitor onPage) {
+        if (!(child instanceof Sv39PageTable c)) return PageTable.super.copyInto(child, start, end, cow, onPage);
+        for (int i2 = vpn(start, 2); i2 < KERNEL_SLOT; i2++) {
+            long base2 = (long) i2 << 30;
+            if (base2 >= end) return true;
+            long p2 = mem.read64(root + 8L * i2);
+            if ((p2 & V) == 0) continue;
+            long t1 = ((p2 & PPN_MASK) >>> 10) << 12;
+            for (int i1 = 0; i1 < 512; i1++) {
+                long base1 = base2 + ((long) i1 << 21);
+                if (base1 + (1L << 21) <= start) continue;
+                if (base1 >= end) return true;
+                long p1 = mem.read64(t1 + 8L * i1);
+                if ((p1 & V) == 0) continue;
+                long t0 = ((p1 & PPN_MASK) >>> 10) << 12;
+                long childT0 = -1;
+                for (int i0 = base1 < start ? vpn(start, 0) : 0; i0 < 512; i0++) {
+                    long va = base1 + ((long) i0 << 12);
+                    if (va >= end) return true;
+                    long pte = mem.read64(t0 + 8L * i0);
+                    if ((pte & V) == 0) continue;
+                    if (cow && (pte & (W | RSW_COW)) != 0) {
+                        pte = (pte & ~W) | RSW_COW;
+                        mem.write64(t0 + 8L * i0, pte);
+                    }
+                    if (childT0 < 0) {
+                        long slot = c.leafSlot(va, true);
+                        if (slot < 0) return false;
+                        childT0 = slot - 8L * i0;
+                    }
+                    mem.write64(childT0 + 8L * i0, pte);
+                    onPage.visit(va, decode(pte));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Clears the leaf PTEs of [start, end) in one pass over the tables (the tables stay). */
+    @Override
+    public void unmapRange(long start, long end, MappingVisitor onPage) {
+        for (int i2 = vpn(start, 2); i2 < KERNEL_SLOT; i2++) {
+            long base2 = (long) i2 << 30;
+            if (base2 >= end) return;
+            long p2 = mem.read64(root + 8L * i2);
+            if ((p2 & V) == 0) continue;
+            long t1 = ((p2 & PPN_MASK) >>> 10) << 12;
+            for (int i1 = 0; i1 < 512; i1++) {
+                long base1 = base2 + ((long) i1 << 21);
+                if (base1 + (1L << 21) <= start) continue;
+                if (base1 >= end) return;
+                long p1 = mem.read64(t1 + 8L * i1);
+                if ((p1 & V) == 0) continue;
+                long t0 = ((p1 & PPN_MASK) >>> 10) << 12;
+                for (int i0 = base1 < start ? vpn(start, 0) : 0; i0 < 512; i0++) {
+                    long va = base1 + ((long) i0 << 12);
+                    if (va >= end) return;
+                    long pte = mem.read64(t0 + 8L * i0);
+                    if ((pte & V) == 0) continue;
+                    mem.write64(t0 + 8L * i0, 0);
+                    onPage.visit(va, decode(pte));
+                }
+            }
+        }
+    }
+
     @Override
     public void destroy() {
         for (int i2 = 0; i2 < KERNEL_SLOT; i2++) {
