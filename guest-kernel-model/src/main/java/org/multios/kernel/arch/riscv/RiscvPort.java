@@ -34,7 +34,7 @@ public final class RiscvPort implements ArchPort {
     static final int SSTATUS = 0x100, SIE = 0x104, STVEC = 0x105, SCOUNTEREN = 0x106, SEPC = 0x141, SCAUSE = 0x142,
             STVAL = 0x143, SATP = 0x180, MSTATUS = 0x300, MEDELEG = 0x302, MIDELEG = 0x303, MIE = 0x304, MTVEC = 0x305,
             MCOUNTEREN = 0x306, PMPCFG0 = 0x3a0, PMPADDR0 = 0x3b0, FCSR = 0x003;
-    static final long SPP = 1L << 8, SPIE = 1L << 5, SIE_BIT = 1L << 1, FS_DIRTY = 3L << 13;
+    static final long SPP = 1L << 8, SPIE = 1L << 5, SIE_BIT = 1L << 1, FS_DIRTY = 3L << 13, FS_CLEAN = 2L << 13;
     /** User exceptions handled in S: misaligned/access/page faults, illegal, breakpoint, ecall from U. */
     static final long DELEGATED_EXCEPTIONS = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7)
             | (1 << 8) | (1 << 12) | (1 << 13) | (1 << 15);
@@ -150,7 +150,7 @@ public final class RiscvPort implements ArchPort {
 
     @Override
     public Trap trap() {
-        long cause = cpu.readCsr(SCAUSE), tval = cpu.readCsr(STVAL);
+        long cause = cpu.csr.scause, tval = cpu.csr.stval;
         if (cause < 0) {
             return switch ((int) (cause & 63)) {
                 case 5 -> new Trap(Trap.Kind.TIMER, 0, cause);
@@ -172,24 +172,40 @@ public final class RiscvPort implements ArchPort {
     }
 
     @Override
-    public boolean trappedFromUser() { return (cpu.readCsr(SSTATUS) & SPP) == 0; }
+    public boolean trappedFromUser() { return (cpu.csr.mstatus & SPP) == 0; }
 
+    // The trap gate's register traffic goes straight to the hart's register arrays and CSR fields
+    // (what a kernel's trap entry does with loads and stores): these are the CSRs' own storage,
+    // and every write below keeps the value its CSR's write rule would (sepc bit 0 clear, fcsr's
+    // two fields, a legal Sv39 satp, sstatus through writeMstatus). Going through readCsr/writeCsr
+    // by number cost a table lookup and an indirect call each, ten per syscall.
+
+    /**
+     * FP state is saved lazily: {@link #resumeUser} leaves sstatus.FS Clean, every instruction
+     * that writes an f register or fcsr makes it Dirty, so a trap with FS still Clean means the
+     * hart's FP registers are exactly what the context already holds.
+     */
     @Override
     public void saveUserState(UserContext ctx) {
-        for (int i = 1; i < 32; i++) ctx.gpr[i] = cpu.xreg(i);
-        for (int i = 0; i < 32; i++) ctx.fpr[i] = cpu.freg(i);
-        ctx.fpStatus = cpu.readCsr(FCSR);
-        ctx.pc = cpu.readCsr(SEPC);
+        System.arraycopy(cpu.x, 1, ctx.gpr, 1, 31);
+        if ((cpu.csr.mstatus & FS_DIRTY) == FS_DIRTY) {
+            System.arraycopy(cpu.f, 0, ctx.fpr, 0, 32);
+            ctx.fpStatus = ((long) cpu.csr.frm << 5) | cpu.csr.fflags;
+        }
+        ctx.pc = cpu.csr.sepc;
     }
 
     @Override
     public void resumeUser(UserContext ctx, PageTable pt) {
-        for (int i = 1; i < 32; i++) cpu.setXreg(i, ctx.gpr[i]);
-        for (int i = 0; i < 32; i++) cpu.setFreg(i, ctx.fpr[i]);
-        cpu.writeCsr(FCSR, ctx.fpStatus);
-        cpu.writeCsr(SEPC, ctx.pc);
-        cpu.writeCsr(SSTATUS, (cpu.readCsr(SSTATUS) & ~SPP) | SPIE | FS_DIRTY);
-        cpu.writeCsr(SATP, ((Sv39PageTable) pt).satp());
+        System.arraycopy(ctx.gpr, 1, cpu.x, 1, 31);
+        System.arraycopy(ctx.fpr, 0, cpu.f, 0, 32);
+        cpu.csr.fflags = (int) ctx.fpStatus & 0x1f;
+        cpu.csr.frm = (int) (ctx.fpStatus >>> 5) & 7;
+        cpu.csr.sepc = ctx.pc & ~1L;
+        cpu.csr.satp = ((Sv39PageTable) pt).satp();
+        // SPP = U, SPIE so sret enables interrupts, FS = Clean (see saveUserState); writeMstatus
+        // reconfigures the MMU once for the new satp and status.
+        cpu.csr.writeMstatus((cpu.csr.mstatus & ~(SPP | FS_DIRTY)) | SPIE | FS_CLEAN);
     }
 
     @Override
