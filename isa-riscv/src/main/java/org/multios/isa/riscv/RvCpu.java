@@ -319,7 +319,7 @@ public final class RvCpu implements Cpu {
             c = (RvBlock) prev.chainB;
             if (c != null && prev.chainBPc == pc && prev.chainBGen == gen && prev.chainBHart == hartId && c.mode == priv && c.isValid()) return c;
         }
-        int j = (int) (pc >>> 1) & JC_MASK;
+        int j = jumpSlot(pc, gen);
         RvBlock b = jcBlock[j];
         if (b == null || jcPc[j] != pc || jcGen[j] != gen || b.mode != priv || !b.isValid()) {
             b = lookup(pc);
@@ -332,6 +332,18 @@ public final class RvCpu implements Cpu {
         }
         if (prev != null && b.physPc != -1) link(prev, b, pc, gen);
         return b;
+    }
+
+    /**
+     * The jump-cache slot of pc in the fetch context that {@code gen} carries (bits 52..63, see
+     * {@link org.multios.core.mmu.SoftTlb#contextTag}), moved by a multiplicative hash of the
+     * context: two processes running the same program at the same addresses (a fork, a pipe
+     * ping-pong) then keep their entries side by side instead of evicting each other on every
+     * switch. Context 0 (M-mode, Bare) keeps the plain index.
+     */
+    private static int jumpSlot(long pc, long gen) {
+        int salt = ((int) (gen >>> 52) * 0x9E3779B1) >>> (32 - JC_BITS);
+        return ((int) (pc >>> 1) ^ salt) & JC_MASK;
     }
 
     private void link(RvBlock prev, RvBlock next, long pc, long gen) {
