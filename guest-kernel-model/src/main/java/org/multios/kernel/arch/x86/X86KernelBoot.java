@@ -256,6 +256,8 @@ public final class X86KernelBoot {
         k.mounts.add(new Kernel.Mount("tmpfs", "/tmp", "tmpfs", "rw"));
 
         org.multios.kernel.storage.Storage.probe(k, dt); // PCI (ECAM from the device tree) + NVMe + GPT
+        // virtio-net NICs become eth0... (INTx through the PIIX3 PIRQ route to an 8259 IRQ), then ip=
+        org.multios.kernel.drivers.virtio.KernelVirtioNet.probe(k, dt, PiixIrqRouter::route);
         if (cmd.root() != null) {
             try {
                 org.multios.kernel.storage.Storage.mountRoot(k, cmd);

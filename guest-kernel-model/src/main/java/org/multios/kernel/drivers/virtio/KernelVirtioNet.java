@@ -33,7 +33,14 @@ public final class KernelVirtioNet {
     private KernelVirtioNet() {}
 
     /** Drivers started, in probe order (eth0 first). */
-    public static List<VirtioNetDriver> probe(Kernel k, FdtReader dt) {
+    public static List<VirtioNetDriver> probe(Kernel k, FdtReader dt) { return probe(k, dt, null); }
+
+    /**
+     * As {@link #probe(Kernel, FdtReader)}, for a board whose device tree has no interrupt-map (the
+     * PC): {@code intxRoute} gives the line on {@code k.irq} that a function's INTx reaches
+     * (x86: the PIIX3 PIRQ route to an 8259 IRQ), or -1; null = the interrupt-map only.
+     */
+    public static List<VirtioNetDriver> probe(Kernel k, FdtReader dt, java.util.function.ToIntFunction<PciDevice> intxRoute) {
         List<VirtioNetDriver> drivers = new ArrayList<>();
         List<PciHost> hosts;
         try {
@@ -59,7 +66,7 @@ public final class KernelVirtioNet {
                 EthernetInterface eth = stack.addEthernet(drv.mac(), drv.mtu(), drv);
                 drv.attach(eth);
                 drv.onFailure(why -> log(k, KernelLog.ERR, "virtio-net " + d.address() + ": " + eth.name + " given up: " + why));
-                String irq = connectInterrupt(k, dt, d, drv);
+                String irq = connectInterrupt(k, dt, d, drv, intxRoute);
                 drivers.add(drv);
                 log(k, KernelLog.INFO, String.format("virtio-net %s: %s %s mtu %d, %s, %d rx / %d tx descriptors, link %s", d.address(), eth.name,
                         mac(drv.mac()), drv.mtu(), irq, drv.rxQueueSize(), drv.txQueueSize(), drv.linkUp() ? "up" : "down"));
@@ -69,7 +76,8 @@ public final class KernelVirtioNet {
         return drivers;
     }
 
-    private static String connectInterrupt(Kernel k, FdtReader dt, PciDevice d, VirtioNetDriver drv) {
+    private static String connectInterrupt(Kernel k, FdtReader dt, PciDevice d, VirtioNetDriver drv,
+                                           java.util.function.ToIntFunction<PciDevice> intxRoute) {
         PciInterruptMap.Target t = null;
         try {
             t = PciInterruptMap.resolve(dt, d);
@@ -93,6 +101,17 @@ public final class KernelVirtioNet {
                 return "irq " + intid + " (INTx through the GICv3)";
             } catch (IllegalArgumentException e) {
                 // out of the controller's range: poll instead
+            }
+        }
+        if (t == null && intxRoute != null && k.irq != null) {
+            int line = intxRoute.applyAsInt(d);
+            if (line >= 0) {
+                try {
+                    k.irq.enable(line, drv::onInterrupt);
+                    return "irq " + line + " (INTx through the board's PCI interrupt router)";
+                } catch (IllegalArgumentException e) {
+                    // out of the controller's range: poll instead
+                }
             }
         }
         schedulePoll(k, drv);
