@@ -68,8 +68,9 @@ public final class PcAcpiTables {
         int rsdtAt = out.size();
         for (int i = 0; i < entries.size(); i++) pointer(rsdt, 36 + 4 * i, 4, entries.get(i), rsdtAt);
         append(out, "RSDT", rsdt);
+        // checksum fields stay zero in the files, as in QEMU's: SeaBIOS adds the negated sum to the byte,
+        // U-Boot stores it, and only a zero byte gives both the same result
         tables = out.toByteArray();
-        for (Placed p : placed) if (!p.signature().equals("FACS")) checksum(tables, p.offset(), p.length(), p.offset() + 9);
 
         rsdp = new byte[36];
         put(rsdp, 0, "RSD PTR ");
@@ -80,8 +81,6 @@ public final class PcAcpiTables {
         le(rsdp, 20, 36, 4);
         le(rsdp, 24, xsdtAt, 8);
         rsdpPointers.add(new int[] {24, 8});
-        checksum(rsdp, 0, 20, 8);
-        checksum(rsdp, 0, 36, 32);
 
         TableLoader l = new TableLoader()
                 .allocate(RSDP_FILE, 16, TableLoader.ZONE_FSEG)
@@ -149,13 +148,6 @@ public final class PcAcpiTables {
         le(t, 32, 1, 4);                                  // creator revision
         System.arraycopy(body, 0, t, 36, body.length);
         return t;
-    }
-
-    static void checksum(byte[] b, int start, int length, int at) {
-        b[at] = 0;
-        int sum = 0;
-        for (int i = start; i < start + length; i++) sum += b[i];
-        b[at] = (byte) -sum;
     }
 
     static void put(byte[] b, int at, String s) {

@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * Executes a "etc/table-loader" script as firmware does, on copies of the files placed at
  * given addresses: ALLOCATE checks the file exists and the address suits its alignment,
- * ADD_POINTER adds the source file's address to a little-endian field, ADD_CHECKSUM sets a
- * byte so a range sums to zero. Unknown commands are skipped as the interface requires.
+ * ADD_POINTER adds the source file's address to a little-endian field, ADD_CHECKSUM stores
+ * the negated sum of a range in a byte the way U-Boot's loader does (the byte itself is in the
+ * range, so this is right only when the file has it zero, as QEMU's files do; SeaBIOS adds
+ * instead, which agrees under the same condition). Unknown commands are skipped as the interface requires.
  */
 public final class TableLoaderRunner {
     private TableLoaderRunner() {}
@@ -43,7 +45,9 @@ public final class TableLoaderRunner {
                     int offset = (int) le(script, at + 4 + TableLoader.FILE_NAME_SIZE, 4);
                     int start = (int) le(script, at + 4 + TableLoader.FILE_NAME_SIZE + 4, 4);
                     int length = (int) le(script, at + 4 + TableLoader.FILE_NAME_SIZE + 8, 4);
-                    PcAcpiTables.checksum(f, start, length, offset);
+                    int sum = 0;
+                    for (int i = start; i < start + length; i++) sum += f[i];
+                    f[offset] = (byte) -sum;
                 }
                 default -> { /* zero padding or a newer command: skipped */ }
             }

@@ -43,6 +43,11 @@ class PcAcpiTablesTest {
     @Test
     void loaderScriptLinksTablesWithValidChecksums() {
         PcAcpiTables acpi = new PcAcpiTables(PcAcpiTables.Board.pc(1, 0xfed4_0000L));
+        // the files carry zero checksum bytes: U-Boot stores -sum, SeaBIOS adds it; both are right only then
+        byte[] raw = acpi.files().get(PcAcpiTables.TABLES_FILE);
+        for (PcAcpiTables.Placed p : acpi.placed()) if (!p.signature().equals("FACS")) assertEquals(0, raw[p.offset() + 9], p.signature());
+        assertEquals(0, acpi.files().get(PcAcpiTables.RSDP_FILE)[8]);
+        assertEquals(0, acpi.files().get(PcAcpiTables.RSDP_FILE)[32]);
         byte[][] linked = acpi.linked(TABLES_AT, RSDP_AT);
         byte[] tables = linked[0], rsdp = linked[1];
         assertEquals("RSD PTR ", new String(rsdp, 0, 8, StandardCharsets.US_ASCII));
