@@ -38,7 +38,8 @@ final class X86Boot {
     int call() throws Exception {
         notYet(cmd.tpm || cmd.tpmState != null, "--tpm");
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
-        notYet(cmd.net != null, "--net");
+        notYet(cmd.tftp != null, "--tftp");
+        notYet(!"disk".equals(cmd.bootDevice), "--boot net");
         notYet(cmd.gdb != null || cmd.gdbWait, "--gdb");
         notYet(cmd.smp != 1, "--smp");
         if (cmd.memory < (32L << 20) || (cmd.memory & 0xfffff) != 0) throw usage("--memory must be at least 32M and a multiple of 1M on x86_64");
@@ -77,7 +78,15 @@ final class X86Boot {
                     throw usage(e.getMessage());
                 }
             }
-            return run(stage1, diskSpec, rtcBase, displaySpec);
+            org.multios.devices.net.NetSpec netSpec = null;
+            if (cmd.net != null) {
+                try {
+                    netSpec = org.multios.devices.net.NetSpec.parse(cmd.net);
+                } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
+                    throw usage(e.getMessage());
+                }
+            }
+            return run(stage1, diskSpec, rtcBase, displaySpec, netSpec);
         } finally {
             deleteTree(work);
         }
@@ -89,7 +98,8 @@ final class X86Boot {
 
     private ParameterException usage(String message) { return new ParameterException(cmd.spec.commandLine(), message); }
 
-    private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec) throws Exception {
+    private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec,
+                    org.multios.devices.net.NetSpec netSpec) throws Exception {
         Multios top = cmd.top;
         StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
         X86PcBoard board;
@@ -104,6 +114,7 @@ final class X86Boot {
                     .disk(diskSpec)
                     .snapshot(cmd.snapshot);
             if (displaySpec != null) cfg.display(displaySpec);
+            if (netSpec != null) cfg.net(netSpec);
             board = X86PcBoard.create(cfg);
             var listener = boardListener;
             if (listener != null) listener.accept(board);
