@@ -6,6 +6,7 @@
 # extra.list: more programs for the arm64 differential, from here (strings.c: glibc's SIMD string
 # functions) or the riscv64 directory (wildptr.c: wild pointers end in SIGSEGV, exit 139).
 # The .expected file is "stdout, then a last line 'exit=N'".
+# Also gdbfork, -g -O0 and not stripped (see the end).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../riscv64-linux"
@@ -32,3 +33,6 @@ if command -v qemu-aarch64 >/dev/null; then
         rm -rf "$tmp"
     done
 fi
+# gdbfork (../riscv64-linux/gdb/gdbfork.c), -g -O0 and not stripped, for GdbRunArm64Test
+gdbsrc="$src/gdb"
+(cd "$gdbsrc" && "$CC" -static -g -O0 -Wall -Wextra -Werror -ffile-prefix-map="$gdbsrc"=. -Wl,--build-id=none -o "$out/gdbfork" gdbfork.c)
