@@ -42,6 +42,9 @@ public final class Machine {
     private volatile long idleSkips, idleWaits; // read by tests from other threads
     /** Longest single idle wait, so stop/pause/limit checks stay prompt. */
     static final long MAX_IDLE_WAIT_NS = 50_000_000;
+    /** Most overslept host time carried into later idle waits. */
+    static final long MAX_IDLE_LAG_NS = 20_000_000;
+    private long idleLag;
 
     public Machine(PhysicalBus bus, VirtualClock clock) {
         this.bus = bus;
@@ -146,10 +149,16 @@ public final class Machine {
      * stops following it when input arrives, which then lands at that (sensible) virtual time.
      */
     private void waitIdle(HostInput input, long next) {
-        long gap = next == Long.MAX_VALUE ? MAX_IDLE_WAIT_NS : next - clock.nanos();
-        long waited = input.await(Math.min(gap, MAX_IDLE_WAIT_NS));
         long now = clock.nanos();
-        clock.advanceTo(next == Long.MAX_VALUE ? now + waited : Math.min(next, now + waited));
+        long gap = next == Long.MAX_VALUE ? Long.MAX_VALUE : next - now;
+        long want = Math.min(gap, MAX_IDLE_WAIT_NS);
+        // Host time an earlier wait overslept (a park wakes late under load) is spent first,
+        // so a paced idle guest keeps up with host time instead of falling further behind.
+        long credit = Math.min(idleLag, want);
+        idleLag -= credit;
+        long waited = credit + input.await(want - credit);
+        if (waited > gap) idleLag = Math.min(MAX_IDLE_LAG_NS, idleLag + waited - gap);
+        clock.advanceTo(now + Math.min(gap, waited));
     }
 
     private void pace(long wallStart, long virtStart) {
