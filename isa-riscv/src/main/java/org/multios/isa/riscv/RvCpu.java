@@ -213,6 +213,12 @@ public final class RvCpu implements Cpu {
         trapTaken = true;
     }
 
+    /** The same for an exception raised without an RvTrap object (ECALL, EBREAK). */
+    public void takeTrap(int cause, long tval) {
+        RvTrapUnit.enter(this, cause, false, tval);
+        trapTaken = true;
+    }
+
     /** MRET ({@code machine}) or SRET. */
     public void trapReturn(boolean machine) {
         RvTrapUnit.trapReturn(this, machine);

@@ -131,7 +131,9 @@ public final class RvExecutor {
                     default -> {
                         cpu.pc = pc;
                         cpu.enterSlowPath(i);
-                        if (slow(u, pc) == RvPrivileged.JUMPED) return i + 1;
+                        int r = slow(u, pc);
+                        if (r == RvPrivileged.JUMPED) return i + 1;
+                        if (r == RvPrivileged.TRAPPED) return i; // as the catch below: not retired, handler entered
                     }
                 }
                 pc += u.len;

@@ -14,6 +14,11 @@ import org.multios.isa.riscv.trap.RvTrap;
 public final class RvPrivileged {
     /** Returned by {@link #exec}: continue with the next instruction, or the pc was set. */
     public static final int NEXT = 0, JUMPED = 1;
+    /**
+     * The instruction trapped (not retired): the trap handler was entered with epc = its pc,
+     * which the caller set in {@code cpu.pc} and {@code enterSlowPath} before calling.
+     */
+    public static final int TRAPPED = 2;
 
     private RvPrivileged() {}
 
@@ -21,8 +26,16 @@ public final class RvPrivileged {
         int priv = cpu.privilege();
         RvCsrFile csr = cpu.csr;
         switch (u.op) {
-            case ECALL -> throw new RvTrap(priv == 0 ? RvTrap.ECALL_FROM_U : priv == 1 ? RvTrap.ECALL_FROM_S : RvTrap.ECALL_FROM_M, 0);
-            case EBREAK -> throw new RvTrap(RvTrap.BREAKPOINT, pc);
+            // ECALL and EBREAK always trap: they enter the handler here, as the executor's catch would
+            // for a thrown RvTrap, without allocating and unwinding an exception on every syscall.
+            case ECALL -> {
+                cpu.takeTrap(priv == 0 ? RvTrap.ECALL_FROM_U : priv == 1 ? RvTrap.ECALL_FROM_S : RvTrap.ECALL_FROM_M, 0);
+                return TRAPPED;
+            }
+            case EBREAK -> {
+                cpu.takeTrap(RvTrap.BREAKPOINT, pc);
+                return TRAPPED;
+            }
             case MRET -> {
                 if (priv != 3) throw RvTrap.illegal(u.raw());
                 cpu.trapReturn(true);
