@@ -40,7 +40,14 @@ final class X86Boot {
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
         notYet(cmd.tftp != null, "--tftp");
         notYet(!"disk".equals(cmd.bootDevice), "--boot net");
-        notYet(cmd.gdb != null || cmd.gdbWait, "--gdb");
+        if (cmd.gdbWait && cmd.gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
+        if (cmd.gdb != null) {
+            try {
+                org.multios.core.gdb.GdbServer.parseAddress(cmd.gdb);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
         notYet(cmd.smp != 1, "--smp");
         if (cmd.memory < (32L << 20) || (cmd.memory & 0xfffff) != 0) throw usage("--memory must be at least 32M and a multiple of 1M on x86_64");
         if (cmd.memory > 0xb000_0000L) throw usage("--memory above 2816M is not supported by boot --arch x86_64 yet (the kernel uses RAM below 4 GiB)");
@@ -128,13 +135,30 @@ final class X86Boot {
         KernelBoot.Options opt = new KernelBoot.Options();
         opt.fallback = top.err;
         opt.epochNanos = rtcBase;
-        X86KernelBoot.install(board.cpu(), board.machine(), opt);
+        X86KernelBoot kernelBoot = X86KernelBoot.install(board.cpu(), board.machine(), opt);
+        // --gdb: the x86-64 stub over the CPU (real mode at the reset vector on), with the booted kernel's tasks as threads for monitor os on
+        org.multios.core.gdb.GdbServer gdbServer = null;
+        if (cmd.gdb != null) {
+            if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
+            var cpuTarget = org.multios.isa.x86.gdb.X86DebugTarget.of(board.machine(), java.util.List.of(board.cpu()));
+            var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget,
+                    new org.multios.kernel.arch.x86.X86LateKernelThreads(kernelBoot::kernel, board.cpu(), cpuTarget.cpus().get(0)));
+            try {
+                gdbServer = org.multios.core.gdb.GdbServer.start(target, cmd.gdb);
+            } catch (IOException e) {
+                console.close();
+                board.close();
+                throw new UserInputException(Multios.firstLine(e.getMessage()));
+            }
+            top.message("gdb: listening on port " + gdbServer.port() + (cmd.gdbWait ? ", guest halted until a debugger attaches" : ""));
+        }
         console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
         int status;
         try {
             status = board.run();
         } finally {
             console.close();
+            if (gdbServer != null) gdbServer.close();
             try {
                 board.close();
             } catch (IOException e) {

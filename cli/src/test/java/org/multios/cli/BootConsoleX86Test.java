@@ -157,7 +157,7 @@ class BootConsoleX86Test {
 
     @Test
     void flagsTheChainLacksAreOneLineErrors() {
-        for (String[] flags : new String[][] {{"--smp", "2"}, {"--tpm"}, {"--net", "user"}, {"--gdb", "1234"}}) {
+        for (String[] flags : new String[][] {{"--smp", "2"}, {"--tpm"}, {"--boot", "net"}, {"--tftp", "."}}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
             String[] args = new String[3 + flags.length];
             args[0] = "boot";
