@@ -64,7 +64,6 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (arch != Arch.RISCV64 && arch != Arch.ARM64 && arch != Arch.X86_64) throw new UserInputException("run: --arch " + arch + " is not supported yet (riscv64, arm64, x86_64)");
-        if (arch == Arch.ARM64 && gdb != null) throw new UserInputException("run: --gdb is riscv64 and x86_64 only for now");
         if (memory < (8L << 20) || (memory & 0xfff) != 0) throw new UserInputException("--memory must be at least 8M and a multiple of 4K");
         if (gdbWait && gdb == null) throw new UserInputException("--gdb-wait needs --gdb [HOST:]PORT");
         if (gdb != null) {
@@ -115,8 +114,26 @@ final class RunCommand implements Callable<Integer> {
         }
         if (arch == Arch.ARM64) {
             try {
-                return new org.multios.kernel.arch.arm64.Arm64UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,
-                        in, out, err, top.err, limit).run();
+                var a64 = new org.multios.kernel.arch.arm64.Arm64UserRun(program, argv, env, Path.of("").toAbsolutePath(), parsed, memory,
+                        in, out, err, top.err, limit);
+                if (gdb == null) return a64.run();
+                // the CPU, and the kernel's processes as threads for monitor os on
+                if (gdbWait) a64.machine().pause();
+                var cpuTarget = org.multios.isa.arm64.gdb.A64DebugTarget.of(a64.machine(), List.of(a64.cpu()), null);
+                var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget,
+                        new org.multios.kernel.arch.arm64.Arm64KernelThreads(a64.kernel(), a64.cpu(), cpuTarget.cpus().get(0)));
+                org.multios.core.gdb.GdbServer server;
+                try {
+                    server = org.multios.core.gdb.GdbServer.start(target, gdb);
+                } catch (java.io.IOException e) {
+                    throw new UserInputException(Multios.firstLine(e.getMessage()));
+                }
+                top.message("gdb: listening on port " + server.port() + (gdbWait ? ", guest halted until a debugger attaches" : ""));
+                try {
+                    return a64.run();
+                } finally {
+                    server.close();
+                }
             } catch (RiscvUserRun.StartException e) {
                 throw new UserInputException(e.getMessage());
             }
