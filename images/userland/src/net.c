@@ -175,6 +175,36 @@ static void print_mask_flags(short f) {
         if (f & names[i].bit) { outf("%s%s", first ? "" : ",", names[i].name); first = 0; }
 }
 
+/* The IPv6 addresses of one interface from /proc/net/if_inet6 (address, ifindex, prefix length,
+ * scope, IFA_F_* flags, name), in ifconfig's (ip=0) or ip's (ip=1) layout. */
+static void print_inet6(const char *name, int ip) {
+    int fd = open("/proc/net/if_inet6", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct lreader r; lr_init(&r, fd);
+    char *line = 0; size_t cap = 0;
+    while (lr_getline(&r, &line, &cap) >= 0) {
+        char *f[6]; int n = fields(line, f, 6);
+        if (n < 6 || strcmp(f[5], name) != 0 || strlen(f[0]) != 32) continue;
+        struct in6_addr a6;
+        for (int i = 0; i < 16; i++) { char h[3] = { f[0][2 * i], f[0][2 * i + 1], 0 }; a6.s6_addr[i] = (uint8_t) strtoul(h, 0, 16); }
+        char a[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &a6, a, sizeof a);
+        int plen = (int) strtol(f[2], 0, 16), scope = (int) strtol(f[3], 0, 16), fl = (int) strtol(f[4], 0, 16);
+        const char *sc = scope == 0x10 ? "host" : scope == 0x20 ? "link" : "global";
+        if (ip) {
+            outf("    inet6 %s/%d scope %s", a, plen, sc);
+            if (fl & 0x08) out(" dadfailed");
+            if (fl & 0x20) out(" deprecated");
+            if (fl & 0x40) out(" tentative");
+            if (!(fl & 0x80) && scope == 0) out(" dynamic");
+            outc('\n');
+        } else {
+            outf("        inet6 %s  prefixlen %d  scopeid 0x%x<%s>\n", a, plen, scope, scope == 0x10 ? "host" : scope == 0x20 ? "link" : "global");
+        }
+    }
+    free(line); close(fd);
+}
+
 /* One interface, in the layout of net-tools' ifconfig (2.x). */
 static int show_iface(int s, const char *name) {
     struct ifreq r; memset(&r, 0, sizeof r); strncpy(r.ifr_name, name, IFNAMSIZ - 1);
@@ -192,6 +222,7 @@ static int show_iface(int s, const char *name) {
         if (b[0]) outf("  broadcast %s", b);
         outc('\n');
     }
+    print_inet6(name, 0);
     if (flags & IFF_LOOPBACK) out("        loop  (Local Loopback)\n");
     else if (ioctl(s, SIOCGIFHWADDR, &r) == 0) {
         unsigned char *h = (unsigned char *) r.ifr_hwaddr.sa_data;
@@ -285,7 +316,8 @@ static int prefix_len(struct in_addr m) {
     return n;
 }
 
-static int ip_addr(void) {
+/* family: 4 = IPv4 only, 6 = IPv6 only, 0 = both */
+static int ip_addr(int family) {
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0) { err_errno("socket"); return 1; }
     char names[32][IFNAMSIZ];
@@ -303,11 +335,12 @@ static int ip_addr(void) {
             unsigned char *h = (unsigned char *) r.ifr_hwaddr.sa_data;
             outf("    link/ether %02x:%02x:%02x:%02x:%02x:%02x\n", h[0], h[1], h[2], h[3], h[4], h[5]);
         }
-        if (ioctl(s, SIOCGIFADDR, &r) == 0) {
+        if (family != 6 && ioctl(s, SIOCGIFADDR, &r) == 0) {
             char a[16]; struct in_addr addr = ((struct sockaddr_in *) &r.ifr_addr)->sin_addr, mask = { 0 };
             if (ioctl(s, SIOCGIFNETMASK, &r) == 0) mask = ((struct sockaddr_in *) &r.ifr_netmask)->sin_addr;
             outf("    inet %s/%d scope %s %s\n", ipstr(addr, a), prefix_len(mask), flags & IFF_LOOPBACK ? "host" : "global", names[k]);
         }
+        if (family != 4) print_inet6(names[k], 1);
     }
     flush_all();
     close(s);
@@ -345,15 +378,18 @@ static int ip_route(void) {
     return 0;
 }
 
-/* ip [-4] addr|a [show] | route|r [show] */
+/* ip [-4|-6] addr|a [show] | route|r [show] */
 int ip_main(int argc, char **argv) {
-    int i = 1;
-    if (i < argc && strcmp(argv[i], "-4") == 0) i++;
-    if (i >= argc) usage("ip [-4] addr|route [show]");
+    int i = 1, family = 0;
+    if (i < argc && (strcmp(argv[i], "-4") == 0 || strcmp(argv[i], "-6") == 0)) family = argv[i++][1] - '0';
+    if (i >= argc) usage("ip [-4|-6] addr|route [show]");
     const char *obj = argv[i++];
     if (i < argc && strcmp(argv[i], "show") != 0 && strcmp(argv[i], "list") != 0) { err("%s: only 'show' is supported", argv[i]); return 2; }
-    if (strncmp("addr", obj, strlen(obj)) == 0 || strncmp("address", obj, strlen(obj)) == 0) return ip_addr();
-    if (strncmp("route", obj, strlen(obj)) == 0) return ip_route();
+    if (strncmp("addr", obj, strlen(obj)) == 0 || strncmp("address", obj, strlen(obj)) == 0) return ip_addr(family);
+    if (strncmp("route", obj, strlen(obj)) == 0) {
+        if (family == 6) { err("route: only IPv4 routes are shown (IPv6 ones: /proc/net/ipv6_route)"); return 2; }
+        return ip_route();
+    }
     err("%s: unknown object (addr, route)", obj);
     return 2;
 }

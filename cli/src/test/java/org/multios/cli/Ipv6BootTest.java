@@ -37,6 +37,13 @@ class Ipv6BootTest {
                     + "fe800000000000000000000000000002 00000400 00000001 00000000 00450003     eth0"), "default via fe80::2: " + routes);
             assertTrue(routes.contains("fec00000000000000000000000000000 40 00000000000000000000000000000000 00 "
                     + "00000000000000000000000000000000 00000100 00000001 00000000 00440001     eth0"), "fec0::/64 on-link: " + routes);
+            String ip6 = c.type("ip -6 addr");
+            assertTrue(ip6.contains("    inet6 fec0::5054:ff:fe12:3456/64 scope global dynamic"), ip6);
+            assertTrue(ip6.contains("    inet6 fe80::5054:ff:fe12:3456/64 scope link"), ip6);
+            assertTrue(ip6.contains("    inet6 ::1/128 scope host") && !ip6.contains("inet 10.0.2.15"), ip6);
+            String ifc = c.type("ifconfig eth0");
+            assertTrue(ifc.contains("        inet6 fec0::5054:ff:fe12:3456  prefixlen 64  scopeid 0x0<global>"), ifc);
+            assertTrue(ifc.contains("        inet6 fe80::5054:ff:fe12:3456  prefixlen 64  scopeid 0x20<link>"), ifc);
             String ping = c.type("ping -c 2 fec0::2");
             assertTrue(ping.contains("PING fec0::2 (fec0::2) 56 data bytes"), ping);
             assertTrue(ping.contains("64 bytes from fec0::2: icmp_seq=1 time="), ping);
