@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * time on MultiOS, host time under qemu-riscv64), from one extra run of each.
  * <p>
  * {@code java -cp benchmarks/target/benchmarks.jar org.multios.benchmarks.KernelOpsReport
- * [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--no-jmh]
+ * [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--scale K] [--no-jmh]
  * [--arch riscv64|arm64]}; with {@code --arch arm64} (CPU figures only, {@code --no-jmh}) the aarch64
  * build of kbench runs on the kernel's arm64 port and under qemu-aarch64.
  */
@@ -30,7 +30,7 @@ public final class KernelOpsReport {
     public static void main(String[] args) throws RunnerException {
         List<String> ops = Arrays.stream(KernelOp.values()).map(o -> o.arg).toList();
         List<String> engines = List.of("multios", "qemu");
-        int iterations = 5, warmup = 2, cpuRuns = 5;
+        int iterations = 5, warmup = 2, cpuRuns = 5, scale = 1;
         boolean jmh = true;
         String arch = "riscv64";
         for (int i = 0; i < args.length; i++) {
@@ -44,6 +44,7 @@ public final class KernelOpsReport {
                 case "--engines" -> engines = List.of(v.split(","));
                 case "--iterations" -> iterations = number(a, v);
                 case "--warmup" -> warmup = number(a, v);
+                case "--scale" -> scale = number(a, v);
                 case "--arch" -> arch = v;
                 default -> usage("unknown option " + a);
             }
@@ -52,6 +53,7 @@ public final class KernelOpsReport {
         for (String op : ops) {
             try { KernelOp.byArg(op); } catch (IllegalArgumentException e) { usage(e.getMessage()); }
         }
+        if (scale < 1) usage("--scale is a whole number from 1, not " + scale);
         if (!arch.equals("riscv64") && !arch.equals("arm64")) usage("--arch is riscv64 or arm64, not " + arch);
         if (!arch.equals("riscv64") && jmh) usage("the JMH part is riscv64 only: use --no-jmh with --arch " + arch);
         Map<String, double[]> ms = new HashMap<>(); // "engine/op/loop" -> mean ms, error
@@ -72,6 +74,9 @@ public final class KernelOpsReport {
         for (String name : ops) {
             KernelOp op = KernelOp.byArg(name);
             long ops1 = (long) op.iterations * op.opsPerIteration;
+            // --scale K: the CPU columns run K times the op's N, so one-time warm-up (decoding, the
+            // JIT compiling the kernel's and the emulator's paths) weighs K times less: steady state.
+            long n = (long) op.iterations * scale, opsCpu = n * op.opsPerIteration;
             String ours = perOp(ms, "multios", name, ops1), qemu = perOp(ms, "qemu", name, ops1);
             String virt = "-", inGuest = "-", oursCpu = "-", qemuCpu = "-";
             if (engines.contains("multios")) {
@@ -80,23 +85,23 @@ public final class KernelOpsReport {
                     Kbench.MultiosRun zero = kbench.multios(name, 0);
                     zero.run();
                     best0 = Math.min(best0, zero.cpuNanos);
-                    Kbench.MultiosRun full = kbench.multios(name, op.iterations);
+                    Kbench.MultiosRun full = kbench.multios(name, n);
                     virtual = full.run();
                     bestN = Math.min(bestN, full.cpuNanos);
                 }
-                virt = String.format("%.1f", virtual / (double) ops1);
-                oursCpu = String.format("%.0f", (bestN - best0) / (double) ops1);
+                virt = String.format("%.1f", virtual / (double) opsCpu);
+                oursCpu = String.format("%.0f", (bestN - best0) / (double) opsCpu);
             }
             if (engines.contains("qemu")) {
                 long best0 = Long.MAX_VALUE, bestN = Long.MAX_VALUE;
                 for (int r = 0; r < cpuRuns; r++) {
                     best0 = Math.min(best0, kbench.qemuCpuNanos(name, 0));
-                    bestN = Math.min(bestN, kbench.qemuCpuNanos(name, op.iterations));
+                    bestN = Math.min(bestN, kbench.qemuCpuNanos(name, n));
                 }
-                qemuCpu = String.format("%.0f", (bestN - best0) / (double) ops1);
-                inGuest = String.format("%.1f", kbench.qemu(name, op.iterations) / (double) ops1);
+                qemuCpu = String.format("%.0f", (bestN - best0) / (double) opsCpu);
+                inGuest = String.format("%.1f", kbench.qemu(name, n) / (double) opsCpu);
             }
-            rows.add(String.format("%-9s %-8s %8d | %14s %14s | %11s %11s | %11s %13s  %s", name, op.target, op.iterations, ours,
+            rows.add(String.format("%-9s %-8s %8d | %14s %14s | %11s %11s | %11s %13s  %s", name, op.target, n, ours,
                     qemu, oursCpu, qemuCpu, virt, inGuest, op.what));
         }
         kbench.close();
@@ -128,7 +133,7 @@ public final class KernelOpsReport {
 
     private static void usage(String why) {
         System.err.println("KernelOpsReport: " + why
-                + " (usage: KernelOpsReport [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--no-jmh] [--arch riscv64|arm64])");
+                + " (usage: KernelOpsReport [--ops getppid,pingpong,...] [--engines multios,qemu] [--iterations K] [--warmup W] [--cpu-runs R] [--scale K] [--no-jmh] [--arch riscv64|arm64])");
         System.exit(2);
     }
 }
