@@ -46,6 +46,7 @@ public final class X86PcBoard implements AutoCloseable {
     private final RamRegion shadow;
     private NvmePciFunction nvme;
     private org.multios.devices.virtio.VirtioNetPciFunction net;
+    private org.multios.devices.tpm.TpmEngine tpm;
     private org.multios.devices.display.BochsDisplayFunction display;
     private org.multios.devices.display.DisplayRefresh displayRefresh;
     private org.multios.devices.console.InputMergingConsole serialConsole;
@@ -91,7 +92,18 @@ public final class X86PcBoard implements AutoCloseable {
         com1 = new Uart16550(serialConsole != null ? serialConsole : cfg.console, isaIrq(X86PcMemoryMap.COM1_IRQ), clock);
         fwCfg = new FwCfg(1, cfg.ramSize);
         // ACPI tables as QEMU hands them to firmware: etc/acpi/tables, etc/acpi/rsdp and the etc/table-loader script
-        new org.multios.boards.x86.acpi.PcAcpiTables(org.multios.boards.x86.acpi.PcAcpiTables.Board.pc(1, null))
+        if (cfg.tpm) { // TIS at the PC's TPM location (TCG PC Client PTP), described to the OS by ACPI TPM2
+            try {
+                tpm = org.multios.devices.tpm.TpmEngine.open(cfg.tpmState);
+            } catch (IOException e) {
+                throw new BoardException("cannot open TPM state " + cfg.tpmState + ": " + e.getMessage());
+            }
+            bus.addMmio("tpm-tis", org.multios.devices.tpm.TpmTisInterface.PC_BASE, org.multios.devices.tpm.TpmTisInterface.SIZE,
+                    new org.multios.devices.tpm.TpmTisInterface(tpm));
+            machine.onReset(tpm::powerOn); // _TPM_Init on every reset: firmware sends TPM2_Startup again
+        }
+        new org.multios.boards.x86.acpi.PcAcpiTables(org.multios.boards.x86.acpi.PcAcpiTables.Board.pc(1,
+                cfg.tpm ? org.multios.devices.tpm.TpmTisInterface.PC_BASE : null))
                 .files().forEach(fwCfg::addFile);
         if (cfg.append != null && !cfg.append.isEmpty()) { // QEMU's -append: FW_CFG_CMDLINE_SIZE / _DATA (NUL included)
             byte[] text = (cfg.append + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -264,6 +276,8 @@ public final class X86PcBoard implements AutoCloseable {
     public LocalApic lapic() { return lapic; }
     public IoApic ioapic() { return ioapic; }
     public Hpet hpet() { return hpet; }
+    /** The TPM ({@code --tpm}), or null. */
+    public org.multios.devices.tpm.TpmEngine tpm() { return tpm; }
     /** The PCI display ({@code --display}), or null. */
     public org.multios.devices.display.BochsDisplayFunction display() { return display; }
 

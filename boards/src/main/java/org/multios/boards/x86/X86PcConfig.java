@@ -28,6 +28,9 @@ public final class X86PcConfig {
     /** {@code --display}: the PCI display and where its picture goes, or null for none. */
     org.multios.devices.display.host.DisplaySpec display;
     boolean realtime;
+    /** {@code --tpm}: a TPM 2.0 behind the TIS interface at 0xFED40000 (PC location), state in {@code tpmState} if not null. */
+    boolean tpm;
+    Path tpmState;
     long maxInstructions = Long.MAX_VALUE;
     long nanosPerInstruction = 10;
 
@@ -42,6 +45,8 @@ public final class X86PcConfig {
     public X86PcConfig net(org.multios.devices.net.NetSpec n) { this.net = n; return this; }
     public X86PcConfig display(org.multios.devices.display.host.DisplaySpec d) { this.display = d; return this; }
     public X86PcConfig realtime(boolean b) { this.realtime = b; return this; }
+    /** Adds a TPM 2.0 behind a TIS interface at 0xFED40000 with an ACPI TPM2 table; state kept in {@code stateFile} if not null. */
+    public X86PcConfig tpm(Path stateFile) { this.tpm = true; this.tpmState = stateFile; return this; }
     public X86PcConfig maxInstructions(long n) { this.maxInstructions = n; return this; }
     public X86PcConfig nanosPerInstruction(long n) { this.nanosPerInstruction = n; return this; }
 }
