@@ -21,7 +21,7 @@ import org.multios.isa.x86.InterruptSource;
  * to itself is ignored as the SDM allows for the BSP); NMI and SMI delivery modes are not
  * modelled (the CPU has no NMI input); x2APIC and the TSC-deadline timer are not offered.
  */
-public final class LocalApic implements InterruptSource, MmioDevice {
+public final class LocalApic implements InterruptSource, MmioDevice, org.multios.isa.x86.Msrs.TscDeadline {
     public static final long BASE = 0xfee0_0000L, SIZE = 0x1000;
     /** Register offsets (SDM table 11-1). */
     static final int ID = 0x20, VERSION = 0x30, TPR = 0x80, APR = 0x90, PPR = 0xa0, EOI = 0xb0, LDR = 0xd0, DFR = 0xe0,
@@ -36,7 +36,7 @@ public final class LocalApic implements InterruptSource, MmioDevice {
     static final int ESR_SEND_ILLEGAL_VECTOR = 1 << 5, ESR_RECEIVE_ILLEGAL_VECTOR = 1 << 6, ESR_ILLEGAL_REGISTER = 1 << 7;
     private static final int[] LVT_OFFSETS = {LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_CMCI};
     /** Timer modes (LVT timer bits 18:17). */
-    static final int TIMER_ONE_SHOT = 0, TIMER_PERIODIC = 1;
+    static final int TIMER_ONE_SHOT = 0, TIMER_PERIODIC = 1, TIMER_TSC_DEADLINE = 2;
 
     private final int apicId;
     private final VirtualClock clock;
@@ -53,6 +53,8 @@ public final class LocalApic implements InterruptSource, MmioDevice {
     private long timerInitial, timerStart;
     private int timerShift;
     private TimerEvent timerEvent;
+    /** The armed TSC deadline in virtual nanoseconds, 0 when disarmed (TSC-deadline mode). */
+    private long deadline;
     /** What {@link #pending()} answers for the APIC's own vectors, recomputed on every change. */
     private volatile boolean vectorPending;
     /** LINT0 passes the 8259's INTR (ExtINT unmasked, or the APIC globally disabled). */
@@ -103,6 +105,7 @@ public final class LocalApic implements InterruptSource, MmioDevice {
         svr = 0xff;
         globallyEnabled = true;
         timerInitial = 0;
+        deadline = 0;
         timerShift = 1;
         if (timerEvent != null) {
             clock.cancel(timerEvent);
@@ -223,6 +226,34 @@ public final class LocalApic implements InterruptSource, MmioDevice {
         long elapsed = (now.getAsLong() - timerStart) >> timerShift;
         if (timerMode() == TIMER_PERIODIC) return timerInitial - elapsed % timerInitial;
         return elapsed >= timerInitial ? 0 : timerInitial - elapsed;
+    }
+
+    /** IA32_TSC_DEADLINE read: the armed deadline, 0 once it fired or when disarmed. */
+    @Override
+    public synchronized long deadlineNanos() { return deadline; }
+
+    /** IA32_TSC_DEADLINE write (SDM 11.5.4.1): ignored outside TSC-deadline mode; 0 disarms; a past deadline fires at once. */
+    @Override
+    public synchronized void arm(long nanos) {
+        if (timerMode() != TIMER_TSC_DEADLINE) return;
+        cancelTimer();
+        deadline = nanos;
+        if (nanos == 0) return;
+        long at = Math.max(nanos, now.getAsLong());
+        timerEvent = clock.schedule(at, this::deadlineReached);
+    }
+
+    private synchronized void deadlineReached() {
+        timerEvent = null;
+        deadline = 0;
+        localInterrupt(lvt[index(LVT_TIMER)]);
+    }
+
+    private void cancelTimer() {
+        if (timerEvent != null) {
+            clock.cancel(timerEvent);
+            timerEvent = null;
+        }
     }
 
     private void startTimer(long initial) {
@@ -350,7 +381,9 @@ public final class LocalApic implements InterruptSource, MmioDevice {
                 icrLo = v & 0x000c_cfff;
                 sendIpi();
             }
-            case TIMER_INITIAL -> startTimer(v);
+            case TIMER_INITIAL -> {
+                if (timerMode() != TIMER_TSC_DEADLINE) startTimer(v); // ignored in TSC-deadline mode
+            }
             case TIMER_DIVIDE -> {
                 long current = currentCount();
                 divideConfig = v & 0xb;
@@ -380,6 +413,13 @@ public final class LocalApic implements InterruptSource, MmioDevice {
         };
         int next = v & writable;
         if (!softwareEnabled()) next |= MASKED;          // masks cannot be cleared while software-disabled
-        lvt[l] = next;                                   // a timer mode change takes effect at the next expiry
+        int old = lvt[l];
+        lvt[l] = next;                                   // one-shot <-> periodic takes effect at the next expiry
+        boolean wasDeadline = (old >> 17 & 3) == TIMER_TSC_DEADLINE, isDeadline = (next >> 17 & 3) == TIMER_TSC_DEADLINE;
+        if (off == LVT_TIMER && wasDeadline != isDeadline) { // entering or leaving TSC-deadline mode disarms (SDM 11.5.4.1)
+            cancelTimer();
+            deadline = 0;
+            timerInitial = 0;
+        }
     }
 }

@@ -80,6 +80,7 @@ public final class X86PcBoard implements AutoCloseable {
         cpu.intr = lapic;
         cpu.cpuid.localApic = true;
         cpu.msrs.apicBaseWritten = lapic::apicBaseWritten;
+        cpu.msrs.tscDeadline = lapic;
         hpet = new Hpet(clock, this::now, ioapic::input, isaIrq(0), isaIrq(8));
         cpu.resetRequest = this::requestReset;
         machine.addCpu(cpu);

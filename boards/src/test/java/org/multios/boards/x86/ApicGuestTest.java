@@ -65,4 +65,38 @@ class ApicGuestTest {
             assertTrue(b.machine().retiredInstructions() < 100, "halted while waiting: " + b.machine().retiredInstructions());
         }
     }
+
+    // 16-bit: arm the TSC-deadline timer 50 us ahead with WRMSR 0x6E0, halt until vector 0x40, power off
+    static final byte[] DEADLINE_CODE = {
+        0x31, (byte) 0xc0, (byte) 0x8e, (byte) 0xd8, (byte) 0x8e, (byte) 0xd0, (byte) 0xbc, 0x00, 0x7c, // 00 ds = ss = 0, sp
+        (byte) 0xc7, 0x06, 0x00, 0x01, 0x3a, 0x00,          // 09 mov word [0x100],0x003a  IVT 0x40
+        (byte) 0xc7, 0x06, 0x02, 0x01, 0x00, (byte) 0xf0,   // 15 mov word [0x102],0xf000
+        0x0f, 0x31,                                         // 21 rdtsc
+        0x66, 0x05, 0x50, (byte) 0xc3, 0x00, 0x00,          // 23 add eax,50000
+        0x66, (byte) 0x83, (byte) 0xd2, 0x00,               // 29 adc edx,0
+        0x66, (byte) 0xb9, (byte) 0xe0, 0x06, 0x00, 0x00,   // 33 mov ecx,0x6e0
+        0x0f, 0x30,                                         // 39 wrmsr
+        (byte) 0xfb,                                        // 41 sti
+        (byte) 0xf4,                                        // 42 loop: hlt
+        (byte) 0x80, 0x3e, 0x00, 0x05, 0x01,                // 43 cmp byte [0x500],1
+        0x75, (byte) 0xf8,                                  // 48 jne loop
+        (byte) 0xba, 0x04, 0x06, (byte) 0xb8, 0x00, 0x20, (byte) 0xef, (byte) 0xf4, // 50 S5 via PM1a; hlt
+        (byte) 0xfe, 0x06, 0x00, 0x05,                      // 58 handler: inc byte [0x500]
+        (byte) 0xcf,                                        // 62 iret
+    };
+
+    @Test
+    void tscDeadlineTimerArmedByWrmsr(@TempDir Path dir) throws Exception {
+        try (X86PcBoard b = X86PcMultiosDevicesTest.board(X86PcMultiosDevicesTest.rom(dir, DEADLINE_CODE), null)) {
+            assertEquals(1 << 24, b.cpu().cpuid.query(1, 0)[2] & (1 << 24), "CPUID.1:ECX.TSC_DEADLINE");
+            b.bus().write(LocalApic.BASE + LocalApic.SVR, 4, 0x1ff);
+            b.bus().write(LocalApic.BASE + LocalApic.LVT_TIMER, 4, 0x40040); // TSC-deadline mode, vector 0x40
+            b.clock().schedule(1_000_000, () -> b.stop(2, "the deadline did not wake the guest by 1 ms"));
+            int status = b.run();
+            assertEquals(0, status, b.machine().stopReason());
+            assertEquals(1, b.bus().read(0x500, 1));
+            assertTrue(b.clock().nanos() >= 50_000, "not before the deadline: " + b.clock().nanos());
+            assertEquals(0, b.lapic().deadlineNanos(), "IA32_TSC_DEADLINE reads 0 after firing");
+        }
+    }
 }

@@ -128,6 +128,33 @@ class ApicHpetTest {
     }
 
     @Test
+    void tscDeadlineMode() {
+        w(LocalApic.SVR, 0x1ff);
+        apic.arm(5_000);
+        assertEquals(0, apic.deadlineNanos(), "ignored outside TSC-deadline mode");
+        w(LocalApic.LVT_TIMER, 0x40042);               // TSC-deadline, vector 0x42
+        apic.arm(5_000);
+        assertEquals(5_000, apic.deadlineNanos());
+        w(LocalApic.TIMER_INITIAL, 10);                // ignored in this mode
+        assertEquals(0, r(LocalApic.TIMER_CURRENT));
+        advance(4_000);
+        assertFalse(apic.pending());
+        advance(1_000);
+        assertEquals(0x42, apic.acknowledge());
+        assertEquals(0, apic.deadlineNanos(), "cleared when it fires");
+        w(LocalApic.EOI, 0);
+        apic.arm(1);                                   // in the past: fires at once
+        advance(0);
+        assertEquals(0x42, apic.acknowledge());
+        w(LocalApic.EOI, 0);
+        apic.arm(clock.nanos() + 1_000);
+        w(LocalApic.LVT_TIMER, 0x42);                  // leaving the mode disarms
+        assertEquals(0, apic.deadlineNanos());
+        advance(2_000);
+        assertFalse(apic.pending());
+    }
+
+    @Test
     void ioApicEdgeLevelRemoteIrrAndMasking() {
         w(LocalApic.SVR, 0x1ff);
         IoApic io = new IoApic(apic);

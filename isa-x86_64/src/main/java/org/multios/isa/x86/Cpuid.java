@@ -17,7 +17,7 @@ public final class Cpuid {
     static final int SIGNATURE = 0x663;
 
     // CPUID.1:EDX
-    static final int APIC = 1 << 9;
+    static final int APIC = 1 << 9, TSC_DEADLINE = 1 << 24;
     static final int FPU = 1, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, PAE = 1 << 6, CX8 = 1 << 8,
             PGE = 1 << 13, MTRR = 1 << 12, CMOV = 1 << 15, PAT = 1 << 16, CLFSH = 1 << 19, MMX = 1 << 23, FXSR = 1 << 24,
             SSE = 1 << 25, SSE2 = 1 << 26;
@@ -44,7 +44,7 @@ public final class Cpuid {
         return switch (leaf) {
             case 0 -> vendor(0xd);
             case 1 -> new int[] {SIGNATURE, 0x0001_0800,
-                SSE3 | SSSE3 | CX16 | SSE41 | SSE42 | MOVBE | POPCNT | XSAVE | (osxsave ? OSXSAVE : 0) | RDRAND,
+                SSE3 | SSSE3 | CX16 | SSE41 | SSE42 | MOVBE | POPCNT | XSAVE | (osxsave ? OSXSAVE : 0) | RDRAND | (localApic ? TSC_DEADLINE : 0),
                 FPU | PSE | TSC | MSR | PAE | CX8 | (localApic ? APIC : 0) | MTRR | PGE | CMOV | PAT | CLFSH | MMX | FXSR | SSE | SSE2};
             case 7 -> new int[] {0, subleaf == 0 ? RDSEED : 0, 0, 0};
             // XSAVE: x87 and SSE state, standard format only (no XSAVEOPT/XSAVEC/XSAVES)

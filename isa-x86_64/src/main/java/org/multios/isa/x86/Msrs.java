@@ -9,6 +9,8 @@ import java.util.Map;
  * in the table raise #GP(0), as on hardware.
  */
 public final class Msrs {
+    /** IA32_TSC_DEADLINE: only with a local APIC that offers the TSC-deadline timer ({@link #tscDeadline}). */
+    public static final int TSC_DEADLINE = 0x6e0;
     public static final int TSC = 0x10, APIC_BASE = 0x1b, FEATURE_CONTROL = 0x3a, BIOS_SIGN_ID = 0x8b, MTRRCAP = 0xfe,
             SYSENTER_CS = 0x174, SYSENTER_ESP = 0x175, SYSENTER_EIP = 0x176, MCG_CAP = 0x179, MCG_STATUS = 0x17a,
             MISC_ENABLE = 0x1a0, PAT = 0x277, MTRR_DEF_TYPE = 0x2ff;
@@ -23,6 +25,7 @@ public final class Msrs {
     static {
         NAMES.put(TSC, "IA32_TIME_STAMP_COUNTER");
         NAMES.put(APIC_BASE, "IA32_APIC_BASE");
+        NAMES.put(TSC_DEADLINE, "IA32_TSC_DEADLINE");
         NAMES.put(FEATURE_CONTROL, "IA32_FEATURE_CONTROL");
         NAMES.put(BIOS_SIGN_ID, "IA32_BIOS_SIGN_ID");
         NAMES.put(MTRRCAP, "IA32_MTRRCAP");
@@ -57,6 +60,14 @@ public final class Msrs {
     private final Map<Integer, Long> storage = new HashMap<>();
     /** Told of every WRMSR to IA32_APIC_BASE: a board's local APIC follows its global enable bit (11). */
     public java.util.function.LongConsumer apicBaseWritten = v -> {};
+
+    /** The local APIC's TSC-deadline timer, in virtual nanoseconds (0 = disarmed); null: the MSR does not exist. */
+    public interface TscDeadline {
+        long deadlineNanos();
+        void arm(long nanos);
+    }
+
+    public TscDeadline tscDeadline;
     private long tscOffset;
 
     Msrs(X86Cpu cpu) { this.cpu = cpu; }
@@ -82,6 +93,11 @@ public final class Msrs {
         if (!NAMES.containsKey(msr)) throw X86Fault.gp(0, String.format("rdmsr of unknown MSR 0x%x", msr));
         return switch (msr) {
             case TSC -> tsc();
+            case TSC_DEADLINE -> {
+                if (tscDeadline == null) throw X86Fault.gp(0, "rdmsr of IA32_TSC_DEADLINE without a local APIC");
+                long n = tscDeadline.deadlineNanos();
+                yield n == 0 ? 0 : n + tscOffset;
+            }
             case EFER -> cpu.efer;
             case FS_BASE -> cpu.seg[Segment.FS].base;
             case GS_BASE -> cpu.seg[Segment.GS].base;
@@ -93,6 +109,11 @@ public final class Msrs {
         if (!NAMES.containsKey(msr)) throw X86Fault.gp(0, String.format("wrmsr of unknown MSR 0x%x", msr));
         switch (msr) {
             case TSC -> tscOffset = v - tsc();
+            case TSC_DEADLINE -> { // TSC = virtual nanoseconds + what software wrote to IA32_TSC
+                if (tscDeadline == null) throw X86Fault.gp(0, "wrmsr of IA32_TSC_DEADLINE without a local APIC");
+                cpu.syncClock();
+                tscDeadline.arm(v == 0 ? 0 : Math.max(1, v - tscOffset));
+            }
             case EFER -> cpu.writeEfer(v);
             case FS_BASE -> cpu.seg[Segment.FS].base = v;
             case GS_BASE -> cpu.seg[Segment.GS].base = v;
