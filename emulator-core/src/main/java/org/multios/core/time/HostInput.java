@@ -73,18 +73,20 @@ public final class HostInput {
 
     /**
      * Machine thread: waits up to {@code nanos} of host time for a post or a {@link #kick}.
-     * Short waits spin (a park overshoots by tens of microseconds). Returns the host
-     * nanoseconds that passed.
+     * The first {@value #SPIN_NS} ns spin (a park overshoots by tens of microseconds), the
+     * rest parks. Returns the host nanoseconds that passed.
      */
     public long await(long nanos) {
         long start = System.nanoTime();
         if (nanos <= 0) return 0;
-        if (nanos < SPIN_NS) {
-            while (!pending && !kicked && System.nanoTime() - start < nanos) Thread.onSpinWait();
-        } else {
+        // Spin first: input often follows within microseconds (an ACK to a frame just sent), and a
+        // parked thread on a busy host may wait a scheduler slice to run again.
+        long spin = Math.min(nanos, SPIN_NS);
+        while (!pending && !kicked && System.nanoTime() - start < spin) Thread.onSpinWait();
+        if (!pending && !kicked && nanos > spin) {
             lock.lock();
             try {
-                long left = nanos;
+                long left = nanos - (System.nanoTime() - start);
                 while (!pending && !kicked && left > 0) {
                     try {
                         left = changed.awaitNanos(left);
@@ -107,7 +109,7 @@ public final class HostInput {
         wakeWaiter();
     }
 
-    /** Waits shorter than this spin instead of parking. */
+    /** Each wait spins this long before it parks. */
     static final long SPIN_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private void wakeWaiter() {
