@@ -86,7 +86,7 @@ final class MachineCommand implements Callable<Integer> {
     @Option(names = "--tftp", paramLabel = "DIR", description = "Serve DIR read-only over TFTP on the user network's gateway 10.0.2.2 (implies --net user).")
     Path tftp;
 
-    @Option(names = "--tpm", description = "A TPM 2.0 behind a TIS interface where QEMU's tpm-tis-device sits (riscv64, arm64).")
+    @Option(names = "--tpm", description = "A TPM 2.0 behind a TIS interface where QEMU puts it (riscv64, arm64; x86_64: 0xFED40000 with an ACPI TPM2 table).")
     boolean tpm;
 
     @Option(names = "--tpm-state", paramLabel = "FILE", description = "With --tpm: keep the TPM's state in FILE across runs.")
@@ -131,7 +131,6 @@ final class MachineCommand implements Callable<Integer> {
             }
         }
         if (tpmState != null && !tpm) throw usage("--tpm-state needs --tpm");
-        if (tpm && arch == Arch.X86_64) throw usage("--tpm is not wired into the x86_64-pc board yet");
         List<DiskSpec> diskSpecs = new ArrayList<>();
         for (String d : disks) {
             try {

@@ -40,6 +40,7 @@ final class X86Machine {
             cfg.snapshot(cmd.snapshot);
             cfg.net(cmd.netSpec);
             cfg.display(cmd.displaySpec);
+            if (cmd.tpm) cfg.tpm(cmd.tpmState);
             board = X86PcBoard.create(cfg);
         } catch (BoardException e) {
             console.close();
