@@ -37,6 +37,7 @@ public final class Hpet implements MmioDevice {
     private final IntFunction<InterruptLine> gsi;
     private final InterruptLine legacyIrq0, legacyIrq8;
     private final Timer[] timers = new Timer[TIMERS];
+    private final InterruptLine[] gsiLines = new InterruptLine[32];
     private int config, status;
     /** Counter value at {@link #startNanos} (while enabled), or its frozen value. */
     private long counterBase, startNanos;
@@ -53,7 +54,10 @@ public final class Hpet implements MmioDevice {
 
         InterruptLine line() {
             if ((config & LEGACY) != 0 && n < 2) return n == 0 ? legacyIrq0 : legacyIrq8;
-            return (ROUTE_CAP & (1L << route())) != 0 ? gsi.apply(route()) : InterruptLine.NONE;
+            int r = route();
+            if ((ROUTE_CAP & (1L << r)) == 0) return InterruptLine.NONE;
+            if (gsiLines[r] == null) gsiLines[r] = gsi.apply(r); // one line object per input, so a level stays on it
+            return gsiLines[r];
         }
 
         void arm() { arm(now.getAsLong()); }
