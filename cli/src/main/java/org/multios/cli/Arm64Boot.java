@@ -132,14 +132,16 @@ final class Arm64Boot {
         KernelBoot.Options opt = new KernelBoot.Options();
         opt.fallback = top.err;
         opt.epochNanos = rtcBase;
-        Arm64KernelBoot.install(board.cpus(), board.machine(), opt);
-        // --gdb: the shared stub over the machine's CPUs (AArch64 registers; no MultiOS process view on arm64 yet)
+        Arm64KernelBoot kernelBoot = Arm64KernelBoot.install(board.cpus(), board.machine(), opt);
+        // --gdb: the shared stub over the machine's CPUs, and the booted kernel's processes as threads for monitor os on
         org.multios.core.gdb.GdbServer gdbServer = null;
         if (cmd.gdb != null) {
             if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
             try {
-                gdbServer = org.multios.core.gdb.GdbServer.start(
-                        org.multios.isa.arm64.gdb.A64DebugTarget.of(board.machine(), board.cpus(), board.traceSink()), cmd.gdb);
+                var cpuTarget = org.multios.isa.arm64.gdb.A64DebugTarget.of(board.machine(), board.cpus(), board.traceSink());
+                var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget, new org.multios.kernel.arch.arm64.Arm64LateKernelThreads(
+                        kernelBoot::kernel, board.cpus().get(0), cpuTarget.cpus().get(0)));
+                gdbServer = org.multios.core.gdb.GdbServer.start(target, cmd.gdb);
             } catch (IOException e) {
                 console.close();
                 board.close();

@@ -1,9 +1,11 @@
 package org.multios.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code multios boot --arch arm64 --gdb PORT --gdb-wait}: the machine halts at the reset vector
  * (flash, address 0) until gdb-multiarch attaches; a breakpoint on stage 2's entry (symbols from
  * stage2.elf) stops there with x0 = the device tree at the start of RAM, as docs/boot.md says;
- * after detach the system boots on to the shell. (No MultiOS process view on arm64 yet.)
+ * after detach the system boots on to the shell. Attached again at the prompt with {@code monitor os
+ * on} ({@link org.multios.kernel.arch.arm64.Arm64LateKernelThreads}), init and sh are threads with
+ * their registers and their memory.
  */
 @Timeout(300)
 class GdbBootArm64Test {
@@ -54,6 +58,36 @@ class GdbBootArm64Test {
         assertTrue(s.get("stage2").matches("(?s).*0x40200000 <_start>:\\s+0xd5034fdf.*"), "msr daifset, #0xf at the entry:\n" + out);
         boot.awaitOutput("multios# ", 240);
         assertTrue(boot.out.toString().contains("stage2: jumping to the kernel"), boot.out.toString());
+
+        // attached again at the prompt with monitor os on: init and sh are threads named by their
+        // command lines, both blocked in a system call; sh's saved registers and its memory
+        // (through its own page table) show the svc it waits in
+        String os = """
+                set pagination off
+                set confirm off
+                set width 0
+                set remotetimeout 60
+                target remote 127.0.0.1:%d
+                monitor os on
+                maintenance flush register-cache
+                echo === threads\\n
+                info threads
+                echo === sh\\n
+                thread 2
+                x/1xw $pc
+                print $sp != 0
+                print ($cpsr >> 2) & 3
+                echo === detach\\n
+                detach
+                echo === end\\n
+                """.formatted(port);
+        String out2 = GdbBatch.run(tmp, STAGE2, os);
+        Map<String, String> s2 = GdbBatch.sections(out2);
+        assertTrue(s2.containsKey("end"), "second script did not run to the end:\n" + out2);
+        assertTrue(s2.get("threads").matches("(?s).*[* ] 1 +Thread 1 \"[^\"]*init[^\"]*\" \\(pid 1, tid 1, blocked\\).*"), out2);
+        assertTrue(s2.get("threads").matches("(?s).*[* ] 2 +Thread \\d+ \"[^\"]*sh[^\"]*\" \\(pid \\d+, tid \\d+, blocked\\).*"), out2);
+        assertTrue(s2.get("sh").matches("(?s).*0x[0-9a-f]+:\\s+0xd4000001.*"), "svc #0 at sh's saved pc:\n" + out2);
+        assertEquals(List.of("1", "0"), GdbBatch.values(s2.get("sh")), "sh's sp is set, its PSTATE says EL0:\n" + out2);
         GdbBatch.kill(port);
         boot.await(60);
     }
