@@ -188,7 +188,8 @@ public final class Ipv6 {
         if (p.length > 40 + plen) p = java.util.Arrays.copyOf(p, 40 + plen); // Ethernet padding
         Ip6 src = Ip6.of(p, 8), dst = Ip6.of(p, 24);
         if (src.isMulticast() || (src.isLoopback() || dst.isLoopback()) && i != stack.loopback) { inHdrErrors++; return; }
-        if (!accepts(i, dst) && !(dst.isMulticast() ? false : owner(dst, true) != null)) { inDiscards++; return; }
+        // unicast to a tentative address is discarded (RFC 4862 5.4: DAD's answers go to ff02::1)
+        if (!accepts(i, dst)) { inDiscards++; return; }
         int nh = p[6] & 255, off = 40, nhField = 6;
         while (true) {
             switch (nh) {

@@ -101,7 +101,10 @@ class Ipv6NdpTest {
         Ip6 llA = Ip6.linkLocal(MAC_A);
         assertEquals("fe80::5054:ff:fe12:3456", llA.toString(), "modified EUI-64: U/L bit flipped, ff:fe inserted");
         assertTrue(addr(ea, llA).tentative());
+        ea.receiveFrame(frame(MAC_B, MAC_A, echo(Ip6.parse("fe80::99"), llA, 1)));
+        assertEquals(1, a.ip6.inDiscards, "unicast to a tentative address is discarded");
         run(3 * S);
+        assertEquals(0, fromA.stream().filter(f -> icmpType(f) == Ipv6.ICMP_ECHO_REPLY).count());
         assertFalse(addr(ea, llA).tentative(), "DAD passed");
         byte[] ns = fromA.stream().filter(f -> icmpType(f) == Ndp.NS).findFirst().orElseThrow();
         assertTrue(src(ns).isUnspecified(), "DAD probes come from ::");
