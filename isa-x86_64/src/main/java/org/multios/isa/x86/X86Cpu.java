@@ -302,12 +302,14 @@ public final class X86Cpu implements Cpu {
     // ---------------------------------------------------------------- memory
 
     public void flushTlb() {
+        codeLinearPage = -1;
         java.util.Arrays.fill(tlbTag, -1L);
     }
 
     public void invalidatePage(long linear) {
         int i = (int) ((linear >>> 12) & (TLB_SIZE - 1));
         tlbTag[i] = -1L;
+        codeLinearPage = -1;
     }
 
     /** Linear to physical through paging (when enabled), with the TLB. */
@@ -413,10 +415,26 @@ public final class X86Cpu implements Cpu {
      * Executes the instruction at RIP: its pre-resolved form ({@link X86UopCache}) when it has
      * one, else the Executor over its decoding (which is then compiled for the next time).
      */
+    /**
+     * The last code page step() translated (linear page, physical page, the CPL it was checked
+     * for): straight-line code stays on one page, so most instructions skip the TLB. Dropped
+     * with the TLB (flushTlb, invalidatePage: paging or mode changes, INVLPG, CR3 writes).
+     */
+    private long codeLinearPage = -1, codePhysPage;
+    private int codePageCpl = -1;
+
     private void step() {
         long ip = rip;
         long lin = codeBits == 64 ? ip : (seg[Segment.CS].base + ip) & 0xffffffffL;
-        long pa = translate(lin, X86PageWalker.EXECUTE);
+        long pa;
+        if ((lin >>> 12) == codeLinearPage && cpl == codePageCpl) {
+            pa = codePhysPage | (lin & 0xfff);
+        } else {
+            pa = translate(lin, X86PageWalker.EXECUTE);
+            codeLinearPage = lin >>> 12;
+            codePhysPage = pa & ~0xfffL;
+            codePageCpl = cpl;
+        }
         X86Uop u = uops.lookup(pa, codeBits);
         if (u != null) {
             insn = u.insn;

@@ -16,9 +16,12 @@ import org.multios.isa.x86.decode.X86Insn;
 public final class X86UopCompiler {
     private X86UopCompiler() {}
 
+    /** {@code -Dmultios.x86.uops=false} leaves every instruction to the Executor (to compare the two paths). */
+    public static final boolean ENABLED = !"false".equals(System.getProperty("multios.x86.uops"));
+
     public static X86Uop compile(X86Insn in, int codeBits) {
         X86Uop u = null;
-        if (in.entry != null && !in.lock && !in.rep && !in.repne
+        if (ENABLED && in.entry != null && !in.lock && !in.rep && !in.repne
                 && (in.entry.attributes() & (OpcodeEntry.SSE | OpcodeEntry.X87)) == 0) {
             try {
                 u = pick(in, codeBits);
