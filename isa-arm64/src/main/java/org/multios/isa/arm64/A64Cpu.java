@@ -519,6 +519,25 @@ public final class A64Cpu implements Cpu {
         return syncException(el == 0 ? ExceptionClass.DABT_LOWER : ExceptionClass.DABT_SAME, iss, va, true);
     }
 
+    /**
+     * LDTR/STTR and the other unprivileged forms at EL1 (Arm ARM C6.2 LDTR): the access is made
+     * "as if at EL0" (PSTATE.UAO, which would make it EL1's, is not implemented), so EL0's
+     * permissions are checked first — every byte's page — and a fault is the data abort an EL1
+     * access takes (EC 0x25, the EL0 walk's fault status). At EL0 it is an ordinary access; at
+     * EL2/EL3 (no E2H/TGE host regime here) the unprivileged forms use that EL's permissions.
+     */
+    public void checkUnprivileged(long va, int size, boolean store) {
+        if (el != 1) return;
+        int access = store ? ACCESS_STORE : ACCESS_LOAD;
+        long last = va + size - 1;
+        try {
+            walker.translate(va, access, 0);
+            if ((va ^ last) >>> 12 != 0) walker.translate(last, access, 0);
+        } catch (TranslationFault f) {
+            throw syncException(ExceptionClass.DABT_SAME, f.faultStatusCode() | (store ? 1 << 6 : 0), va, true);
+        }
+    }
+
     /** Translates for an access, raising the architectural abort on a fault. */
     public long translate(long va, int access, int size) {
         try {

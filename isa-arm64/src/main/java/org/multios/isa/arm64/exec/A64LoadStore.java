@@ -41,6 +41,7 @@ final class A64LoadStore {
                     case 0 -> single(i, size, base + imm, false, 0); // unscaled
                     case 2 -> {                                          // unprivileged
                         if (vector) throw cpu.undefined();
+                        cpu.checkUnprivileged(base + imm, 1 << size, ((i >>> 22) & 3) == 0); // EL0's permissions at EL1
                         single(i, size, base + imm, false, 0);
                     }
                     case 1 -> single(i, size, base, true, base + imm);   // post-index
