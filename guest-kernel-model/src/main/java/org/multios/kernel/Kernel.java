@@ -224,6 +224,7 @@ public final class Kernel {
     // ---- scheduling ----
 
     private void wakeSleepers() {
+        if (sleepers.isEmpty()) return; // every trap comes here: no copy of an empty list
         long n = now();
         for (Task s : new ArrayList<>(sleepers)) {
             if (s.deadline <= n) {
