@@ -28,6 +28,16 @@ public final class KernelOpsReport {
     private KernelOpsReport() {}
 
     public static void main(String[] args) throws RunnerException {
+        try {
+            report(args);
+        } catch (IllegalStateException e) {
+            // A guest run that fails (e.g. --scale too large for the guest's RAM) is one line, not a trace.
+            System.err.println("KernelOpsReport: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void report(String[] args) throws RunnerException {
         List<String> ops = Arrays.stream(KernelOp.values()).map(o -> o.arg).toList();
         List<String> engines = List.of("multios", "qemu");
         int iterations = 5, warmup = 2, cpuRuns = 5, scale = 1;
