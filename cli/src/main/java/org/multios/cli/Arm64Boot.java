@@ -1,20 +1,15 @@
 package org.multios.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.multios.boards.Firmware;
 import org.multios.boards.arm64.Arm64VirtBoard;
 import org.multios.boards.arm64.Arm64VirtConfig;
 import org.multios.devices.block.DiskSpec;
-import org.multios.devices.block.DiskSpecException;
 import org.multios.devices.console.StdioConsole;
-import org.multios.devices.rtc.GoldfishRtc;
 import org.multios.kernel.boot.Arm64KernelBoot;
 import org.multios.kernel.boot.KernelBoot;
 import org.multios.kernel.fs.image.DefaultImage;
-import org.multios.kernel.fs.mfs.FileBlockDevice;
-import org.multios.kernel.fs.mfs.MfsException;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -40,58 +35,17 @@ final class Arm64Boot {
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
         notYet(cmd.tftp != null, "--tftp");
         notYet(!"disk".equals(cmd.bootDevice), "--boot net");
-        if (cmd.gdbWait && cmd.gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
-        if (cmd.gdb != null) {
-            try {
-                org.multios.core.gdb.GdbServer.parseAddress(cmd.gdb);
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
-            }
-        }
+        BootSession.checkGdb(cmd);
         if (cmd.smp < 1 || cmd.smp > Arm64VirtConfig.MAX_CPUS) throw usage("--smp must be between 1 and " + Arm64VirtConfig.MAX_CPUS);
         if (cmd.memory < (32L << 20) || (cmd.memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
-        long rtcBase = switch (cmd.rtc) {
-            case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
-            case "host" -> GoldfishRtc.hostBase();
-            default -> throw usage("--rtc must be 'fixed' or 'host', not '" + cmd.rtc + "'");
-        };
+        long rtcBase = BootSession.rtcBase(cmd);
         DefaultImage image = new DefaultImage(DefaultImage.Resources.of(Arm64Boot.class.getClassLoader()), DefaultImage.Arch.ARM64);
         Path work = Files.createTempDirectory("multios-boot");
         try {
             Path stage1 = work.resolve("stage1.bin");
-            DiskSpec diskSpec;
-            try {
-                Files.write(stage1, image.stage1());
-                if (cmd.disk != null) {
-                    diskSpec = DiskSpec.parse(cmd.disk);
-                } else {
-                    Path img = work.resolve("default.img");
-                    try (FileBlockDevice dev = FileBlockDevice.create(img, BootCommand.DEFAULT_IMAGE_BYTES)) {
-                        image.write(dev, DefaultImage.Options.of(BootCommand.DEFAULT_IMAGE_BYTES));
-                    }
-                    diskSpec = DiskSpec.parse(img.toString());
-                }
-            } catch (DefaultImage.ImageException | MfsException e) {
-                throw new UserInputException("default image: " + e.getMessage());
-            } catch (DiskSpecException e) {
-                throw usage(e.getMessage());
-            }
-            org.multios.devices.display.host.DisplaySpec displaySpec = null;
-            if (cmd.display != null) {
-                try {
-                    displaySpec = org.multios.devices.display.host.DisplaySpec.parse(cmd.display);
-                } catch (IllegalArgumentException e) {
-                    throw usage(e.getMessage());
-                }
-            }
-            org.multios.devices.net.NetSpec netSpec = null;
-            if (cmd.net != null) {
-                try {
-                    netSpec = org.multios.devices.net.NetSpec.parse(cmd.net);
-                } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
-                    throw usage(e.getMessage());
-                }
-            }
+            DiskSpec diskSpec = BootSession.stage1AndDisk(cmd, image, stage1, work);
+            var displaySpec = BootSession.displaySpec(cmd);
+            var netSpec = BootSession.netSpec(cmd);
             return run(stage1, diskSpec, rtcBase, displaySpec, netSpec);
         } finally {
             BootCommand.deleteTree(work);
@@ -102,12 +56,12 @@ final class Arm64Boot {
         if (given) throw new UserInputException("boot: " + option + " is not available on arm64 yet (riscv64 only)");
     }
 
-    private ParameterException usage(String message) { return new ParameterException(cmd.spec.commandLine(), message); }
+    private ParameterException usage(String message) { return BootSession.usage(cmd, message); }
 
     private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec,
                     org.multios.devices.net.NetSpec netSpec) throws Exception {
         Multios top = cmd.top;
-        StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
+        StdioConsole console = BootSession.openConsole(top);
         Arm64VirtBoard board;
         try {
             Arm64VirtConfig cfg = new Arm64VirtConfig()
@@ -137,31 +91,12 @@ final class Arm64Boot {
         org.multios.core.gdb.GdbServer gdbServer = null;
         if (cmd.gdb != null) {
             if (cmd.gdbWait) board.machine().pause(); // run() then halts before the first instruction
-            try {
-                var cpuTarget = org.multios.isa.arm64.gdb.A64DebugTarget.of(board.machine(), board.cpus(), board.traceSink());
-                var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget, new org.multios.kernel.arch.arm64.Arm64LateKernelThreads(
-                        kernelBoot::kernel, board.cpus().get(0), cpuTarget.cpus().get(0)));
-                gdbServer = org.multios.core.gdb.GdbServer.start(target, cmd.gdb);
-            } catch (IOException e) {
-                console.close();
-                board.close();
-                throw new UserInputException(Multios.firstLine(e.getMessage()));
-            }
-            top.message("gdb: listening on port " + gdbServer.port() + (cmd.gdbWait ? ", guest halted until a debugger attaches" : ""));
+            var cpuTarget = org.multios.isa.arm64.gdb.A64DebugTarget.of(board.machine(), board.cpus(), board.traceSink());
+            var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget, new org.multios.kernel.arch.arm64.Arm64LateKernelThreads(
+                    kernelBoot::kernel, board.cpus().get(0), cpuTarget.cpus().get(0)));
+            gdbServer = BootSession.startGdb(cmd, target, console, board::close);
         }
-        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
-        int status;
-        try {
-            status = board.run();
-        } finally {
-            console.close();
-            if (gdbServer != null) gdbServer.close();
-            try {
-                board.close();
-            } catch (IOException e) {
-                top.message("closing disks: " + Multios.firstLine(e.getMessage()));
-            }
-        }
+        int status = BootSession.runToEnd(top, console, gdbServer, () -> board.stop(0, "terminated by Ctrl-A x"), board::run, board::close);
         if (board.stoppedByGuest()) return status;
         if (!console.atLineStart()) top.err.println();
         String reason = board.machine().stopReason();

@@ -1,6 +1,5 @@
 package org.multios.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.multios.boards.BoardException;
@@ -8,14 +7,10 @@ import org.multios.boards.Firmware;
 import org.multios.boards.x86.X86PcBoard;
 import org.multios.boards.x86.X86PcConfig;
 import org.multios.devices.block.DiskSpec;
-import org.multios.devices.block.DiskSpecException;
 import org.multios.devices.console.StdioConsole;
-import org.multios.devices.rtc.GoldfishRtc;
 import org.multios.kernel.arch.x86.X86KernelBoot;
 import org.multios.kernel.boot.KernelBoot;
 import org.multios.kernel.fs.image.DefaultImage;
-import org.multios.kernel.fs.mfs.FileBlockDevice;
-import org.multios.kernel.fs.mfs.MfsException;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -40,62 +35,21 @@ final class X86Boot {
         notYet(cmd.secureBoot || cmd.secureBootKey != null, "--secure-boot");
         notYet(cmd.tftp != null, "--tftp");
         notYet(!"disk".equals(cmd.bootDevice), "--boot net");
-        if (cmd.gdbWait && cmd.gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
-        if (cmd.gdb != null) {
-            try {
-                org.multios.core.gdb.GdbServer.parseAddress(cmd.gdb);
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
-            }
-        }
+        BootSession.checkGdb(cmd);
         notYet(cmd.smp != 1, "--smp");
         if (cmd.memory < (32L << 20) || (cmd.memory & 0xfffff) != 0) throw usage("--memory must be at least 32M and a multiple of 1M on x86_64");
         if (cmd.memory > 0xb000_0000L) throw usage("--memory above 2816M is not supported by boot --arch x86_64 yet (the kernel uses RAM below 4 GiB)");
-        long rtcBase = switch (cmd.rtc) {
-            case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
-            case "host" -> GoldfishRtc.hostBase();
-            default -> throw usage("--rtc must be 'fixed' or 'host', not '" + cmd.rtc + "'");
-        };
+        long rtcBase = BootSession.rtcBase(cmd);
         DefaultImage image = new DefaultImage(DefaultImage.Resources.of(X86Boot.class.getClassLoader()), DefaultImage.Arch.X86_64);
         Path work = Files.createTempDirectory("multios-boot");
         try {
             Path stage1 = work.resolve("stage1.bin");
-            DiskSpec diskSpec;
-            try {
-                Files.write(stage1, image.stage1());
-                if (cmd.disk != null) {
-                    diskSpec = DiskSpec.parse(cmd.disk);
-                } else {
-                    Path img = work.resolve("default.img");
-                    try (FileBlockDevice dev = FileBlockDevice.create(img, BootCommand.DEFAULT_IMAGE_BYTES)) {
-                        image.write(dev, DefaultImage.Options.of(BootCommand.DEFAULT_IMAGE_BYTES));
-                    }
-                    diskSpec = DiskSpec.parse(img.toString());
-                }
-            } catch (DefaultImage.ImageException | MfsException e) {
-                throw new UserInputException("default image: " + e.getMessage());
-            } catch (DiskSpecException e) {
-                throw usage(e.getMessage());
-            }
-            org.multios.devices.display.host.DisplaySpec displaySpec = null;
-            if (cmd.display != null) {
-                try {
-                    displaySpec = org.multios.devices.display.host.DisplaySpec.parse(cmd.display);
-                } catch (IllegalArgumentException e) {
-                    throw usage(e.getMessage());
-                }
-            }
-            org.multios.devices.net.NetSpec netSpec = null;
-            if (cmd.net != null) {
-                try {
-                    netSpec = org.multios.devices.net.NetSpec.parse(cmd.net);
-                } catch (org.multios.devices.net.NetSpec.NetSpecException e) {
-                    throw usage(e.getMessage());
-                }
-            }
+            DiskSpec diskSpec = BootSession.stage1AndDisk(cmd, image, stage1, work);
+            var displaySpec = BootSession.displaySpec(cmd);
+            var netSpec = BootSession.netSpec(cmd);
             return run(stage1, diskSpec, rtcBase, displaySpec, netSpec);
         } finally {
-            deleteTree(work);
+            BootCommand.deleteTree(work);
         }
     }
 
@@ -103,12 +57,12 @@ final class X86Boot {
         if (given) throw new UserInputException("boot: " + option + " is not available on x86_64 yet");
     }
 
-    private ParameterException usage(String message) { return new ParameterException(cmd.spec.commandLine(), message); }
+    private ParameterException usage(String message) { return BootSession.usage(cmd, message); }
 
     private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.display.host.DisplaySpec displaySpec,
                     org.multios.devices.net.NetSpec netSpec) throws Exception {
         Multios top = cmd.top;
-        StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
+        StdioConsole console = BootSession.openConsole(top);
         X86PcBoard board;
         try {
             X86PcConfig cfg = new X86PcConfig()
@@ -143,40 +97,13 @@ final class X86Boot {
             var cpuTarget = org.multios.isa.x86.gdb.X86DebugTarget.of(board.machine(), java.util.List.of(board.cpu()));
             var target = org.multios.core.debug.DebugTarget.withOs(cpuTarget,
                     new org.multios.kernel.arch.x86.X86LateKernelThreads(kernelBoot::kernel, board.cpu(), cpuTarget.cpus().get(0)));
-            try {
-                gdbServer = org.multios.core.gdb.GdbServer.start(target, cmd.gdb);
-            } catch (IOException e) {
-                console.close();
-                board.close();
-                throw new UserInputException(Multios.firstLine(e.getMessage()));
-            }
-            top.message("gdb: listening on port " + gdbServer.port() + (cmd.gdbWait ? ", guest halted until a debugger attaches" : ""));
+            gdbServer = BootSession.startGdb(cmd, target, console, board::close);
         }
-        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
-        int status;
-        try {
-            status = board.run();
-        } finally {
-            console.close();
-            if (gdbServer != null) gdbServer.close();
-            try {
-                board.close();
-            } catch (IOException e) {
-                top.message("closing disks: " + Multios.firstLine(e.getMessage()));
-            }
-        }
+        int status = BootSession.runToEnd(top, console, gdbServer, () -> board.stop(0, "terminated by Ctrl-A x"), board::run, board::close);
         String reason = board.machine().stopReason();
         if (reason.startsWith("power off") || reason.startsWith("kernel panic")) return status; // the guest said why
         if (!console.atLineStart()) top.err.println();
         if (!reason.isEmpty()) top.message(reason);
         return status;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary directory; the OS cleans up what we could not
-        }
     }
 }
