@@ -1,15 +1,10 @@
 package org.multios.kernel.debug;
 
 import org.multios.core.debug.DebugCpu;
-import org.multios.core.debug.DebugHooks;
-import org.multios.core.debug.OsAwareness;
 import org.multios.core.debug.TargetDescription;
 import org.multios.core.machine.Cpu;
 import org.multios.isa.riscv.RvCpu;
 import org.multios.isa.riscv.gdb.RvTargetDescription;
-import org.multios.kernel.arch.PageTable;
-import org.multios.kernel.mm.AddressSpace;
-import org.multios.kernel.mm.Vma;
 import org.multios.kernel.proc.Task;
 
 /**
@@ -20,25 +15,20 @@ import org.multios.kernel.proc.Task;
  * goes through the kernel's own user-write path, so a copy-on-write page is copied first
  * (the other process keeps its data), as ptrace does.
  */
-final class RiscvTaskThread implements OsAwareness.OsThread {
+final class RiscvTaskThread extends TaskThread {
     private static final int FFLAGS = RvTargetDescription.FIRST_CSR + 1, FRM = RvTargetDescription.FIRST_CSR + 2,
             FCSR = RvTargetDescription.FIRST_CSR + 3, CSR_FCSR = 3, CSR_SEPC = 0x141;
 
     private final KernelThreads os;
-    private final Task task;
 
     RiscvTaskThread(KernelThreads os, Task task) {
+        super(task);
         this.os = os;
-        this.task = task;
     }
 
-    @Override public long id() { return task.tid; }
-
-    @Override
-    public String name() {
-        var argv = task.process.argv;
-        return argv.isEmpty() ? task.process.exePath : String.join(" ", argv);
-    }
+    @Override protected boolean onCpu() { return live(); }
+    @Override protected String onCpuWords() { return "on the hart"; }
+    @Override protected DebugCpu cpuView() { return os.hartView(); }
 
     @Override public Cpu cpu() { return os.hart(); }
     @Override public TargetDescription description() { return RvTargetDescription.RV64; }
@@ -108,57 +98,11 @@ final class RiscvTaskThread implements OsAwareness.OsThread {
     }
 
     @Override
-    public long translate(long vaddr, boolean write) {
-        AddressSpace as = task.process.as;
-        if (as == null) return NO_TRANSLATION;
-        if (write) {
-            long pa = as.translate(vaddr, true); // faults the page in / copies a COW page, as a user store would
-            return pa < 0 ? NO_TRANSLATION : pa;
-        }
-        if (vaddr < 0 || vaddr >= as.userTop()) return NO_TRANSLATION;
-        long e = as.pageTable().lookup(vaddr & -AddressSpace.PAGE);
-        if (e == 0 || (e & PageTable.PROT_USER) == 0) return NO_TRANSLATION; // not (yet) present: nothing to read
-        return (e & -AddressSpace.PAGE) | (vaddr & (AddressSpace.PAGE - 1));
-    }
-
-    @Override public boolean translating() { return true; }
-
-    @Override public void setDebugHooks(DebugHooks hooks) { os.hartView().setDebugHooks(hooks); }
-
-    @Override public void flushTlb() { os.hartView().flushTlb(); }
-
-    @Override
-    public String threadInfo() {
-        String state = live() ? "on the hart" : task.state == Task.State.RUNNABLE ? "runnable" : "blocked";
-        return "pid " + task.process.pid + ", tid " + task.tid + ", " + state;
-    }
-
-    @Override
     public String infoRegisters() {
         StringBuilder sb = new StringBuilder(String.format("%s (%s)%npc  %016x%n", name(), threadInfo(), pc()));
         for (int i = 1; i < 32; i++) {
-            sb.append(String.format("x%-2d %016x%s", i, le(readRegister(i)), i % 4 == 3 ? "\n" : "  "));
+            sb.append(String.format("x%-2d %016x%s", i, value(readRegister(i)), i % 4 == 3 ? "\n" : "  "));
         }
         return sb.append('\n').toString();
-    }
-
-    @Override
-    public String infoMem() {
-        AddressSpace as = task.process.as;
-        if (as == null) return "no address space\n";
-        StringBuilder sb = new StringBuilder("pid " + task.process.pid + " user mappings:\n");
-        for (Vma v : as.areas()) {
-            int p = v.prot();
-            sb.append(String.format("%016x-%016x %c%c%c%s %s%n", v.start(), v.end() - 1,
-                    (p & AddressSpace.READ) != 0 ? 'r' : '-', (p & AddressSpace.WRITE) != 0 ? 'w' : '-',
-                    (p & AddressSpace.EXEC) != 0 ? 'x' : '-', v.shared() ? "s" : "p", v.name() == null ? "" : v.name()));
-        }
-        return sb.toString();
-    }
-
-    private static long le(byte[] b) {
-        long v = 0;
-        for (int i = b.length - 1; i >= 0; i--) v = v << 8 | (b[i] & 0xff);
-        return v;
     }
 }

@@ -1,13 +1,10 @@
 package org.multios.kernel.arch.arm64;
 
 import org.multios.core.debug.DebugCpu;
-import org.multios.core.debug.DebugHooks;
-import org.multios.core.debug.OsAwareness;
 import org.multios.core.debug.TargetDescription;
 import org.multios.core.machine.Cpu;
 import org.multios.isa.arm64.gdb.A64TargetDescription;
-import org.multios.kernel.arch.PageTable;
-import org.multios.kernel.mm.AddressSpace;
+import org.multios.kernel.debug.TaskThread;
 import org.multios.kernel.proc.Task;
 
 /**
@@ -19,24 +16,19 @@ import org.multios.kernel.proc.Task;
  * user addresses, looked up in its page table without faulting; a debugger store goes through
  * the kernel's user-write path (copy-on-write first).
  */
-final class Arm64TaskThread implements OsAwareness.OsThread {
+final class Arm64TaskThread extends TaskThread {
     private static final int TPIDR_EL0 = tpidrRegnum();
 
     private final Arm64KernelThreads os;
-    private final Task task;
 
     Arm64TaskThread(Arm64KernelThreads os, Task task) {
+        super(task);
         this.os = os;
-        this.task = task;
     }
 
-    @Override public long id() { return task.tid; }
-
-    @Override
-    public String name() {
-        var argv = task.process.argv;
-        return argv.isEmpty() ? task.process.exePath : String.join(" ", argv);
-    }
+    @Override protected boolean onCpu() { return live() != null; }
+    @Override protected String onCpuWords() { return "on the CPU"; }
+    @Override protected DebugCpu cpuView() { return os.cpuView(); }
 
     @Override public Cpu cpu() { return os.cpu(); }
     @Override public TargetDescription description() { return A64TargetDescription.AARCH64_FPU; }
@@ -127,62 +119,10 @@ final class Arm64TaskThread implements OsAwareness.OsThread {
     }
 
     @Override
-    public long translate(long vaddr, boolean write) {
-        AddressSpace as = task.process.as;
-        if (as == null) return NO_TRANSLATION;
-        if (write) {
-            long pa = as.translate(vaddr, true); // faults the page in / copies a COW page, as a user store would
-            return pa < 0 ? NO_TRANSLATION : pa;
-        }
-        if (vaddr < 0 || vaddr >= as.userTop()) return NO_TRANSLATION;
-        long e = as.pageTable().lookup(vaddr & -AddressSpace.PAGE);
-        if (e == 0 || (e & PageTable.PROT_USER) == 0) return NO_TRANSLATION; // not (yet) present: nothing to read
-        return (e & -AddressSpace.PAGE) | (vaddr & (AddressSpace.PAGE - 1));
-    }
-
-    @Override public boolean translating() { return true; }
-
-    @Override public void setDebugHooks(DebugHooks hooks) { os.cpuView().setDebugHooks(hooks); }
-
-    @Override public void flushTlb() { os.cpuView().flushTlb(); }
-
-    @Override
-    public String threadInfo() {
-        String state = live() != null ? "on the CPU" : task.state == Task.State.RUNNABLE ? "runnable" : "blocked";
-        return "pid " + task.process.pid + ", tid " + task.tid + ", " + state;
-    }
-
-    @Override
     public String infoRegisters() {
         StringBuilder sb = new StringBuilder(String.format("%s (%s)%npc  %016x%n", name(), threadInfo(), pc()));
         for (int i = 0; i < 31; i++) sb.append(String.format("x%-2d %016x%s", i, value(readRegister(i)), i % 4 == 3 ? "\n" : "  "));
         sb.append(String.format("sp  %016x  cpsr %08x%n", value(readRegister(A64TargetDescription.SP)), value(readRegister(A64TargetDescription.CPSR))));
         return sb.toString();
-    }
-
-    @Override
-    public String infoMem() {
-        AddressSpace as = task.process.as;
-        if (as == null) return "no address space\n";
-        StringBuilder sb = new StringBuilder("pid " + task.process.pid + " user mappings:\n");
-        for (var v : as.areas()) {
-            int p = v.prot();
-            sb.append(String.format("%016x-%016x %c%c%c%s %s%n", v.start(), v.end() - 1,
-                    (p & AddressSpace.READ) != 0 ? 'r' : '-', (p & AddressSpace.WRITE) != 0 ? 'w' : '-',
-                    (p & AddressSpace.EXEC) != 0 ? 'x' : '-', v.shared() ? "s" : "p", v.name() == null ? "" : v.name()));
-        }
-        return sb.toString();
-    }
-
-    private static byte[] le(long v, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) b[i] = (byte) (v >>> (8 * i));
-        return b;
-    }
-
-    private static long value(byte[] b) {
-        long v = 0;
-        for (int i = b.length - 1; i >= 0; i--) v = v << 8 | (b[i] & 0xff);
-        return v;
     }
 }

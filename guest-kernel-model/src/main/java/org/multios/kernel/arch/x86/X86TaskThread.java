@@ -1,14 +1,11 @@
 package org.multios.kernel.arch.x86;
 
 import org.multios.core.debug.DebugCpu;
-import org.multios.core.debug.DebugHooks;
-import org.multios.core.debug.OsAwareness;
 import org.multios.core.debug.TargetDescription;
 import org.multios.core.machine.Cpu;
 import org.multios.isa.x86.X86Cpu;
 import org.multios.isa.x86.gdb.X86TargetDescription;
-import org.multios.kernel.arch.PageTable;
-import org.multios.kernel.mm.AddressSpace;
+import org.multios.kernel.debug.TaskThread;
 import org.multios.kernel.proc.Task;
 
 /**
@@ -20,26 +17,21 @@ import org.multios.kernel.proc.Task;
  * CPU's. Addresses are the task's process's user addresses, looked up in its page table without
  * faulting; a debugger store goes through the kernel's user-write path (copy-on-write first).
  */
-final class X86TaskThread implements OsAwareness.OsThread {
+final class X86TaskThread extends TaskThread {
     /** GDB's rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8-r15 as SDM register numbers. */
     private static final int[] GPR = {0, 3, 1, 2, 6, 7, 5, 4, 8, 9, 10, 11, 12, 13, 14, 15};
     private static final int GDB_RSP = 7;
 
     private final X86KernelThreads os;
-    private final Task task;
 
     X86TaskThread(X86KernelThreads os, Task task) {
+        super(task);
         this.os = os;
-        this.task = task;
     }
 
-    @Override public long id() { return task.tid; }
-
-    @Override
-    public String name() {
-        var argv = task.process.argv;
-        return argv.isEmpty() ? task.process.exePath : String.join(" ", argv);
-    }
+    @Override protected boolean onCpu() { return live() != null; }
+    @Override protected String onCpuWords() { return "on the CPU"; }
+    @Override protected DebugCpu cpuView() { return os.cpuView(); }
 
     @Override public Cpu cpu() { return os.cpu(); }
     @Override public TargetDescription description() { return X86TargetDescription.X86_64; }
@@ -139,62 +131,10 @@ final class X86TaskThread implements OsAwareness.OsThread {
     }
 
     @Override
-    public long translate(long vaddr, boolean write) {
-        AddressSpace as = task.process.as;
-        if (as == null) return NO_TRANSLATION;
-        if (write) {
-            long pa = as.translate(vaddr, true); // faults the page in / copies a COW page, as a user store would
-            return pa < 0 ? NO_TRANSLATION : pa;
-        }
-        if (vaddr < 0 || vaddr >= as.userTop()) return NO_TRANSLATION;
-        long e = as.pageTable().lookup(vaddr & -AddressSpace.PAGE);
-        if (e == 0 || (e & PageTable.PROT_USER) == 0) return NO_TRANSLATION; // not (yet) present: nothing to read
-        return (e & -AddressSpace.PAGE) | (vaddr & (AddressSpace.PAGE - 1));
-    }
-
-    @Override public boolean translating() { return true; }
-
-    @Override public void setDebugHooks(DebugHooks hooks) { os.cpuView().setDebugHooks(hooks); }
-
-    @Override public void flushTlb() { os.cpuView().flushTlb(); }
-
-    @Override
-    public String threadInfo() {
-        String state = live() != null ? "on the CPU" : task.state == Task.State.RUNNABLE ? "runnable" : "blocked";
-        return "pid " + task.process.pid + ", tid " + task.tid + ", " + state;
-    }
-
-    @Override
     public String infoRegisters() {
         String[] names = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
         StringBuilder sb = new StringBuilder(String.format("%s (%s)%nrip %016x%n", name(), threadInfo(), pc()));
         for (int i = 0; i < 16; i++) sb.append(String.format("%-3s %016x%s", names[i], value(readRegister(i)), i % 4 == 3 ? "\n" : "  "));
         return sb.toString();
-    }
-
-    @Override
-    public String infoMem() {
-        AddressSpace as = task.process.as;
-        if (as == null) return "no address space\n";
-        StringBuilder sb = new StringBuilder("pid " + task.process.pid + " user mappings:\n");
-        for (var v : as.areas()) {
-            int p = v.prot();
-            sb.append(String.format("%016x-%016x %c%c%c%s %s%n", v.start(), v.end() - 1,
-                    (p & AddressSpace.READ) != 0 ? 'r' : '-', (p & AddressSpace.WRITE) != 0 ? 'w' : '-',
-                    (p & AddressSpace.EXEC) != 0 ? 'x' : '-', v.shared() ? "s" : "p", v.name() == null ? "" : v.name()));
-        }
-        return sb.toString();
-    }
-
-    private static byte[] le(long v, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) b[i] = (byte) (v >>> (8 * i));
-        return b;
-    }
-
-    private static long value(byte[] b) {
-        long v = 0;
-        for (int i = b.length - 1; i >= 0; i--) v = v << 8 | (b[i] & 0xff);
-        return v;
     }
 }
