@@ -10,10 +10,8 @@ import org.multios.boards.riscv.RiscvVirtConfig;
 import org.multios.devices.block.DiskSpec;
 import org.multios.devices.block.DiskSpecException;
 import org.multios.devices.console.StdioConsole;
-import org.multios.devices.rtc.GoldfishRtc;
 import org.multios.kernel.boot.KernelBoot;
 import org.multios.kernel.fs.image.DefaultImage;
-import org.multios.kernel.fs.mfs.FileBlockDevice;
 import org.multios.kernel.fs.mfs.MfsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,20 +113,9 @@ final class BootCommand implements Callable<Integer> {
         if (arch == Arch.ARM64) return new Arm64Boot(this).call();
         if (arch != Arch.RISCV64) throw new UserInputException("boot: --arch " + arch + " is not supported yet (riscv64, arm64 and x86_64 only)");
         if (smp < 1) throw usage("--smp must be at least 1");
-        if (gdbWait && gdb == null) throw usage("--gdb-wait needs --gdb [HOST:]PORT");
-        if (gdb != null) {
-            try {
-                org.multios.core.gdb.GdbServer.parseAddress(gdb);
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
-            }
-        }
+        BootSession.checkGdb(this);
         if (memory < (32L << 20) || (memory & 0xfff) != 0) throw usage("--memory must be at least 32M and a multiple of 4K");
-        long rtcBase = switch (rtc) {
-            case "fixed" -> GoldfishRtc.DEFAULT_EPOCH_NANOS;
-            case "host" -> GoldfishRtc.hostBase();
-            default -> throw usage("--rtc must be 'fixed' or 'host', not '" + rtc + "'");
-        };
+        long rtcBase = BootSession.rtcBase(this);
         netBoot = switch (bootDevice) {
             case "disk" -> false;
             case "net" -> true;
@@ -166,24 +153,14 @@ final class BootCommand implements Callable<Integer> {
                 } else if (disk != null) {
                     diskSpec = DiskSpec.parse(disk);
                 } else {
-                    Path img = work.resolve("default.img");
-                    try (FileBlockDevice dev = FileBlockDevice.create(img, DEFAULT_IMAGE_BYTES)) {
-                        image.write(dev, DefaultImage.Options.of(DEFAULT_IMAGE_BYTES));
-                    }
-                    diskSpec = DiskSpec.parse(img.toString());
+                    diskSpec = BootSession.defaultDisk(image, work);
                 }
             } catch (DefaultImage.ImageException | MfsException e) {
                 throw new UserInputException("default image: " + e.getMessage());
             } catch (DiskSpecException e) {
                 throw usage(e.getMessage());
             }
-            if (display != null) {
-                try {
-                    displaySpec = org.multios.devices.display.host.DisplaySpec.parse(display);
-                } catch (IllegalArgumentException e) {
-                    throw usage(e.getMessage());
-                }
-            }
+            displaySpec = BootSession.displaySpec(this);
             return run(stage1, diskSpec, rtcBase, netSpec);
         } finally {
             deleteTree(work);
@@ -194,7 +171,7 @@ final class BootCommand implements Callable<Integer> {
     private org.multios.devices.display.host.DisplaySpec displaySpec;
 
     private int run(Path stage1, DiskSpec diskSpec, long rtcBase, org.multios.devices.net.NetSpec netSpec) throws Exception {
-        StdioConsole console = top.systemStreams ? StdioConsole.open(top.err) : StdioConsole.onStreams(top.in, top.out, top.err);
+        StdioConsole console = BootSession.openConsole(top);
         RiscvVirtBoard board;
         try {
             RiscvVirtConfig cfg = new RiscvVirtConfig()
@@ -229,28 +206,9 @@ final class BootCommand implements Callable<Integer> {
             var harts = org.multios.isa.riscv.gdb.RvDebugTarget.of(board.machine(), board.harts(), board.traceSink());
             var target = org.multios.core.debug.DebugTarget.withOs(harts, new org.multios.kernel.debug.LateKernelThreads(
                     kernelBoot::kernel, board.harts().get(0), harts.cpus().get(0)));
-            try {
-                gdbServer = org.multios.core.gdb.GdbServer.start(target, gdb);
-            } catch (IOException e) {
-                console.close();
-                board.close();
-                throw new UserInputException(Multios.firstLine(e.getMessage()));
-            }
-            top.message("gdb: listening on port " + gdbServer.port() + (gdbWait ? ", guest halted until a debugger attaches" : ""));
+            gdbServer = BootSession.startGdb(this, target, console, board::close);
         }
-        console.onQuit(() -> board.stop(0, "terminated by Ctrl-A x"));
-        int status;
-        try {
-            status = board.run();
-        } finally {
-            console.close();
-            if (gdbServer != null) gdbServer.close();
-            try {
-                board.close();
-            } catch (IOException e) {
-                top.message("closing disks: " + Multios.firstLine(e.getMessage()));
-            }
-        }
+        int status = BootSession.runToEnd(top, console, gdbServer, () -> board.stop(0, "terminated by Ctrl-A x"), board::run, board::close);
         if (board.stoppedByGuest()) return status;
         if (!console.atLineStart()) top.err.println();
         String reason = board.machine().stopReason();
@@ -266,5 +224,5 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    private ParameterException usage(String message) { return new ParameterException(spec.commandLine(), message); }
+    private ParameterException usage(String message) { return BootSession.usage(this, message); }
 }
