@@ -22,12 +22,10 @@ import org.multios.kernel.dt.FdtNode;
 import org.multios.kernel.drivers.display.KernelDisplay;
 import org.multios.kernel.dt.FdtReader;
 import org.multios.kernel.fs.ConsoleTty;
-import org.multios.kernel.fs.DevFs;
 import org.multios.kernel.fs.FdTable;
 import org.multios.kernel.fs.Inode;
 import org.multios.kernel.fs.OpenFile;
 import org.multios.kernel.fs.PathNode;
-import org.multios.kernel.fs.ProcFs;
 import org.multios.kernel.fs.TmpFs;
 import org.multios.kernel.fs.Vfs;
 import org.multios.kernel.mm.PageFrameAllocator;
@@ -311,37 +309,11 @@ public final class KernelBoot {
                 panic(k, "initrd of " + info.initrdSize() + " bytes is too large");
                 return;
             }
-            byte[] archive = new byte[(int) info.initrdSize()];
-            mem.read(info.initrdStart(), archive, 0, archive.length);
-            try {
-                Cpio.Summary sum = Cpio.unpack(archive, root);
-                klog.info(String.format("Unpacking initramfs: %d directories, %d files, %d symlinks (%d bytes)",
-                        sum.directories(), sum.files(), sum.symlinks(), sum.bytes()));
-            } catch (Cpio.BadArchive e) {
-                klog.log(KernelLog.ERR, "Initramfs unpacking failed: " + e.getMessage());
-            }
-            long freed = 0;
-            for (BootInfo.MemoryRange r : info.memoryMap()) {
-                if (r.kind() == BootInfo.MemoryRange.Kind.INITRD) {
-                    frames.addFree(r.base(), r.size());
-                    freed += r.size();
-                }
-            }
-            klog.info("Freeing initrd memory: " + (freed >> 10) + "K");
+            RootFileSystem.unpackInitrd(klog, mem, info, root, frames);
         } else {
             klog.log(KernelLog.WARNING, "no initrd: the root file system is empty");
         }
-        java.util.SplittableRandom devRandom = new java.util.SplittableRandom(options.randomSeed ^ 0x5eed);
-        root.attach("dev", new DevFs(devRandom, tty::open).root());
-        root.attach("proc", new ProcFs(k).root());
-        root.attach("sys", new org.multios.kernel.fs.SysFs(k).root());
-        root.attach("tmp", new TmpFs("tmpfs").root());
-        if (fbcon != null) fbcon.registerDevice(k); // /dev/fb0
-        k.mounts.add(new Kernel.Mount("rootfs", "/", "rootfs", "rw"));
-        k.mounts.add(new Kernel.Mount("devtmpfs", "/dev", "devtmpfs", "rw"));
-        k.mounts.add(new Kernel.Mount("proc", "/proc", "proc", "rw"));
-        k.mounts.add(new Kernel.Mount("sysfs", "/sys", "sysfs", "rw"));
-        k.mounts.add(new Kernel.Mount("tmpfs", "/tmp", "tmpfs", "rw"));
+        RootFileSystem.mountPseudoFileSystems(k, root, tty, options.randomSeed, fbcon);
 
         // ---- ROOT ON STORAGE: KERNEL-STORAGE (engineer 4) wires the NVMe root here. ----
         // With root= given, org.multios.kernel.storage.Storage.mountRoot(Kernel, KernelCommandLine)
