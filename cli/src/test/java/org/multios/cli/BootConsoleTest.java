@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,78 +47,21 @@ class BootConsoleTest {
     @Test
     @Timeout(600)
     void bootsToTheShellAndRunsCommands() throws Exception {
-        Screen screen = new Screen();
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keys, 4096);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicInteger status = new AtomicInteger(-1);
         long t0 = System.nanoTime();
-        Thread machine = Thread.ofPlatform().name("multios-boot").start(() -> status.set(Multios.run(new String[] {"boot", "--rtc", "fixed"}, in,
-                new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
-        int at = screen.waitFor(PROMPT, 0, machine);
+        ConsoleScript run = new ConsoleScript("multios-boot", "boot", "--rtc", "fixed");
+        Console c = run.atPrompt();
         System.out.printf("BootConsoleTest: prompt after %.2f s (in-process, JVM already warm)%n", (System.nanoTime() - t0) / 1e9);
-        String boot = screen.text();
+        String boot = run.screen.text();
         assertTrue(boot.contains("stage1: MultiOS stage 1 firmware"), boot);
         assertTrue(boot.contains("stage2: jumping to the kernel"), boot);
         assertTrue(boot.contains("] Booting MultiOS on hart 0"), boot);
         assertTrue(boot.contains("Run /sbin/init as init process"), boot);
 
-        Console c = new Console(screen, keys, machine, at + PROMPT.length());
-        String ls = c.type("ls /");
-        for (String d : new String[] {"bin", "dev", "etc", "proc", "sbin", "tmp"}) assertTrue(ls.matches("(?s).*\\b" + d + "\\b.*"), "ls / lists " + d + ":\n" + ls);
-
-        assertEquals("42", c.type("echo $((6*7))").strip());
-
-        String ps = c.type("ps");
-        assertTrue(ps.contains("PID"), ps);
-        assertTrue(ps.matches("(?s).*\\n\\s*1\\s+0\\s.*init.*"), "init is PID 1 with parent 0:\n" + ps);
-        assertTrue(ps.matches("(?s).*\\bsh\\b.*"), ps);
-        assertTrue(ps.matches("(?s).*\\bps\\b.*"), ps);
-
-        String mem = c.type("cat /proc/meminfo | head -3");
-        String[] lines = mem.strip().split("\r?\n");
-        assertEquals(3, lines.length, mem);
-        assertTrue(lines[0].matches("MemTotal:\\s+\\d+ kB"), mem);
-        assertTrue(lines[1].startsWith("MemFree:"), mem);
-        assertTrue(lines[2].startsWith("MemAvailable:"), mem);
-
-        // pipelines
-        assertEquals("3", c.type("echo one two three | wc -w").strip());
-        assertEquals("5\r\n4", c.type("seq 5 | sort -r | head -2").strip());
-
-        String bg = c.type("sleep 1 &");
-        assertTrue(bg.matches("(?s).*\\[1\\]\\s+\\d+.*"), "a background job is announced: " + bg);
-        assertEquals("waited 0", c.type("wait; echo waited $?").strip());
-
-        // ^C: SIGINT to the foreground job through the line discipline; the shell survives. The job reads
-        // the terminal (cat): a sleeping job would not do, idle virtual time skips ahead to its deadline.
-        c.send("cat");
-        Thread.sleep(300);
-        String intr = c.typeRaw("\u0003");
-        assertTrue(intr.contains("^C"), "^C is echoed: " + intr);
-        assertEquals("130", c.type("echo $?").strip(), "the job died of SIGINT (128+2)");
-
+        ConsoleScript.commonCommands(c);
+        ConsoleScript.interruptJob(c);
         assertEquals("multios", c.type("uname -n").strip());
         assertTrue(c.type("cat /proc/cmdline").contains("console=ttyS0"));
-
-        // exit: init respawns the shell on the console.
-        c.send("exit");
-        c.expectPrompt();
-        assertEquals("still here", c.type("echo still here").strip());
-
-        // reboot: init stops everything, reboot(2) resets the machine into the firmware, a new kernel boots.
-        c.send("reboot");
-        int again = screen.waitFor("stage1: MultiOS stage 1 firmware", c.from, machine);
-        c.from = again;
-        c.expectPrompt();
-        assertTrue(screen.text().substring(again).contains("Run /sbin/init as init process"));
-        assertEquals("rebooted", c.type("echo rebooted").strip());
-
-        c.send("poweroff");
-        machine.join(WAIT_MS);
-        assertFalse(machine.isAlive(), "poweroff ends the emulator:\n" + screen.text());
-        assertEquals(0, status.get(), "exit status after poweroff; stderr: " + err);
-        assertTrue(screen.text().contains("reboot: Power down"), screen.text());
+        run.exitRebootAndPowerOff(c, "stage1: MultiOS stage 1 firmware");
     }
 
     /** --cmdline reaches the kernel (through /chosen/bootargs and stage 2); a failing init is a panic and exit 125. */

@@ -1,7 +1,6 @@
 package org.multios.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -27,18 +26,11 @@ class BootConsoleX86Test {
     @Test
     @Timeout(600)
     void bootsToTheShellAndRunsCommands() throws Exception {
-        Screen screen = new Screen();
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keys, 4096);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicInteger status = new AtomicInteger(-1);
         long t0 = System.nanoTime();
-        Thread machine = Thread.ofPlatform().name("multios-boot-x86").start(() -> status.set(Multios.run(
-                new String[] {"boot", "--arch", "x86_64", "--rtc", "fixed"}, in,
-                new PrintStream(screen, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))));
-        int at = screen.waitFor(BootConsoleTest.PROMPT, 0, machine);
+        ConsoleScript run = new ConsoleScript("multios-boot-x86", "boot", "--arch", "x86_64", "--rtc", "fixed");
+        Console c = run.atPrompt();
         System.out.printf("BootConsoleX86Test: prompt after %.2f s (in-process, JVM already warm)%n", (System.nanoTime() - t0) / 1e9);
-        String boot = screen.text();
+        String boot = run.screen.text();
         for (String line : new String[] {"stage1: reset: real mode at F000:FFF0", "stage1: protected mode: CR0 60000011 (PE)",
                 "stage1: long mode: CR0 e0000011 CR4 20 (PAE) EFER 500 (LME LMA)", "stage2: jumping to the kernel at 400000",
                 "] Booting MultiOS on CPU 0 (x86_64)", "8259 PICs at vectors 32-47", "VFS: mounted root (mfs filesystem) on device /dev/nvme0n1p2",
@@ -46,50 +38,13 @@ class BootConsoleX86Test {
             assertTrue(boot.contains(line), "'" + line + "' in:\n" + boot);
         }
 
-        Console c = new Console(screen, keys, machine, at + BootConsoleTest.PROMPT.length());
-        String ls = c.type("ls /");
-        for (String d : new String[] {"bin", "dev", "etc", "proc", "sbin", "tmp"}) assertTrue(ls.matches("(?s).*\\b" + d + "\\b.*"), "ls / lists " + d + ":\n" + ls);
-        assertEquals("42", c.type("echo $((6*7))").strip());
-        String ps = c.type("ps");
-        assertTrue(ps.matches("(?s).*\\n\\s*1\\s+0\\s.*init.*"), "init is PID 1 with parent 0:\n" + ps);
-        assertTrue(ps.matches("(?s).*\\bsh\\b.*") && ps.matches("(?s).*\\bps\\b.*"), ps);
-        String mem = c.type("cat /proc/meminfo | head -3");
-        String[] lines = mem.strip().split("\r?\n");
-        assertEquals(3, lines.length, mem);
-        assertTrue(lines[0].matches("MemTotal:\\s+\\d+ kB"), mem);
-        assertTrue(lines[1].startsWith("MemFree:") && lines[2].startsWith("MemAvailable:"), mem);
-        assertEquals("3", c.type("echo one two three | wc -w").strip());
-        assertEquals("5\r\n4", c.type("seq 5 | sort -r | head -2").strip());
+        ConsoleScript.commonCommands(c);
         assertEquals("x86_64", c.type("uname -m").strip());
-        String bg = c.type("sleep 1 &");
-        assertTrue(bg.matches("(?s).*\\[1\\]\\s+\\d+.*"), "a background job is announced: " + bg);
-        assertEquals("waited 0", c.type("wait; echo waited $?").strip());
-
         // ^C: the receive interrupt (IRQ 4 through the 8259) feeds the line discipline, SIGINT goes to the job
-        c.send("cat");
-        Thread.sleep(300);
-        String intr = c.typeRaw("\u0003");
-        assertTrue(intr.contains("^C"), "^C is echoed: " + intr);
-        assertEquals("130", c.type("echo $?").strip(), "the job died of SIGINT (128+2)");
+        ConsoleScript.interruptJob(c);
         assertTrue(c.type("cat /proc/cmdline").contains("console=ttyS0"));
-
-        c.send("exit");
-        c.expectPrompt();
-        assertEquals("still here", c.type("echo still here").strip());
-
-        // reboot: reset control (0xCF9) -> the CPU at the reset vector again -> a fresh kernel
-        c.send("reboot");
-        int again = screen.waitFor("stage1: reset: real mode at F000:FFF0", c.from, machine);
-        c.from = again;
-        c.expectPrompt();
-        assertTrue(screen.text().substring(again).contains("Run /sbin/init as init process"));
-        assertEquals("rebooted", c.type("echo rebooted").strip());
-
-        c.send("poweroff");
-        machine.join(BootConsoleTest.WAIT_MS);
-        assertFalse(machine.isAlive(), "poweroff ends the emulator:\n" + screen.text());
-        assertEquals(0, status.get(), "exit status after poweroff; stderr: " + err);
-        assertTrue(screen.text().contains("reboot: Power down"), screen.text());
+        // reboot: reset control (0xCF9) -> the CPU at the reset vector again -> a fresh kernel; poweroff: ACPI S5
+        run.exitRebootAndPowerOff(c, "stage1: reset: real mode at F000:FFF0");
     }
 
     /** --cmdline reaches stage 2 through fw_cfg and replaces the entry's; a failing init is a panic and exit 125. */
