@@ -12,8 +12,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +39,7 @@ class BootX86DevicesTest {
     @Timeout(600)
     void virtioNetWithInterruptsThroughThePiix3() throws Exception {
         byte[] page = ("<html>hello x86 from the host " + System.nanoTime() + "</html>\n").getBytes(StandardCharsets.US_ASCII);
-        HttpServer host = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        host.createContext("/page.html", ex -> {
-            ex.sendResponseHeaders(200, page.length);
-            ex.getResponseBody().write(page);
-            ex.close();
-        });
-        host.start();
+        HttpServer host = NetBootTest.servePage(page);
         int hostPort = NetBootTest.freeTcpPort();
         Screen screen = new Screen();
         PipedOutputStream keys = new PipedOutputStream();

@@ -42,13 +42,7 @@ class NetBootTest {
     @Timeout(300)
     void userNetworkDhcpPingWgetAndHostfwd() throws Exception {
         byte[] page = ("<html>hello from the host " + System.nanoTime() + "</html>\n").getBytes(StandardCharsets.US_ASCII);
-        HttpServer host = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        host.createContext("/page.html", ex -> {
-            ex.sendResponseHeaders(200, page.length);
-            ex.getResponseBody().write(page);
-            ex.close();
-        });
-        host.start();
+        HttpServer host = servePage(page);
         int hostPort = freeTcpPort();
         try (BootHarness m = new BootHarness("--rtc", "fixed", "--net", "user,hostfwd=tcp::" + hostPort + "-:80")) {
             int at = m.waitFor(PROMPT);
@@ -171,6 +165,18 @@ class NetBootTest {
         try (InputStream in = h.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** A web server on the loopback interface that answers /page.html with {@code page}; the caller stops it. */
+    static HttpServer servePage(byte[] page) throws IOException {
+        HttpServer host = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        host.createContext("/page.html", ex -> {
+            ex.sendResponseHeaders(200, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        host.start();
+        return host;
     }
 
     static int freeTcpPort() throws IOException {
