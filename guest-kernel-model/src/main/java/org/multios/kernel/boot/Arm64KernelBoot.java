@@ -151,13 +151,7 @@ public final class Arm64KernelBoot {
         KernelCommandLine cmd = KernelCommandLine.parse(cmdText);
         klog.setConsoleLevel(cmd.logLevel());
         Pl011Driver uart = new Pl011Driver(bus, pf.uartBase());
-        klog.setConsole(line -> {
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (c == '\n') uart.putc('\r');
-                uart.putc(c);
-            }
-        });
+        klog.setConsole(BootConsole.serial(uart::putc));
         klog.info("Booting MultiOS on CPU " + cpuNumber + " (arm64, EL1)");
         klog.info("Kernel command line: " + cmd.text());
 

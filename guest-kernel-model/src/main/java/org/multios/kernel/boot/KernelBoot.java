@@ -218,13 +218,7 @@ public final class KernelBoot {
         klog.setConsoleLevel(cmd.logLevel());
 
         Ns16550Driver uart = new Ns16550Driver(bus, pf.uartBase(), pf.uartShift());
-        klog.setConsole(line -> {
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (c == '\n') uart.putc('\r');
-                uart.putc(c);
-            }
-        });
+        klog.setConsole(BootConsole.serial(uart::putc));
         klog.info("Booting MultiOS on hart " + hart + " (riscv64)");
         klog.info("Kernel command line: " + cmd.text());
 

@@ -13,6 +13,7 @@ import org.multios.kernel.Errno;
 import org.multios.kernel.Kernel;
 import org.multios.kernel.KernelException;
 import org.multios.kernel.KernelLog;
+import org.multios.kernel.boot.BootConsole;
 import org.multios.kernel.boot.BootInfo;
 import org.multios.kernel.boot.RootFileSystem;
 import org.multios.kernel.boot.KernelBoot;
@@ -151,13 +152,7 @@ public final class X86KernelBoot {
             @Override public int read(int reg) { return (int) io.in(COM1 + reg, 1); }
             @Override public void write(int reg, int value) { io.out(COM1 + reg, 1, value & 0xff); }
         });
-        klog.setConsole(line -> {
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (c == '\n') uart.putc('\r');
-                uart.putc(c);
-            }
-        });
+        klog.setConsole(BootConsole.serial(uart::putc));
         klog.info("Booting MultiOS on CPU " + cpuId + " (x86_64)");
         klog.info("Kernel command line: " + cmd.text());
 
