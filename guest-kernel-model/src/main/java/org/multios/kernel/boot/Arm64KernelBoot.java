@@ -156,22 +156,7 @@ public final class Arm64KernelBoot {
         klog.info("Kernel command line: " + cmd.text());
 
         // Memory: nothing is ours until the map says so; the boot loader's ranges are reclaimed.
-        PageFrameAllocator frames = PageFrameAllocator.empty(mem.base(), mem.size());
-        long usable = 0, reclaimed = 0;
-        for (BootInfo.MemoryRange r : info.memoryMap()) {
-            if (r.kind() == BootInfo.MemoryRange.Kind.USABLE) {
-                frames.addFree(r.base(), r.size());
-                usable += r.size();
-            }
-            klog.log(KernelLog.DEBUG, String.format("memory: [%#012x-%#012x] %s", r.base(), r.end() - 1, r.kind().name().toLowerCase()));
-        }
-        for (BootInfo.MemoryRange r : info.memoryMap()) {
-            if (r.kind() == BootInfo.MemoryRange.Kind.BOOTLOADER) {
-                frames.addFree(r.base(), r.size());
-                reclaimed += r.size();
-            }
-        }
-        klog.info(String.format("Memory: %dK usable, %dK reclaimed from the bootloader, %dK RAM", usable >> 10, reclaimed >> 10, mem.size() >> 10));
+        PageFrameAllocator frames = BootMemory.frameAllocator(klog, mem, info);
 
         // Interrupts: the GIC first, so the port's IRQ traps can ask it what they were for.
         GicV3Driver gic = new GicV3Driver(bus, cpu, pf.gicDist(), pf.gicRedist(), pf.gicRedistSize());

@@ -223,23 +223,7 @@ public final class KernelBoot {
         klog.info("Kernel command line: " + cmd.text());
 
         // Memory: nothing is ours until the map says so.
-        PageFrameAllocator frames = PageFrameAllocator.empty(mem.base(), mem.size());
-        long usable = 0, reclaimed = 0;
-        for (BootInfo.MemoryRange r : info.memoryMap()) {
-            if (r.kind() == BootInfo.MemoryRange.Kind.USABLE) {
-                frames.addFree(r.base(), r.size());
-                usable += r.size();
-            }
-            klog.log(KernelLog.DEBUG, String.format("memory: [%#012x-%#012x] %s", r.base(), r.end() - 1, r.kind().name().toLowerCase()));
-        }
-        // Stage 2 and the BootInfo record: everything needed was copied (command line, map, device tree parsed).
-        for (BootInfo.MemoryRange r : info.memoryMap()) {
-            if (r.kind() == BootInfo.MemoryRange.Kind.BOOTLOADER) {
-                frames.addFree(r.base(), r.size());
-                reclaimed += r.size();
-            }
-        }
-        klog.info(String.format("Memory: %dK usable, %dK reclaimed from the bootloader, %dK RAM", usable >> 10, reclaimed >> 10, mem.size() >> 10));
+        PageFrameAllocator frames = BootMemory.frameAllocator(klog, mem, info);
 
         RiscvPort port = new RiscvPort(cpu, mem, frames);
         TmpFs rootFs = new TmpFs("rootfs");
