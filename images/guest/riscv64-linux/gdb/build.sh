@@ -8,3 +8,5 @@ mkdir -p "$out"
 cd "$here"
 riscv64-linux-gnu-gcc -static -g -O0 -Wall -Wextra -Werror -ffile-prefix-map="$here"=. -Wl,--build-id=none \
     -o "$out/gdbfork" gdbfork.c
+riscv64-linux-gnu-gcc -static -g -O0 -Wall -Wextra -Werror -ffile-prefix-map="$here"=. -Wl,--build-id=none \
+    -o "$out/gdbspin" gdbspin.c

@@ -47,9 +47,10 @@ class GdbRobustnessTest {
         X86_64(List.of("machine", "--arch", "x86_64", "--bios", IMAGES.resolve("x86_64/gdb-debugee.rom").toString()),
                 IMAGES.resolve("x86_64/gdb-debugee.elf"), 17 * 8 + 7 * 4 + 8 * 10 + 8 * 4 + 16 * 16 + 4, 0xc000_0000L,
                 "keep_spinning", "debugee: ran on after detach"),
-        // run --gdb with monitor os on: the threads are MultiOS tasks, memory is a process's address space
-        RUN_OS(List.of("run"), IMAGES.resolve("riscv64-linux/gdbfork"), 33 * 8, 0x1000_0000L, null,
-                "parent: child exited with 0");
+        // run --gdb with monitor os on: the threads are MultiOS tasks, memory is a process's address space.
+        // gdbspin spins until released (gdbfork, a short program, could exit between two clients).
+        RUN_OS(List.of("run"), IMAGES.resolve("riscv64-linux/gdbspin"), 33 * 8, 0x1000_0000L, "keep_spinning",
+                "gdbspin: released");
 
         final List<String> args;
         final Path elf;
