@@ -312,10 +312,15 @@ public final class X86Cpu implements Cpu {
         codeLinearPage = -1;
     }
 
+    /** In long mode bits 63:47 of a linear address must all equal bit 47, else #GP(0) (SDM Vol. 1 3.3.7.1). */
+    private void checkCanonical(long linear) {
+        if ((efer & EFER_LMA) != 0 && (linear << 16 >> 16) != linear) throw X86Fault.gp(0, "non-canonical address");
+    }
+
     /** Linear to physical through paging (when enabled), with the TLB. */
     public long translate(long linear, int access) {
         if ((cr0 & CR0_PG) == 0) {
-            if ((efer & EFER_LMA) != 0 && (linear << 16 >> 16) != linear) throw X86Fault.gp(0, "non-canonical address");
+            checkCanonical(linear);
             return linear & 0xffffffffL;
         }
         long page = linear >>> 12;
@@ -334,7 +339,7 @@ public final class X86Cpu implements Cpu {
         }
         // long mode: bits 63:47 must all equal bit 47, or the access is #GP(0) before any walk (SDM Vol. 1
         // 3.3.7.1); a non-canonical page never enters the TLB, so the hit path above needs no check
-        if ((efer & EFER_LMA) != 0 && (linear << 16 >> 16) != linear) throw X86Fault.gp(0, "non-canonical address");
+        checkCanonical(linear);
         long pa = walker.translate(linear, access, user);
         tlbTag[i] = page;
         tlbPhys[i] = pa & ~0xfffL;
@@ -412,10 +417,6 @@ public final class X86Cpu implements Cpu {
     }
 
     /**
-     * Executes the instruction at RIP: its pre-resolved form ({@link X86UopCache}) when it has
-     * one, else the Executor over its decoding (which is then compiled for the next time).
-     */
-    /**
      * The last code page step() translated (linear page, physical page, the CPL it was checked
      * for): straight-line code stays on one page, so most instructions skip the TLB. Dropped
      * with the TLB (flushTlb, invalidatePage: paging or mode changes, INVLPG, CR3 writes).
@@ -423,6 +424,10 @@ public final class X86Cpu implements Cpu {
     private long codeLinearPage = -1, codePhysPage;
     private int codePageCpl = -1;
 
+    /**
+     * Executes the instruction at RIP: its pre-resolved form ({@link X86UopCache}) when it has
+     * one, else the Executor over its decoding (which is then compiled for the next time).
+     */
     private void step() {
         long ip = rip;
         long lin = codeBits == 64 ? ip : (seg[Segment.CS].base + ip) & 0xffffffffL;
